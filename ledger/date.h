@@ -1,0 +1,35 @@
+// Civil dates on the proleptic Gregorian calendar, as business dates are written in the
+// ledger: "YYYY-MM-DD", years 0001..9999.
+
+#ifndef SECONDMENT_LEDGER_DATE_H_
+#define SECONDMENT_LEDGER_DATE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace secondment {
+
+struct CivilDate {
+  int year = 0;
+  unsigned month = 0;  // 1..12
+  unsigned day = 0;    // 1..31
+
+  friend bool operator==(const CivilDate&, const CivilDate&) = default;
+};
+
+// Days since 1970-01-01 (negative before it) and back.
+int64_t DaysFromCivil(const CivilDate& date);
+CivilDate CivilFromDays(int64_t days);
+
+// "YYYY-MM-DD" with a real day of a real month in years 0001..9999; else InvalidArgument
+// naming the text.
+Result<CivilDate> ParseDate(std::string_view text);
+// "YYYY-MM-DD".
+std::string FormatDate(const CivilDate& date);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_DATE_H_

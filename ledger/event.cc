@@ -1,0 +1,101 @@
+#include "ledger/event.h"
+
+#include <capnp/schema.h>
+#include <fmt/format.h>
+#include <kj/exception.h>
+
+#include <cstring>
+
+namespace secondment {
+namespace {
+
+// Small events fit the first segment, so a NewEvent is usually one allocation.
+constexpr unsigned kFirstSegmentWords = 96;
+
+kj::ArrayPtr<const capnp::word> AsWords(std::string_view bytes) {
+  return {reinterpret_cast<const capnp::word*>(bytes.data()), bytes.size() / sizeof(capnp::word)};
+}
+
+// Validates `words` as a canonical Event stored at `position`: every pointer in bounds, no
+// far pointers, nothing unreachable. After this, unchecked reads of the message are safe.
+Status Validate(Position position, kj::ArrayPtr<const capnp::word> words) {
+  auto corrupt = [position](std::string_view what) {
+    return Corruption(fmt::format("event at position {} does not decode: {}", position, what));
+  };
+  if (words.size() == 0) return corrupt("empty value");
+  bool canonical = false;
+  Position stored_position = 0;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 const kj::ArrayPtr<const capnp::word> segments[1] = {words};
+                 capnp::SegmentArrayMessageReader reader(segments);
+                 canonical = reader.isCanonical();
+                 if (canonical) stored_position = reader.getRoot<schema::Event>().getPosition();
+               })) {
+    return corrupt(exception->getDescription().cStr());
+  }
+  if (!canonical) return corrupt("not a canonical Cap'n Proto message");
+  if (stored_position != position) {
+    return corrupt(fmt::format("it names position {}", stored_position));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+NewEvent::NewEvent(EventId id)
+    : id_(id),
+      message_(std::make_unique<capnp::MallocMessageBuilder>(kFirstSegmentWords)),
+      root_(message_->initRoot<schema::Event>()) {}
+
+Result<RecordedEvent> RecordedEvent::Decode(Position position, std::string_view bytes) {
+  if (bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption(
+        fmt::format("event at position {} does not decode: {} bytes is not a "
+                    "whole number of words",
+                    position, bytes.size()));
+  }
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  RETURN_IF_ERROR(Validate(position, words));
+  return RecordedEvent(position, kj::mv(words));
+}
+
+schema::Event::Reader RecordedEvent::Get() const {
+  return capnp::readMessageUnchecked<schema::Event>(words_.begin());
+}
+
+std::string_view RecordedEvent::bytes() const {
+  return {reinterpret_cast<const char*>(words_.begin()), words_.size() * sizeof(capnp::word)};
+}
+
+Result<EventView> DecodeEventView(Position position, std::string_view bytes,
+                                  kj::Array<capnp::word>& scratch) {
+  if (bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption(
+        fmt::format("event at position {} does not decode: {} bytes is not a "
+                    "whole number of words",
+                    position, bytes.size()));
+  }
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
+    size_t words = bytes.size() / sizeof(capnp::word);
+    if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(words * 2);
+    std::memcpy(scratch.begin(), bytes.data(), bytes.size());
+    bytes = {reinterpret_cast<const char*>(scratch.begin()), bytes.size()};
+  }
+  auto words = AsWords(bytes);
+  RETURN_IF_ERROR(Validate(position, words));
+  return EventView{position, bytes, capnp::readMessageUnchecked<schema::Event>(words.begin())};
+}
+
+std::string_view EventTypeName(schema::Event::Reader event) {
+  auto schema = capnp::Schema::from<schema::Event>();
+  auto payload = schema.getFieldByName("payload").getType().asStruct();
+  KJ_IF_MAYBE (field,
+               payload.getFieldByDiscriminant(static_cast<uint16_t>(event.getPayload().which()))) {
+    auto name = field->getProto().getName();
+    return {name.cStr(), name.size()};
+  }
+  return "unknown";
+}
+
+}  // namespace secondment

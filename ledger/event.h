@@ -1,0 +1,84 @@
+// Events as the ledger's callers see them.
+//
+// NewEvent: what a caller hands to Append: an id and a capnp `schema::Event` builder in which
+// the caller sets the payload, the effective date, the actor and the correlation and causation
+// ids. The ledger sets the rest (position, stream id and version, recorded-at, prevHash).
+//
+// RecordedEvent: a committed event read back: owns its canonical bytes (word-aligned) and
+// gives a reader over them. EventView is the borrowed form used while scanning.
+
+#ifndef SECONDMENT_LEDGER_EVENT_H_
+#define SECONDMENT_LEDGER_EVENT_H_
+
+#include <capnp/message.h>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "ledger/event_id.h"
+#include "ledger/status.h"
+#include "schemas/event.capnp.h"
+
+namespace secondment {
+
+using Position = uint64_t;       // global position, dense from 1; 0 means "none"
+using StreamVersion = uint32_t;  // version within a stream, dense from 0
+
+// Movable, not copyable. Not thread-safe; owned by one thread until handed to Append.
+class NewEvent {
+ public:
+  explicit NewEvent(EventId id);
+  NewEvent(NewEvent&&) noexcept = default;
+  NewEvent& operator=(NewEvent&&) noexcept = default;
+
+  const EventId& id() const { return id_; }
+  // The event to fill in. Valid while this NewEvent lives.
+  schema::Event::Builder Mutable() { return root_; }
+  schema::Event::Reader Get() const { return root_.asReader(); }
+
+ private:
+  EventId id_;
+  std::unique_ptr<capnp::MallocMessageBuilder> message_;
+  schema::Event::Builder root_;
+};
+
+// A committed event, borrowed: valid only as long as whatever produced it says.
+struct EventView {
+  Position position = 0;
+  std::string_view bytes;  // the canonical bytes as stored (word-aligned)
+  schema::Event::Reader event;
+};
+
+// A committed event that owns its bytes. Movable, not copyable; thread-compatible.
+class RecordedEvent {
+ public:
+  // Checks that `bytes` hold the canonical encoding of an Event stored at `position`;
+  // Corruption naming the position otherwise.
+  static Result<RecordedEvent> Decode(Position position, std::string_view bytes);
+
+  Position position() const { return position_; }
+  schema::Event::Reader Get() const;
+  std::string_view bytes() const;
+  EventView view() const { return {position_, bytes(), Get()}; }
+
+ private:
+  RecordedEvent(Position position, kj::Array<capnp::word> words)
+      : position_(position), words_(kj::mv(words)) {}
+
+  Position position_;
+  kj::Array<capnp::word> words_;
+};
+
+// Decodes stored bytes into a view, copying them into `scratch` when they are not
+// word-aligned (`scratch` grows as needed and must outlive the view). Corruption when the
+// bytes are not the canonical encoding of an Event, or name another position.
+Result<EventView> DecodeEventView(Position position, std::string_view bytes,
+                                  kj::Array<capnp::word>& scratch);
+
+// The event's type as named in the schema's payload union, e.g. "approvalGranted".
+std::string_view EventTypeName(schema::Event::Reader event);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_EVENT_H_

@@ -1,0 +1,238 @@
+#include "ledger/event_log.h"
+
+#include <fmt/format.h>
+#include <spdlog/sinks/null_sink.h>
+
+#include <unordered_set>
+
+#include "ledger/internal/store.h"
+#include "ledger/internal/writer.h"
+
+namespace secondment {
+
+std::string ExpectedVersion::ToString() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no stream";
+    case Kind::kExact:
+      return fmt::format("version {}", version_);
+  }
+  return "unknown";
+}
+
+Status ValidateStreamId(std::string_view stream) {
+  if (stream.empty()) return InvalidArgument("stream id is empty");
+  if (stream.size() > kMaxStreamIdSize) {
+    return InvalidArgument(fmt::format("stream id is {} characters; the limit is {}", stream.size(),
+                                       kMaxStreamIdSize));
+  }
+  for (size_t i = 0; i < stream.size(); ++i) {
+    auto c = static_cast<unsigned char>(stream[i]);
+    if (c < 0x21 || c > 0x7E) {
+      return InvalidArgument(fmt::format(
+          "stream id has byte 0x{:02x} at offset {}; only printable ASCII without spaces is "
+          "allowed",
+          c, i));
+    }
+  }
+  return Status::Ok();
+}
+
+class EventLog::Impl {
+ public:
+  Impl(std::string dir, Options options) : dir_(std::move(dir)), options_(std::move(options)) {}
+
+  Status Open() {
+    if (!options_.logger) {
+      options_.logger = std::make_shared<spdlog::logger>(
+          "ledger", std::make_shared<spdlog::sinks::null_sink_mt>());
+    }
+    clock_ = options_.clock ? options_.clock : &system_clock_;
+    internal::StoreOptions store_options;
+    store_options.read_only = options_.read_only;
+    store_options.create_if_missing = options_.create_if_missing;
+    store_options.block_cache_bytes = options_.block_cache_bytes;
+    store_options.logger = options_.logger.get();
+    ASSIGN_OR_RETURN(store_, internal::Store::Open(dir_, store_options));
+
+    ASSIGN_OR_RETURN(Position head, store_->LastPosition());
+    int64_t last_recorded_at = 0;
+    // A writer continues the recorded-at clock from the last event, so it must decode; a
+    // read-only open stays possible on a damaged tail, for diagnosis.
+    if (head > 0 && !options_.read_only) {
+      RETURN_IF_ERROR(store_->GetEvents({head}, [&](Position position, std::string_view bytes) {
+        ASSIGN_OR_RETURN(RecordedEvent last, RecordedEvent::Decode(position, bytes));
+        last_recorded_at = last.Get().getRecordedAtMicros();
+        return Status::Ok();
+      }));
+    }
+    read_only_head_ = head;
+    if (!options_.read_only) {
+      internal::WriterOptions writer_options;
+      writer_options.sync = options_.durability == Durability::kSync;
+      writer_options.clock = clock_;
+      writer_options.logger = options_.logger.get();
+      writer_ =
+          std::make_unique<internal::Writer>(store_.get(), writer_options, head, last_recorded_at);
+    }
+    options_.logger->info("opened ledger at {} (head {}, {})", dir_, head,
+                          options_.read_only ? "read-only"
+                          : options_.durability == Durability::kSync
+                              ? "durable appends"
+                              : "NO-SYNC appends: bulk import only");
+    return Status::Ok();
+  }
+
+  ~Impl() {
+    writer_.reset();  // commits what is queued before the store closes
+    if (store_) options_.logger->info("closed ledger at {}", dir_);
+  }
+
+  Result<AppendResult> Append(std::vector<StreamAppend>& appends) {
+    if (!writer_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+    if (appends.empty()) return InvalidArgument("an append needs at least one stream");
+    size_t total = 0;
+    std::unordered_set<EventId, EventIdHash> ids;
+    for (StreamAppend& append : appends) {
+      RETURN_IF_ERROR(ValidateStreamId(append.stream));
+      if (append.events.empty()) {
+        return InvalidArgument(fmt::format("the append to stream {} has no events", append.stream));
+      }
+      total += append.events.size();
+      if (total > kMaxEventsPerAppend) {
+        return InvalidArgument(
+            fmt::format("an append holds at most {} events", kMaxEventsPerAppend));
+      }
+      for (NewEvent& event : append.events) {
+        if (event.id().IsNil()) return InvalidArgument("event id is nil (all zero)");
+        if (!ids.insert(event.id()).second) {
+          return InvalidArgument(
+              fmt::format("event id {} appears twice in one append", event.id().ToString()));
+        }
+        auto builder = event.Mutable();
+        builder.setStreamId(append.stream);
+        const auto& id = event.id().bytes();
+        builder.setEventId(kj::arrayPtr(id.data(), id.size()));
+      }
+    }
+    return writer_->Submit(appends, total);
+  }
+
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
+                                                size_t max) {
+    RETURN_IF_ERROR(ValidateStreamId(stream));
+    std::vector<Position> positions;
+    RETURN_IF_ERROR(store_->StreamPositions(stream, from, max, &positions));
+    Position head = Head();
+    while (!positions.empty() && positions.back() > head) positions.pop_back();
+    if (positions.empty()) {
+      ASSIGN_OR_RETURN(auto tip, store_->LastInStream(stream));
+      if (!tip || tip->position > head) {
+        return NotFound(fmt::format("stream {} has no events", stream));
+      }
+      return std::vector<RecordedEvent>();
+    }
+    std::vector<RecordedEvent> events;
+    events.reserve(positions.size());
+    RETURN_IF_ERROR(store_->GetEvents(positions, [&](Position position, std::string_view bytes) {
+      ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::Decode(position, bytes));
+      events.push_back(std::move(event));
+      return Status::Ok();
+    }));
+    return events;
+  }
+
+  Status Scan(Position from, Position to, const std::function<Status(const EventView&)>& visit) {
+    if (from == 0) return InvalidArgument("positions start at 1");
+    Position last = std::min(to, Head());
+    kj::Array<capnp::word> scratch;
+    return store_->ScanEvents(from, last, [&](Position position, std::string_view bytes) {
+      ASSIGN_OR_RETURN(EventView view, DecodeEventView(position, bytes, scratch));
+      return visit(view);
+    });
+  }
+
+  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max) {
+    if (from == 0) return InvalidArgument("positions start at 1");
+    std::vector<RecordedEvent> events;
+    Position head = Head();
+    if (from > head || max == 0) return events;
+    Position last = from + std::min<uint64_t>(max - 1, head - from);
+    events.reserve(last - from + 1);
+    RETURN_IF_ERROR(store_->ScanEvents(from, last, [&](Position position, std::string_view bytes) {
+      ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::Decode(position, bytes));
+      events.push_back(std::move(event));
+      return Status::Ok();
+    }));
+    return events;
+  }
+
+  Position Head() const { return writer_ ? writer_->Head() : read_only_head_; }
+
+  Result<std::optional<StreamState>> GetStreamState(std::string_view stream) {
+    RETURN_IF_ERROR(ValidateStreamId(stream));
+    ASSIGN_OR_RETURN(auto tip, store_->LastInStream(stream));
+    if (!tip || tip->position > Head()) return std::optional<StreamState>();
+    return std::optional<StreamState>(StreamState{tip->version, tip->position});
+  }
+
+  internal::Store& store() { return *store_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  Options options_;
+  SystemClock system_clock_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<internal::Store> store_;
+  std::unique_ptr<internal::Writer> writer_;
+  Position read_only_head_ = 0;
+};
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const Options& options) {
+  auto impl = std::make_unique<Impl>(dir, options);
+  RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+Result<AppendResult> EventLog::Append(std::string_view stream, ExpectedVersion expected,
+                                      std::vector<NewEvent> events) {
+  std::vector<StreamAppend> appends;
+  appends.push_back(StreamAppend{std::string(stream), expected, std::move(events)});
+  return impl_->Append(appends);
+}
+
+Result<AppendResult> EventLog::Append(std::vector<StreamAppend> appends) {
+  return impl_->Append(appends);
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadStream(std::string_view stream, StreamVersion from,
+                                                        size_t max) {
+  return impl_->ReadStream(stream, from, max);
+}
+
+Result<std::vector<RecordedEvent>> EventLog::ReadAll(Position from, size_t max) {
+  return impl_->ReadAll(from, max);
+}
+
+Status EventLog::Scan(Position from, Position to,
+                      const std::function<Status(const EventView&)>& visit) {
+  return impl_->Scan(from, to, visit);
+}
+
+Position EventLog::Head() const { return impl_->Head(); }
+
+Result<std::optional<StreamState>> EventLog::GetStreamState(std::string_view stream) {
+  return impl_->GetStreamState(stream);
+}
+
+Status EventLog::Settle() { return impl_->store().Settle(); }
+Status EventLog::CompactAll() { return impl_->store().CompactAll(); }
+const std::string& EventLog::dir() const { return impl_->dir(); }
+
+}  // namespace secondment

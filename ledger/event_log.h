@@ -1,0 +1,179 @@
+// EventLog: the append-only, durable log of every lifecycle event, on RocksDB.
+//
+//   auto log = EventLog::Open("/var/lib/secondment", Options{});
+//   NewEvent e(EventId::Random());
+//   e.Mutable().getPayload().initWithdrawn().setReason("role filled internally");
+//   auto result = (*log)->Append("secondment-SEC-000001", ExpectedVersion::Exactly(3),
+//                                std::move(events));
+//
+// Durability: with Durability::kSync (the default) an Append returns OK only after the
+// RocksDB write batch holding its events has been fsync'ed (fdatasync of the WAL): it survives
+// kill -9 and power loss. Appends from many threads share one synced batch (group commit).
+// Durability::kNoSync exists for bulk import and benchmarks only: an acknowledged append can
+// then be lost on power loss (not on a process crash).
+//
+// Positions are dense from 1 in commit order; a stream's versions are dense from 0. A reader
+// never sees a position before it is durable, and never sees a gap.
+//
+// Thread safety: every method may be called from any thread concurrently.
+
+#ifndef SECONDMENT_LEDGER_EVENT_LOG_H_
+#define SECONDMENT_LEDGER_EVENT_LOG_H_
+
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/clock.h"
+#include "ledger/event.h"
+#include "ledger/status.h"
+
+namespace secondment {
+
+// The limits of one Append; beyond them it is refused with InvalidArgument.
+inline constexpr size_t kMaxStreamIdSize = 128;
+inline constexpr size_t kMaxEventBytes = 64 * 1024;  // canonical encoding, envelope included
+inline constexpr size_t kMaxEventsPerAppend = 1000;  // over all streams of the call
+
+enum class Durability {
+  kSync,    // acknowledged appends are on stable storage
+  kNoSync,  // bulk import and benchmarks only: acknowledged appends may be lost on power loss
+};
+
+struct Options {
+  bool create_if_missing = true;
+  // Opens without the writer's lock, seeing the ledger as it was when opened; Append is
+  // refused with Unavailable.
+  bool read_only = false;
+  Durability durability = Durability::kSync;
+  // Where recorded-at times come from; borrowed, must outlive the log. Null: the system clock.
+  const Clock* clock = nullptr;
+  // Where the log reports its lifecycle (info) and per-batch detail (debug). Null: silent.
+  std::shared_ptr<spdlog::logger> logger;
+  size_t block_cache_bytes = 256 << 20;
+};
+
+// What the stream must look like for an append to it to go ahead.
+class ExpectedVersion {
+ public:
+  static ExpectedVersion Any() { return ExpectedVersion(Kind::kAny, 0); }
+  static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, 0); }
+  // The stream exists and its last event has this version.
+  static ExpectedVersion Exactly(StreamVersion version) {
+    return ExpectedVersion(Kind::kExact, version);
+  }
+
+  bool IsAny() const { return kind_ == Kind::kAny; }
+  bool IsNoStream() const { return kind_ == Kind::kNoStream; }
+  std::optional<StreamVersion> exact() const {
+    return kind_ == Kind::kExact ? std::optional(version_) : std::nullopt;
+  }
+  // "any", "no stream", "version 4".
+  std::string ToString() const;
+
+ private:
+  enum class Kind { kAny, kNoStream, kExact };
+  ExpectedVersion(Kind kind, StreamVersion version) : kind_(kind), version_(version) {}
+  Kind kind_;
+  StreamVersion version_;
+};
+
+// The events one Append adds to one stream.
+struct StreamAppend {
+  std::string stream;
+  ExpectedVersion expected = ExpectedVersion::Any();
+  std::vector<NewEvent> events;
+};
+
+struct AppendResult {
+  // The position of each event, in the order given (streams in call order, then events).
+  std::vector<Position> positions;
+  // True when every event id was already stored with the same content: nothing was written
+  // and `positions` are those of the original append.
+  bool duplicate = false;
+};
+
+// Where one stream stands.
+struct StreamState {
+  StreamVersion version = 0;  // of its last event
+  Position position = 0;      // of its last event
+};
+
+class EventLog {
+ public:
+  // Creates or opens the ledger in `dir`.
+  // Unavailable "ledger at DIR is locked by another process" when another process has it open
+  // for writing; InvalidArgument when `dir` is a file, or a non-empty directory holding no
+  // ledger; NotFound when it holds none and create_if_missing is false (or read_only);
+  // IOError or Corruption when RocksDB cannot open it.
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, const Options& options);
+
+  // Waits for appends in flight, then closes. Appends that arrive later get Unavailable.
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Appends `events` to `stream` atomically if the stream matches `expected`.
+  // Returns the events' positions once durable, or:
+  //   InvalidArgument: bad stream id, nil or repeated event id, no events, more than 1,000
+  //                    events, an event over 64 KiB;
+  //   Conflict: the stream does not match `expected`, or an event id is already stored with
+  //             other content or beside ids that are not;
+  //   IOError: the write failed (nothing was written);
+  //   Unavailable: the log is closing or read-only.
+  // An append whose ids are all stored with the same content is an idempotent retry: OK,
+  // `duplicate`, the original positions, nothing written, `expected` not checked.
+  Result<AppendResult> Append(std::string_view stream, ExpectedVersion expected,
+                              std::vector<NewEvent> events);
+
+  // Appends to several streams atomically: every part must match its own expected version,
+  // else nothing is written. Parts are applied in order; a stream may appear in more than
+  // one part, and each part's expected version is checked against the stream as the earlier
+  // parts of the call left it. Errors as above.
+  Result<AppendResult> Append(std::vector<StreamAppend> appends);
+
+  // At most `max` events of `stream` from version `from`, in version order.
+  // NotFound when the stream has no events; empty when `from` is past its end.
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
+                                                size_t max);
+
+  // At most `max` events from position `from` (>= 1), in position order, up to Head().
+  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);
+
+  // Visits the events from `from` to min(`to`, Head()) in position order, without copying.
+  // The view is valid during the call only. A non-OK status from `visit` stops the scan and
+  // is returned. Corruption names the first position that does not decode.
+  Status Scan(Position from, Position to, const std::function<Status(const EventView&)>& visit);
+
+  // The last durable position, 0 when the log is empty.
+  Position Head() const;
+
+  // Where `stream` stands, or nullopt when it has no events.
+  Result<std::optional<StreamState>> GetStreamState(std::string_view stream);
+
+  // Flushes memtables and waits for background compaction to finish (a quiet store).
+  Status Settle();
+  // Compacts every column family to its last level (for measuring bytes on disk).
+  Status CompactAll();
+
+  const std::string& dir() const;
+
+ private:
+  class Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// OK when `stream` is 1 to 128 printable ASCII characters (0x21..0x7E); else InvalidArgument
+// saying what is wrong.
+Status ValidateStreamId(std::string_view stream);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_EVENT_LOG_H_

@@ -1,0 +1,59 @@
+#include "ledger/hash.h"
+
+#include <openssl/evp.h>
+
+#include "ledger/assert.h"
+
+namespace secondment {
+namespace {
+
+// Hashes the concatenation of `parts` with one EVP context per thread.
+template <size_t N>
+Hash256 Digest(const std::array<std::string_view, N>& parts) {
+  struct Context {
+    Context() : ctx(EVP_MD_CTX_new()) { LEDGER_ASSERT(ctx != nullptr); }
+    ~Context() { EVP_MD_CTX_free(ctx); }
+    EVP_MD_CTX* ctx;
+  };
+  thread_local Context context;
+  Hash256 out;
+  unsigned int size = 0;
+  bool ok = EVP_DigestInit_ex(context.ctx, EVP_sha256(), nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(context.ctx, part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(context.ctx, out.data(), &size) == 1;
+  LEDGER_ASSERT(ok && size == out.size(), ok, size);
+  return out;
+}
+
+std::string_view View(const Hash256& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+}  // namespace
+
+Hash256 LeafHash(std::string_view canonical_event_bytes) {
+  static constexpr char kLeafPrefix = 0x00;
+  return Digest<2>({std::string_view(&kLeafPrefix, 1), canonical_event_bytes});
+}
+
+Hash256 NodeHash(const Hash256& left, const Hash256& right) {
+  static constexpr char kNodePrefix = 0x01;
+  return Digest<3>({std::string_view(&kNodePrefix, 1), View(left), View(right)});
+}
+
+Hash256 Sha256(std::string_view bytes) { return Digest<1>({bytes}); }
+
+std::string ToHex(const Hash256& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (uint8_t b : hash) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0F];
+  }
+  return out;
+}
+
+}  // namespace secondment

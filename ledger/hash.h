@@ -1,0 +1,28 @@
+// The hash definitions of the ledger (RFC 6962 shape, DESIGN.md section 5):
+//   leaf = SHA-256(0x00 || canonical event bytes)
+//   node = SHA-256(0x01 || left || right)
+// Every event's prevHash is the leaf hash of the previous event of its stream.
+
+#ifndef SECONDMENT_LEDGER_HASH_H_
+#define SECONDMENT_LEDGER_HASH_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace secondment {
+
+using Hash256 = std::array<uint8_t, 32>;
+
+// Thread-safe.
+Hash256 LeafHash(std::string_view canonical_event_bytes);
+Hash256 NodeHash(const Hash256& left, const Hash256& right);
+Hash256 Sha256(std::string_view bytes);
+
+// Lowercase hex, 64 characters.
+std::string ToHex(const Hash256& hash);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_HASH_H_

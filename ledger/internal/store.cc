@@ -1,0 +1,400 @@
+#include "ledger/internal/store.h"
+
+#include <fmt/format.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/options_util.h>
+
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "ledger/internal/keys.h"
+
+namespace secondment::internal {
+namespace {
+
+constexpr char kEventsFamily[] = "events";
+constexpr char kStreamsFamily[] = "streams";
+constexpr char kEventIdsFamily[] = "event_ids";
+constexpr char kMetaFamily[] = "meta";
+
+constexpr char kFormatVersionKey[] = "format_version";
+constexpr char kFormatVersion[] = "1";
+constexpr char kLedgerIdKey[] = "ledger_id";
+
+rocksdb::BlockBasedTableOptions TableOptions(const std::shared_ptr<rocksdb::Cache>& cache,
+                                             size_t block_size) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.block_size = block_size;
+  table.format_version = 5;
+  return table;
+}
+
+// Tuned per family: events are scanned in order and read by position; the stream index is
+// read by prefix; the id index is probed with random keys that are almost always absent.
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(size_t block_cache_bytes) {
+  auto cache = rocksdb::NewLRUCache(block_cache_bytes);
+
+  rocksdb::ColumnFamilyOptions events;
+  {
+    auto table = TableOptions(cache, 16 * 1024);
+    table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+    events.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    events.compression = rocksdb::kLZ4Compression;
+    events.bottommost_compression = rocksdb::kLZ4Compression;
+    events.level_compaction_dynamic_level_bytes = true;
+  }
+
+  rocksdb::ColumnFamilyOptions streams;
+  {
+    auto table = TableOptions(cache, 4 * 1024);
+    streams.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    streams.compression = rocksdb::kLZ4Compression;
+    streams.level_compaction_dynamic_level_bytes = true;
+  }
+
+  rocksdb::ColumnFamilyOptions event_ids;
+  {
+    auto table = TableOptions(cache, 4 * 1024);
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+    event_ids.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    event_ids.memtable_whole_key_filtering = true;
+    event_ids.memtable_prefix_bloom_size_ratio = 0.05;
+    event_ids.compression = rocksdb::kNoCompression;  // random keys do not compress
+    event_ids.level_compaction_dynamic_level_bytes = true;
+  }
+
+  rocksdb::ColumnFamilyOptions meta;
+  return {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
+      {kEventsFamily, events},
+      {kStreamsFamily, streams},
+      {kEventIdsFamily, event_ids},
+      {kMetaFamily, meta},
+  };
+}
+
+rocksdb::Options DatabaseOptions(bool create) {
+  rocksdb::Options options;
+  options.create_if_missing = create;
+  options.create_missing_column_families = create;
+  options.max_background_jobs = 2;
+  options.bytes_per_sync = 1 << 20;
+  options.keep_log_file_num = 4;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // Reusing WAL files turns each commit's fdatasync into an overwrite of allocated blocks.
+  options.recycle_log_file_num = 4;
+  return options;
+}
+
+bool IsLockError(const rocksdb::Status& status) {
+  return status.IsIOError() && (status.ToString().find("lock") != std::string::npos ||
+                                status.ToString().find("LOCK") != std::string::npos);
+}
+
+std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+}  // namespace
+
+Status FromRocks(const rocksdb::Status& status, std::string_view context) {
+  if (status.ok()) return Status::Ok();
+  std::string message = fmt::format("{}: {}", context, status.ToString());
+  if (status.IsCorruption()) return Corruption(std::move(message));
+  if (status.IsNoSpace())
+    return IOError(fmt::format("{}: disk full ({})", context, status.ToString()));
+  if (status.IsBusy() || status.IsTryAgain()) return Unavailable(std::move(message));
+  if (status.IsNotFound()) return NotFound(std::move(message));
+  return IOError(std::move(message));
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(dir, ec);
+  bool exists = fs::exists(st);
+  if (exists && !fs::is_directory(st)) {
+    return InvalidArgument(fmt::format("ledger path {} is not a directory", dir));
+  }
+  bool has_ledger = exists && fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (!has_ledger) {
+    if (options.read_only || !options.create_if_missing) {
+      return NotFound(fmt::format("no ledger at {}", dir));
+    }
+    if (exists && !fs::is_empty(dir, ec)) {
+      return InvalidArgument(
+          fmt::format("{} is a non-empty directory that holds no ledger; choose an empty or new "
+                      "directory",
+                      dir));
+    }
+    fs::create_directories(dir, ec);
+    if (ec) return IOError(fmt::format("cannot create ledger directory {}: {}", dir, ec.message()));
+  }
+
+  auto store = std::unique_ptr<Store>(new Store());
+  store->dir_ = dir;
+  store->logger_ = options.logger;
+  store->read_only_ = options.read_only;
+
+  rocksdb::Options db_options = DatabaseOptions(!has_ledger);
+  auto families = FamilyDescriptors(options.block_cache_bytes);
+  if (has_ledger) {
+    std::vector<std::string> names;
+    auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &names);
+    if (!s.ok()) return FromRocks(s, fmt::format("reading ledger at {}", dir));
+    for (const auto& family : families) {
+      if (std::find(names.begin(), names.end(), family.name) == names.end()) {
+        return InvalidArgument(fmt::format(
+            "{} holds a RocksDB database that is not a secondment ledger (no '{}' family)", dir,
+            family.name));
+      }
+    }
+  }
+
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &store->handles_, &db)
+          : rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  if (IsLockError(s)) {
+    if (s.ToString().find("current process") != std::string::npos) {
+      return Unavailable(fmt::format("ledger at {} is already open in this process", dir));
+    }
+    return Unavailable(fmt::format("ledger at {} is locked by another process", dir));
+  }
+  if (!s.ok()) return FromRocks(s, fmt::format("opening ledger at {}", dir));
+  store->db_.reset(db);
+  store->events_ = store->handles_[1];
+  store->streams_ = store->handles_[2];
+  store->event_ids_ = store->handles_[3];
+  store->meta_ = store->handles_[4];
+
+  RETURN_IF_ERROR(has_ledger ? store->CheckFormat() : store->InitializeNewLedger());
+  return store;
+}
+
+Store::~Store() {
+  if (!db_) return;
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+Status Store::InitializeNewLedger() {
+  EventId ledger_id = EventId::Random();
+  rocksdb::WriteBatch batch;
+  batch.Put(meta_, kFormatVersionKey, kFormatVersion);
+  batch.Put(meta_, kLedgerIdKey, rocksdb::Slice(ledger_id.AsStringView().data(), EventId::kSize));
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  return FromRocks(db_->Write(write, &batch), fmt::format("creating ledger at {}", dir_));
+}
+
+Status Store::CheckFormat() {
+  std::string version;
+  auto s = db_->Get(rocksdb::ReadOptions(), meta_, kFormatVersionKey, &version);
+  if (s.IsNotFound()) {
+    return Corruption(fmt::format("ledger at {} has no format version in its meta family", dir_));
+  }
+  RETURN_IF_ERROR(FromRocks(s, fmt::format("reading format version of {}", dir_)));
+  if (version != kFormatVersion) {
+    return InvalidArgument(fmt::format("ledger at {} has format version {}; this build reads {}",
+                                       dir_, version, kFormatVersion));
+  }
+  return Status::Ok();
+}
+
+Result<Position> Store::LastPosition() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
+  it->SeekToLast();
+  RETURN_IF_ERROR(FromRocks(it->status(), "finding the last position"));
+  if (!it->Valid()) return Position{0};
+  if (it->key().size() != 8) {
+    return Corruption(fmt::format("events key of {} bytes, expected 8", it->key().size()));
+  }
+  return GetBigEndian(View(it->key()));
+}
+
+Result<std::optional<StreamTip>> Store::LastInStream(std::string_view stream) {
+  std::string last_key = StreamKey(stream, UINT32_MAX);
+  std::string lower = StreamKey(stream, 0);
+  rocksdb::ReadOptions read;
+  rocksdb::Slice lower_bound(lower);
+  read.iterate_lower_bound = &lower_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, streams_));
+  it->SeekForPrev(last_key);
+  RETURN_IF_ERROR(FromRocks(it->status(), fmt::format("reading stream {}", stream)));
+  if (!it->Valid()) return std::optional<StreamTip>();
+  std::string_view key_stream;
+  StreamTip tip;
+  if (!ParseStreamKey(View(it->key()), &key_stream, &tip.version) || key_stream != stream ||
+      it->value().size() != 8) {
+    return Corruption(fmt::format("malformed streams entry for stream {}", stream));
+  }
+  tip.position = GetBigEndian(View(it->value()));
+  return std::optional<StreamTip>(tip);
+}
+
+Status Store::StreamPositions(std::string_view stream, StreamVersion from, size_t max,
+                              std::vector<Position>* out) {
+  std::string upper = StreamUpperBound(stream);
+  rocksdb::Slice upper_bound(upper);
+  rocksdb::ReadOptions read;
+  read.iterate_upper_bound = &upper_bound;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, streams_));
+  StreamVersion expected = from;
+  size_t taken = 0;
+  for (it->Seek(StreamKey(stream, from)); it->Valid() && taken < max; it->Next(), ++taken) {
+    std::string_view key_stream;
+    StreamVersion version;
+    if (!ParseStreamKey(View(it->key()), &key_stream, &version) || key_stream != stream ||
+        it->value().size() != 8) {
+      return Corruption(fmt::format("malformed streams entry for stream {}", stream));
+    }
+    if (version != expected) {
+      return Corruption(
+          fmt::format("stream {} skips from version {} to {}", stream, expected, version));
+    }
+    ++expected;
+    out->push_back(GetBigEndian(View(it->value())));
+  }
+  return FromRocks(it->status(), fmt::format("reading stream {}", stream));
+}
+
+Status Store::GetEvents(const std::vector<Position>& positions, const ValueVisitor& visit) {
+  if (positions.empty()) return Status::Ok();
+  std::vector<std::string> keys;
+  keys.reserve(positions.size());
+  for (Position p : positions) keys.push_back(EventKey(p));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), events_, slices.size(), slices.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      return Corruption(fmt::format("event at position {} is missing", positions[i]));
+    }
+    RETURN_IF_ERROR(FromRocks(statuses[i], fmt::format("reading position {}", positions[i])));
+    RETURN_IF_ERROR(visit(positions[i], View(values[i])));
+  }
+  return Status::Ok();
+}
+
+Status Store::ScanEvents(Position first, Position last, const ValueVisitor& visit) {
+  if (first > last) return Status::Ok();
+  std::string upper = EventKey(last + 1);
+  rocksdb::Slice upper_bound(upper);
+  rocksdb::ReadOptions read;
+  read.iterate_upper_bound = &upper_bound;
+  read.readahead_size = 2 << 20;
+  read.adaptive_readahead = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
+  Position expected = first;
+  for (it->Seek(EventKey(first)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) {
+      return Corruption(
+          fmt::format("events key of {} bytes after position {}", it->key().size(), expected - 1));
+    }
+    Position position = GetBigEndian(View(it->key()));
+    if (position != expected) {
+      return Corruption(fmt::format("event at position {} is missing", expected));
+    }
+    RETURN_IF_ERROR(visit(position, View(it->value())));
+    ++expected;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), fmt::format("reading position {}", expected)));
+  if (expected != last + 1) {
+    return Corruption(fmt::format("event at position {} is missing", expected));
+  }
+  return Status::Ok();
+}
+
+Status Store::LookupEventIds(const std::vector<EventId>& ids,
+                             std::vector<std::optional<Position>>* out) {
+  out->assign(ids.size(), std::nullopt);
+  if (ids.empty()) return Status::Ok();
+  std::vector<rocksdb::Slice> keys;
+  keys.reserve(ids.size());
+  for (const auto& id : ids) keys.emplace_back(id.AsStringView().data(), EventId::kSize);
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  db_->MultiGet(rocksdb::ReadOptions(), event_ids_, keys.size(), keys.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    RETURN_IF_ERROR(FromRocks(statuses[i], "looking up event ids"));
+    if (values[i].size() != 8) {
+      return Corruption(fmt::format("event id index entry of {} bytes for {}", values[i].size(),
+                                    ids[i].ToString()));
+    }
+    (*out)[i] = GetBigEndian(View(values[i]));
+  }
+  return Status::Ok();
+}
+
+void Store::Batch::PutEvent(Position position, std::string_view canonical_bytes) {
+  batch_
+      .Put(store_->events_, EventKey(position),
+           rocksdb::Slice(canonical_bytes.data(), canonical_bytes.size()))
+      .PermitUncheckedError();
+}
+
+void Store::Batch::PutStreamEntry(std::string_view stream, StreamVersion version,
+                                  Position position) {
+  batch_.Put(store_->streams_, StreamKey(stream, version), EventKey(position))
+      .PermitUncheckedError();
+}
+
+void Store::Batch::PutEventId(const EventId& id, Position position) {
+  batch_
+      .Put(store_->event_ids_, rocksdb::Slice(id.AsStringView().data(), EventId::kSize),
+           EventKey(position))
+      .PermitUncheckedError();
+}
+
+void Store::Batch::RollbackToSavePoint() {
+  auto s = batch_.RollbackToSavePoint();
+  (void)s;  // a save point was always set before
+}
+
+Status Store::Commit(Batch& batch, bool sync) {
+  if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+  rocksdb::WriteOptions write;
+  write.sync = sync;
+  return FromRocks(db_->Write(write, &batch.batch_), "appending to the ledger");
+}
+
+Status Store::Settle() {
+  if (read_only_) return Status::Ok();
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_), "flushing memtables"));
+  for (;;) {
+    uint64_t running = 0, pending = 0, flushes = 0;
+    db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &running);
+    db_->GetIntProperty(rocksdb::DB::Properties::kNumRunningFlushes, &flushes);
+    bool any_pending = false;
+    for (auto* handle : handles_) {
+      db_->GetIntProperty(handle, rocksdb::DB::Properties::kCompactionPending, &pending);
+      any_pending = any_pending || pending != 0;
+    }
+    if (running == 0 && flushes == 0 && !any_pending) return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+Status Store::CompactAll() {
+  if (read_only_) return Status::Ok();
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* handle : handles_) {
+    RETURN_IF_ERROR(
+        FromRocks(db_->CompactRange(compact, handle, nullptr, nullptr), "compacting the ledger"));
+  }
+  return Settle();
+}
+
+}  // namespace secondment::internal

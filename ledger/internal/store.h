@@ -1,0 +1,114 @@
+// Store: the ledger's only contact with RocksDB. It owns the database and its column families
+// and knows the key layout; it knows nothing of group commit or of the lifecycle.
+
+#ifndef SECONDMENT_LEDGER_INTERNAL_STORE_H_
+#define SECONDMENT_LEDGER_INTERNAL_STORE_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <spdlog/logger.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/event.h"
+#include "ledger/status.h"
+
+namespace secondment::internal {
+
+struct StoreOptions {
+  bool read_only = false;
+  bool create_if_missing = true;
+  size_t block_cache_bytes = 256 << 20;
+  spdlog::logger* logger = nullptr;  // borrowed, non-null
+};
+
+// Where a stream stands: its last version and that event's position.
+struct StreamTip {
+  StreamVersion version = 0;
+  Position position = 0;
+};
+
+// Receives one stored event value; a non-OK status stops the read and is returned by it.
+using ValueVisitor = std::function<Status(Position, std::string_view)>;
+
+// Reads are thread-safe. Writes (Commit) come from one thread at a time: the writer.
+class Store {
+ public:
+  // Creates the ledger when `dir` does not hold one (and create_if_missing), else opens it.
+  // Unavailable when another process holds the ledger's lock; InvalidArgument when `dir` is a
+  // file or a non-empty directory that is not a ledger; NotFound when it does not exist and
+  // create_if_missing is false.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const StoreOptions& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& dir() const { return dir_; }
+
+  // The highest stored position, 0 when empty.
+  Result<Position> LastPosition();
+  // The stream's last version, or nullopt when it has no events.
+  Result<std::optional<StreamTip>> LastInStream(std::string_view stream);
+  // Appends to `out` the positions of `stream`'s versions from `from`, at most `max`.
+  Status StreamPositions(std::string_view stream, StreamVersion from, size_t max,
+                         std::vector<Position>* out);
+  // Visits the events at `positions` (ascending) in that order; Corruption when one is missing.
+  Status GetEvents(const std::vector<Position>& positions, const ValueVisitor& visit);
+  // Visits the events from `first` to `last` inclusive in position order; Corruption on a gap.
+  Status ScanEvents(Position first, Position last, const ValueVisitor& visit);
+  // For each id, the position of the event that holds it, or nullopt.
+  Status LookupEventIds(const std::vector<EventId>& ids, std::vector<std::optional<Position>>* out);
+
+  // The writes of one group commit. Not thread-safe.
+  class Batch {
+   public:
+    void PutEvent(Position position, std::string_view canonical_bytes);
+    void PutStreamEntry(std::string_view stream, StreamVersion version, Position position);
+    void PutEventId(const EventId& id, Position position);
+    // Marks a point to roll back to, discarding what a refused request had added.
+    void SetSavePoint() { batch_.SetSavePoint(); }
+    void RollbackToSavePoint();
+    bool empty() const { return batch_.Count() == 0; }
+
+   private:
+    friend class Store;
+    explicit Batch(Store* store) : store_(store) {}
+    Store* store_;
+    rocksdb::WriteBatch batch_;
+  };
+  Batch NewBatch() { return Batch(this); }
+  // Writes the batch atomically; with `sync`, returns only once it is on stable storage.
+  Status Commit(Batch& batch, bool sync);
+
+  // Flushes memtables and waits until no flush or compaction runs or is pending.
+  Status Settle();
+  // Compacts every column family down to the last level.
+  Status CompactAll();
+
+ private:
+  Store() = default;
+  Status InitializeNewLedger();
+  Status CheckFormat();
+
+  std::string dir_;
+  spdlog::logger* logger_ = nullptr;
+  bool read_only_ = false;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned by db_; destroyed before it
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_ = nullptr;
+  rocksdb::ColumnFamilyHandle* event_ids_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+};
+
+// Maps a RocksDB status to ours, prefixing `context` ("reading position 5").
+Status FromRocks(const rocksdb::Status& status, std::string_view context);
+
+}  // namespace secondment::internal
+
+#endif  // SECONDMENT_LEDGER_INTERNAL_STORE_H_

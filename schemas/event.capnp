@@ -1,0 +1,209 @@
+# The stored event format of the secondment ledger.
+#
+# Every event is stored as the canonical Cap'n Proto encoding (capnp::canonicalize) of one
+# `Event`, so that its bytes, and the hashes over them, are stable. Evolve this file only by
+# adding fields with new ordinals at the end of a struct or union; never renumber, retype or
+# remove a field (ledger/FORMAT.md, "Compatibility").
+#
+# Enums start with `unspecified` so that a field the writer forgot is visible as such.
+# Text fields are UTF-8; an empty Text means "not given".
+
+@0xd79f555a8487f790;
+
+using Cxx = import "/capnp/c++.capnp";
+using Json = import "/capnp/compat/json.capnp";
+$Cxx.namespace("secondment::schema");
+
+struct Date {
+  # A business date on the proleptic Gregorian calendar. All zero means "no date".
+  year @0 :UInt16;
+  month @1 :UInt8;   # 1..12
+  day @2 :UInt8;     # 1..31
+}
+
+enum Role {
+  # Who acted. The first six are the lifecycle roles of DESIGN.md section 2; `system` marks
+  # events the ledger appends by itself (Extended, ConvertedToPermanent).
+  unspecified @0;
+  hr @1;
+  homeManager @2;
+  hostManager @3;
+  secondee @4;
+  exception @5;
+  auditor @6;
+  subscriber @7;
+  system @8;
+}
+
+struct Actor {
+  id @0 :Text;       # the principal's id (an employee or service id)
+  role @1 :Role;
+}
+
+enum Scope {
+  # What an approval decides on.
+  unspecified @0;
+  placement @1;
+  extension @2;
+  conversion @3;
+}
+
+enum Kind {
+  unspecified @0;
+  internal @1;       # another department of the same organisation
+  external @2;       # another organisation
+  international @3;
+  nonProfit @4;
+  client @5;
+}
+
+enum CostArrangement {
+  unspecified @0;
+  homePays @1;
+  hostReimburses @2;
+  hostPays @3;
+}
+
+enum HandoverDirection {
+  unspecified @0;
+  outbound @1;       # duties handed over at home before leaving
+  inbound @2;        # duties taken over at the host
+  return @3;         # duties handed back on return
+}
+
+enum ReturnPosition {
+  unspecified @0;
+  substantive @1;    # back to the same post
+  equivalent @2;     # back to an equivalent post
+}
+
+struct Party {
+  # One side of a secondment.
+  org @0 :Text;
+  unit @1 :Text;
+  managerId @2 :Text;
+}
+
+# ---- Payloads, one per lifecycle event (DESIGN.md section 2) ----
+
+struct Proposed {
+  employeeId @0 :Text;
+  home @1 :Party;
+  host @2 :Party;
+  kind @3 :Kind;
+  roleTitle @4 :Text;
+  objectives @5 :List(Text);
+  plannedStart @6 :Date;
+  plannedEnd @7 :Date;
+  ftePercent @8 :UInt8 = 100;   # share of full time spent at the host, 1..100
+  location @9 :Text;
+  country @10 :Text;            # ISO 3166-1 alpha-2
+  costArrangement @11 :CostArrangement;
+  backfillPlan @12 :Text;
+}
+
+struct ApprovalGranted {
+  scope @0 :Scope;
+  approverRole @1 :Role;
+  conditions @2 :Text;
+}
+
+struct ApprovalRefused {
+  scope @0 :Scope;
+  approverRole @1 :Role;
+  reason @2 :Text;
+}
+
+struct Withdrawn {
+  reason @0 :Text;
+}
+
+struct AgreementSigned {
+  reference @0 :Text;
+  version @1 :UInt32;
+  documentSha256 @2 :Data $Json.hex;   # 32 bytes, or empty when not given
+}
+
+struct Started {
+  actualStart @0 :Date;
+}
+
+struct HandoverRecorded {
+  direction @0 :HandoverDirection;
+  from @1 :Text;
+  to @2 :Text;
+  duties @3 :List(Text);
+  notes @4 :Text;
+}
+
+struct FeedbackRecorded {
+  fromRole @0 :Role;
+  rating @1 :UInt8;    # 1..5, 0 = no rating
+  text @2 :Text;
+}
+
+struct ExtensionRequested {
+  newPlannedEnd @0 :Date;
+  rationale @1 :Text;
+}
+
+struct Extended {
+  previousEnd @0 :Date;
+  newEnd @1 :Date;
+  cumulativeDays @2 :UInt32;   # planned duration from start to newEnd, in days
+}
+
+struct Returned {
+  returnDate @0 :Date;
+  early @1 :Bool;
+  reason @2 :Text;
+  position @3 :ReturnPosition;
+}
+
+struct ConversionProposed {
+  newRole @0 :Text;
+  effectiveDate @1 :Date;
+  recruitmentRef @2 :Text;
+}
+
+struct ConvertedToPermanent {
+  effectiveDate @0 :Date;
+  newRole @1 :Text;
+  hostOrg @2 :Text;
+  hostUnit @3 :Text;
+}
+
+# ---- The envelope ----
+
+struct Event {
+  # Assigned by the ledger when the event is committed; whatever a caller puts here is
+  # overwritten.
+  position @0 :UInt64;           # global position, dense from 1
+  streamVersion @1 :UInt32;      # version within the stream, dense from 0
+  recordedAtMicros @2 :Int64;    # ledger clock, UTC microseconds since 1970; never decreases
+  streamId @3 :Text;
+  prevHash @9 :Data $Json.hex;   # leaf hash of the stream's previous event; empty at version 0
+
+  # Given by the caller.
+  eventId @4 :Data $Json.hex;    # 16 bytes, unique in the ledger (idempotency key)
+  effectiveDate @5 :Date;        # the business date the fact takes effect
+  actor @6 :Actor;
+  correlationId @7 :Data $Json.hex;   # 16 bytes or empty: groups events of one business flow
+  causationId @8 :Data $Json.hex;     # 16 bytes or empty: the event or command that caused it
+
+  payload :union {
+    proposed @10 :Proposed;
+    approvalGranted @11 :ApprovalGranted;
+    approvalRefused @12 :ApprovalRefused;
+    withdrawn @13 :Withdrawn;
+    agreementSigned @14 :AgreementSigned;
+    started @15 :Started;
+    handoverRecorded @16 :HandoverRecorded;
+    feedbackRecorded @17 :FeedbackRecorded;
+    extensionRequested @18 :ExtensionRequested;
+    extended @19 :Extended;
+    returned @20 :Returned;
+    conversionProposed @21 :ConversionProposed;
+    convertedToPermanent @22 :ConvertedToPermanent;
+  }
+}

@@ -1,0 +1,95 @@
+// Helpers shared by the ledger tests: a temporary directory, and small verbs that build events.
+
+#ifndef SECONDMENT_TESTS_LEDGER_TEST_UTIL_H_
+#define SECONDMENT_TESTS_LEDGER_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "ledger/event_log.h"
+
+namespace secondment::testing {
+
+// A fresh directory under the system's temp dir, removed with everything in it at the end.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("secondment-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string path() const { return path_.string(); }
+  std::string Sub(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A Withdrawn event with `reason`: the smallest payload, handy for log mechanics.
+inline NewEvent Withdrawal(const std::string& reason, EventId id = EventId::Random()) {
+  NewEvent event(id);
+  auto b = event.Mutable();
+  auto actor = b.initActor();
+  actor.setId("hr-001");
+  actor.setRole(schema::Role::HR);
+  b.getPayload().initWithdrawn().setReason(reason);
+  return event;
+}
+
+inline std::vector<NewEvent> Withdrawals(int count, const std::string& prefix = "r") {
+  std::vector<NewEvent> events;
+  for (int i = 0; i < count; ++i) events.push_back(Withdrawal(prefix + std::to_string(i)));
+  return events;
+}
+
+inline std::vector<NewEvent> One(NewEvent event) {
+  std::vector<NewEvent> events;
+  events.push_back(std::move(event));
+  return events;
+}
+
+// Fixture: a ledger in a temp dir on a fake clock, reopened on demand.
+class LedgerTest : public ::testing::Test {
+ protected:
+  static constexpr int64_t kStart = 1767225600000000;  // 2026-01-01T00:00:00Z
+
+  void SetUp() override { Reopen(); }
+
+  void Reopen(Options options = {}) {
+    log_.reset();
+    options.clock = &clock_;
+    auto opened = EventLog::Open(dir_.Sub("ledger"), options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    log_ = std::move(opened).value();
+  }
+
+  // Appends one Withdrawn event; returns its position (0 on failure, with the test failing).
+  Position AppendOne(const std::string& stream, ExpectedVersion expected = ExpectedVersion::Any(),
+                     const std::string& reason = "reason") {
+    auto result = log_->Append(stream, expected, One(Withdrawal(reason)));
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return result.ok() ? result->positions.at(0) : 0;
+  }
+
+  std::string ReasonAt(Position position) {
+    auto events = log_->ReadAll(position, 1);
+    if (!events.ok() || events->empty()) return "<missing>";
+    return events->front().Get().getPayload().getWithdrawn().getReason().cStr();
+  }
+
+  TempDir dir_;
+  FakeClock clock_{kStart};
+  std::unique_ptr<EventLog> log_;
+};
+
+}  // namespace secondment::testing
+
+#endif  // SECONDMENT_TESTS_LEDGER_TEST_UTIL_H_
