@@ -50,7 +50,12 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(size_t block_cach
 
   rocksdb::ColumnFamilyOptions streams;
   {
+    // The filter answers "is this stream new?" (no version 0) without a seek.
     auto table = TableOptions(cache, 4 * 1024);
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+    streams.memtable_whole_key_filtering = true;
+    streams.memtable_prefix_bloom_size_ratio = 0.05;
     streams.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     streams.compression = rocksdb::kLZ4Compression;
     streams.level_compaction_dynamic_level_bytes = true;
@@ -218,6 +223,10 @@ Result<Position> Store::LastPosition() {
 }
 
 Result<std::optional<StreamTip>> Store::LastInStream(std::string_view stream) {
+  std::string first_version;
+  auto first = db_->Get(rocksdb::ReadOptions(), streams_, StreamKey(stream, 0), &first_version);
+  if (first.IsNotFound()) return std::optional<StreamTip>();
+  RETURN_IF_ERROR(FromRocks(first, fmt::format("reading stream {}", stream)));
   std::string last_key = StreamKey(stream, UINT32_MAX);
   std::string lower = StreamKey(stream, 0);
   rocksdb::ReadOptions read;

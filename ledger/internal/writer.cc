@@ -35,19 +35,14 @@ void SetPrevHash(schema::Event::Builder event, const Hash256* prev) {
 }  // namespace
 
 Writer::Writer(Store* store, WriterOptions options, Position head, int64_t last_recorded_at)
-    : store_(store), options_(options), head_(head), last_recorded_at_(last_recorded_at) {
-  thread_ = std::thread([this] { Run(); });
-}
+    : store_(store), options_(options), head_(head), last_recorded_at_(last_recorded_at) {}
 
 Writer::~Writer() { Stop(); }
 
 void Writer::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  std::unique_lock<std::mutex> lock(mu_);
+  stopping_ = true;
+  turn_cv_.wait(lock, [&] { return !leading_ && queue_.empty(); });
 }
 
 Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count) {
@@ -55,36 +50,38 @@ Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t e
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return Unavailable("the ledger is closing");
   queue_.push_back(&request);
-  work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return request.result.has_value(); });
+  while (!request.done) {
+    if (leading_) {
+      turn_cv_.wait(lock);
+      continue;
+    }
+    leading_ = true;
+    std::vector<Request*> group = TakeGroup();
+    lock.unlock();
+    std::vector<Request*> deferred;
+    CommitGroup(group, &deferred);
+    lock.lock();
+    for (Request* r : group) r->done = true;
+    for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) {
+      (*it)->done = false;
+      queue_.push_front(*it);
+    }
+    leading_ = false;
+    turn_cv_.notify_all();
+  }
   return std::move(*request.result);
 }
 
-void Writer::Run() {
+std::vector<Writer::Request*> Writer::TakeGroup() {
   std::vector<Request*> group;
-  std::vector<Request*> deferred;
-  for (;;) {
-    group.clear();
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to commit
-      size_t events = 0;
-      while (!queue_.empty() &&
-             (group.empty() || events + queue_.front()->event_count <= kMaxGroupEvents)) {
-        events += queue_.front()->event_count;
-        group.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    deferred.clear();
-    CommitGroup(group, &deferred);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) queue_.push_front(*it);
-    }
-    done_cv_.notify_all();
+  size_t events = 0;
+  while (!queue_.empty() &&
+         (group.empty() || events + queue_.front()->event_count <= kMaxGroupEvents)) {
+    events += queue_.front()->event_count;
+    group.push_back(queue_.front());
+    queue_.pop_front();
   }
+  return group;
 }
 
 void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request*>* deferred) {

@@ -1,10 +1,13 @@
-// Writer: the single thread that commits every append (group commit).
+// Writer: commits every append, one group at a time (group commit).
 //
-// Callers queue requests and block. The writer takes every queued request (up to a bound),
-// checks each against the current stream versions and the event-id index, stamps positions,
-// versions, recorded-at and prevHash, canonicalizes, and writes ONE RocksDB batch (synced in
-// Durability::kSync) for the whole group; then it publishes the new head and wakes the
-// callers. A refused request is rolled out of the batch and does not affect the others.
+// Callers queue requests. Whichever caller finds no commit under way becomes the leader: it
+// takes every queued request (up to a bound), checks each against the current stream versions
+// and the event-id index, stamps positions, versions, recorded-at and prevHash, canonicalizes,
+// and writes ONE RocksDB batch (synced in Durability::kSync) for the whole group; then it
+// publishes the new head and wakes the others. The others wait; those whose request is not yet
+// done take the next turn. So there is exactly one writer at a time, and a lone caller commits
+// on its own thread with no hand-off. A refused request is rolled out of the batch and does
+// not affect the others.
 
 #ifndef SECONDMENT_LEDGER_INTERNAL_WRITER_H_
 #define SECONDMENT_LEDGER_INTERNAL_WRITER_H_
@@ -17,7 +20,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -39,26 +41,26 @@ class Writer {
   // `store` is borrowed and must outlive the writer. `head` is the last stored position and
   // `last_recorded_at` its recorded-at time (recorded-at never decreases).
   Writer(Store* store, WriterOptions options, Position head, int64_t last_recorded_at);
-  // Stop()s.
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
   // Commits `appends` (already validated by EventLog) and blocks until they are durable or
-  // refused. Thread-safe.
+  // refused. Thread-safe. Must not be called once the writer is being destroyed.
   Result<AppendResult> Submit(std::vector<StreamAppend>& appends, size_t event_count);
 
   // The last durable position. Thread-safe.
   Position Head() const { return head_.load(std::memory_order_acquire); }
 
-  // Commits what is queued, then ends the thread; later Submits get Unavailable.
+  // Waits for the appends under way; later Submits get Unavailable.
   void Stop();
 
  private:
   struct Request {
     std::vector<StreamAppend>* appends;
     size_t event_count;
-    std::optional<Result<AppendResult>> result;
+    std::optional<Result<AppendResult>> result;  // written by the leader
+    bool done = false;                           // guarded by mu_; result is final once set
   };
   struct Tip {
     StreamVersion version;
@@ -67,7 +69,8 @@ class Writer {
   };
   using TipMap = std::unordered_map<std::string, Tip>;
 
-  void Run();
+  // Takes the next group off the queue. Requires mu_.
+  std::vector<Request*> TakeGroup();
   // Decides and commits `group`; requests that must wait for the next group go to `deferred`.
   void CommitGroup(const std::vector<Request*>& group, std::vector<Request*>* deferred);
   // Stamps and stages one fresh request into `batch`; `next` and `staged` advance only on OK.
@@ -83,17 +86,15 @@ class Writer {
   const WriterOptions options_;
 
   std::mutex mu_;
-  std::condition_variable work_cv_;  // the writer waits for requests
-  std::condition_variable done_cv_;  // callers wait for their result
+  std::condition_variable turn_cv_;  // a group was committed: results, or a turn to lead
   std::deque<Request*> queue_;       // guarded by mu_
+  bool leading_ = false;             // guarded by mu_: a leader is committing a group
   bool stopping_ = false;            // guarded by mu_
 
   std::atomic<Position> head_;
-  // Only the writer thread touches these.
+  // Only the current leader touches these.
   int64_t last_recorded_at_;
   TipMap tips_;
-
-  std::thread thread_;
 };
 
 }  // namespace secondment::internal

@@ -1,0 +1,279 @@
+// ledger_bench: the event log on the workload of ../shared/WORKLOAD.md (phases A to D), beside
+// bare RocksDB writing the same keys in the same run.
+//
+//   build/bin/ledger_bench [--json] [--runs R] [--events N] [--streams S] [--prefix P] [--dir D]
+//
+// Every figure is the median over R runs (default 3); `spread` gives [min, max]. With --json
+// it prints ONE JSON object on stdout; progress goes to stderr. Exit status: 0, 2 for bad
+// arguments, 6 when the ledger fails or the replay does not give the expected result.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "bench/bench_util.h"
+#include "bench/raw_baseline.h"
+#include "bench/replay.h"
+#include "bench/workload.h"
+#include "ledger/event_log.h"
+
+namespace secondment::bench {
+namespace {
+
+struct Config {
+  uint32_t streams = workload::kDefaultStreams;
+  uint64_t events = 0;  // 0: the whole workload
+  size_t prefix = 20000;
+  int runs = 3;
+  bool json = false;
+  std::string dir;
+};
+
+constexpr char kUsage[] =
+    "usage: ledger_bench [--json] [--runs R] [--events N] [--streams S] [--prefix P] [--dir D]\n"
+    "  --events N   keep the first N events of the global order (scales the run down; with no\n"
+    "               --streams, S becomes N / 8.3 rounded up)\n"
+    "  --streams S  secondments in the workload (default 100000)\n"
+    "  --prefix P   events in the one-event-per-append phases (default 20000)\n"
+    "  --runs R     repetitions; figures are medians (default 3)\n"
+    "  --dir D      where the stores are made (default: a new directory under $TMPDIR or /tmp)\n";
+
+[[noreturn]] void Die(int code, const std::string& message) {
+  std::fprintf(stderr, "ledger_bench: %s\n", message.c_str());
+  std::exit(code);
+}
+
+void Check(const Status& status, std::string_view what) {
+  if (!status.ok()) Die(6, fmt::format("{}: {}", what, status.ToString()));
+}
+
+uint64_t ParseCount(std::string_view flag, const char* text, uint64_t min, uint64_t max) {
+  std::string_view s = text == nullptr ? "" : text;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) {
+    Die(2, fmt::format("{} takes a whole number from {} to {}, got '{}'", flag, min, max, s));
+  }
+  return v;
+}
+
+Config ParseArgs(int argc, char** argv) {
+  Config config;
+  bool streams_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (arg == "--json") {
+      config.json = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (arg == "--events") {
+      config.events = ParseCount(arg, next, 1, 100000000), ++i;
+    } else if (arg == "--streams") {
+      config.streams = static_cast<uint32_t>(ParseCount(arg, next, 1, 10000000)), ++i;
+      streams_given = true;
+    } else if (arg == "--prefix") {
+      config.prefix = ParseCount(arg, next, 1, 100000000), ++i;
+    } else if (arg == "--runs") {
+      config.runs = static_cast<int>(ParseCount(arg, next, 1, 100)), ++i;
+    } else if (arg == "--dir") {
+      if (next == nullptr || *next == '\0') Die(2, "--dir takes a directory");
+      config.dir = next, ++i;
+    } else {
+      Die(2, fmt::format("unknown argument '{}'\n{}", arg, kUsage));
+    }
+  }
+  if (config.events != 0 && !streams_given) {
+    config.streams = static_cast<uint32_t>(
+        std::min<uint64_t>(workload::kDefaultStreams, (config.events * 10 + 82) / 83));
+  }
+  if (config.dir.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    config.dir = fmt::format("{}/ledger-bench-{}", tmp && *tmp ? tmp : "/tmp", ::getpid());
+  }
+  return config;
+}
+
+std::unique_ptr<EventLog> OpenFresh(const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  auto log = EventLog::Open(dir, Options{});
+  Check(log.status(), "opening the ledger");
+  return std::move(log).value();
+}
+
+ExpectedVersion ExpectedBefore(const workload::Event& e) {
+  return e.version == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exactly(e.version - 1);
+}
+
+// A(a), A(b) and 16 writers: one durable event per append, writers on their own streams.
+double LedgerAppendEach(const std::string& dir, const workload::Workload& w, size_t count,
+                        int writers) {
+  auto log = OpenFresh(dir);
+  auto parts = PartitionByStream(w.events(), count, writers);
+  std::vector<std::vector<NewEvent>> built(count);
+  std::vector<std::string> streams(count);
+  for (size_t i = 0; i < count; ++i) {
+    built[i].push_back(w.ToLedgerEvent(w.events()[i]));
+    streams[i] = w.StreamId(w.events()[i]);
+  }
+  double seconds = TimeWriters(writers, [&](int writer) {
+    for (size_t i : parts[writer]) {
+      auto result = log->Append(streams[i], ExpectedBefore(w.events()[i]), std::move(built[i]));
+      Check(result.status(), "append");
+    }
+  });
+  return static_cast<double>(count) / seconds;
+}
+
+// A(c): every event, in durable appends of `batch` consecutive events of several streams.
+double LedgerLoadBatched(EventLog& log, const workload::Workload& w, size_t batch) {
+  const auto& events = w.events();
+  std::vector<std::vector<StreamAppend>> appends;
+  for (size_t begin = 0; begin < events.size(); begin += batch) {
+    std::vector<StreamAppend> parts;
+    for (const Run& run : StreamRuns(events, begin, std::min(events.size(), begin + batch))) {
+      StreamAppend part{w.StreamId(events[run.begin]), ExpectedBefore(events[run.begin]), {}};
+      for (size_t i = run.begin; i < run.end; ++i)
+        part.events.push_back(w.ToLedgerEvent(events[i]));
+      parts.push_back(std::move(part));
+    }
+    appends.push_back(std::move(parts));
+  }
+  double seconds = TimeWriters(1, [&](int) {
+    for (auto& parts : appends) Check(log.Append(std::move(parts)).status(), "batched append");
+  });
+  return static_cast<double>(events.size()) / seconds;
+}
+
+struct StreamReadFigures {
+  double p50_us, p99_us;
+};
+
+// C: whole histories of 10,000 secondments drawn by the phase-C generator.
+StreamReadFigures ReadStreams(EventLog& log, const workload::Workload& w) {
+  std::vector<double> micros;
+  for (uint32_t n : w.PhaseCStreams(10000)) {
+    std::string stream = fmt::format("secondment-{}", n);
+    auto start = std::chrono::steady_clock::now();
+    auto events = log.ReadStream(stream, 0, 1000);
+    Check(events.status(), "stream read");
+    for (size_t v = 0; v < events->size(); ++v) {
+      if ((*events)[v].Get().getStreamVersion() != v) Die(6, "stream read: version out of order");
+    }
+    micros.push_back(Seconds(start) * 1e6);
+    if (events->empty()) Die(6, fmt::format("stream {} is empty", stream));
+  }
+  return {Quantile(micros, 0.50), Quantile(micros, 0.99)};
+}
+
+struct Series {
+  std::vector<double> values;
+  double median() const { return Median(values); }
+  double min() const { return *std::min_element(values.begin(), values.end()); }
+  double max() const { return *std::max_element(values.begin(), values.end()); }
+};
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  Config config = ParseArgs(argc, argv);
+  std::filesystem::create_directories(config.dir);
+  auto progress = [&](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+
+  progress(fmt::format("generating workload v1: S={}", config.streams));
+  workload::Workload w = workload::Workload::Generate(config.streams, config.events);
+  size_t total = w.events().size();
+  size_t prefix = std::min(config.prefix, total);
+  std::vector<std::string> values = StoredValues(w, total);
+
+  std::map<std::string, Series> figures;
+  ReplayResult replay_result;
+  double bytes_settled = 0, bytes_compacted = 0;
+  for (int run = 1; run <= config.runs; ++run) {
+    progress(
+        fmt::format("run {}/{}: appends of {} events, one per append", run, config.runs, prefix));
+    for (int writers : {1, 4, 16}) {
+      double ledger = LedgerAppendEach(config.dir + "/ledger-each", w, prefix, writers);
+      double raw = RawAppendEach(config.dir + "/raw-each", w, values, prefix, writers);
+      figures[fmt::format("append_{}w_eps", writers)].values.push_back(ledger);
+      figures[fmt::format("raw_append_{}w_eps", writers)].values.push_back(raw);
+      figures[fmt::format("append_{}w_vs_raw", writers)].values.push_back(ledger / raw);
+    }
+    std::filesystem::remove_all(config.dir + "/ledger-each");
+
+    progress(fmt::format("run {}/{}: {} events in appends of 100", run, config.runs, total));
+    std::string loaded = config.dir + "/ledger-loaded";
+    auto log = OpenFresh(loaded);
+    double batched = LedgerLoadBatched(*log, w, 100);
+    double raw_batched = RawAppendBatched(config.dir + "/raw-batched", w, values, 100);
+    figures["append_batch100_eps"].values.push_back(batched);
+    figures["raw_append_batch100_eps"].values.push_back(raw_batched);
+    figures["append_batch100_vs_raw"].values.push_back(batched / raw_batched);
+
+    Check(log->Settle(), "settle");
+    progress(fmt::format("run {}/{}: replay and stream reads", run, config.runs));
+    ReplayFull(*log, w);  // warms the cache: "warm" replay reads what was just read
+    auto start = std::chrono::steady_clock::now();
+    replay_result = ReplayFull(*log, w);
+    figures["replay_eps"].values.push_back(static_cast<double>(total) / Seconds(start));
+    start = std::chrono::steady_clock::now();
+    ReplayWithReadAll(*log);
+    figures["replay_readall_eps"].values.push_back(static_cast<double>(total) / Seconds(start));
+    StreamReadFigures reads = ReadStreams(*log, w);
+    figures["stream_read_p50_us"].values.push_back(reads.p50_us);
+    figures["stream_read_p99_us"].values.push_back(reads.p99_us);
+
+    if (run == config.runs) {
+      bytes_settled = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
+      Check(log->CompactAll(), "compaction");
+      bytes_compacted = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
+    }
+    log.reset();
+    std::filesystem::remove_all(loaded);
+  }
+  std::filesystem::remove_all(config.dir);
+
+  std::string replay_check = ReplayCheck(replay_result, w);
+  if (config.json) {
+    std::string out =
+        fmt::format("{{\"workload\":\"v1\",\"streams\":{},\"events\":{},\"prefix\":{},\"runs\":{}",
+                    config.streams, total, prefix, config.runs);
+    for (const auto& [key, series] : figures)
+      out += fmt::format(",\"{}\":{:.3f}", key, series.median());
+    out += fmt::format(",\"bytes_per_event\":{:.1f},\"bytes_per_event_settled\":{:.1f}",
+                       bytes_compacted, bytes_settled);
+    out += ",\"spread\":{";
+    bool first = true;
+    for (const auto& [key, series] : figures) {
+      out += fmt::format("{}\"{}\":[{:.3f},{:.3f}]", first ? "" : ",", key, series.min(),
+                         series.max());
+      first = false;
+    }
+    out += fmt::format("}},\"replay\":{}}}", ReplayJson(replay_result));
+    std::printf("%s\n", out.c_str());
+  } else {
+    std::printf("workload v1, S=%u, %zu events, prefix %zu, median of %d runs (min..max)\n",
+                config.streams, total, prefix, config.runs);
+    for (const auto& [key, series] : figures) {
+      std::printf("  %-26s %14.2f   (%.2f .. %.2f)\n", key.c_str(), series.median(), series.min(),
+                  series.max());
+    }
+    std::printf("  %-26s %14.1f   (settled: %.1f)\n", "bytes_per_event", bytes_compacted,
+                bytes_settled);
+    std::printf("  replay: %s\n", ReplayJson(replay_result).c_str());
+  }
+  if (!replay_check.empty()) Die(6, "replay result is wrong: " + replay_check);
+  return 0;
+}
+
+}  // namespace secondment::bench
+
+int main(int argc, char** argv) { return secondment::bench::Main(argc, argv); }
