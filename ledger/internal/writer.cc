@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_set>
 
 #include "ledger/assert.h"
@@ -15,6 +16,8 @@ namespace {
 constexpr size_t kMaxGroupEvents = 8192;
 // Bounds the stream-tip cache; past it the cache starts over (tips are re-read on demand).
 constexpr size_t kMaxCachedTips = 1 << 20;
+// The longest a new leader waits for the writers of the last group to come back.
+constexpr auto kGather = std::chrono::microseconds(100);
 
 std::string_view AsBytes(const kj::Array<capnp::word>& words) {
   return {reinterpret_cast<const char*>(words.begin()), words.size() * sizeof(capnp::word)};
@@ -32,6 +35,11 @@ void SetPrevHash(schema::Event::Builder event, const Hash256* prev) {
   }
 }
 
+void Notify(std::atomic<int>& signal, int value) {
+  signal.store(value, std::memory_order_release);
+  signal.notify_one();
+}
+
 }  // namespace
 
 Writer::Writer(Store* store, WriterOptions options, Position head, int64_t last_recorded_at)
@@ -42,7 +50,7 @@ Writer::~Writer() { Stop(); }
 void Writer::Stop() {
   std::unique_lock<std::mutex> lock(mu_);
   stopping_ = true;
-  turn_cv_.wait(lock, [&] { return !leading_ && queue_.empty(); });
+  idle_cv_.wait(lock, [&] { return !leading_ && queue_.empty(); });
 }
 
 Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count) {
@@ -50,26 +58,54 @@ Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t e
   std::unique_lock<std::mutex> lock(mu_);
   if (stopping_) return Unavailable("the ledger is closing");
   queue_.push_back(&request);
-  while (!request.done) {
-    if (leading_) {
-      turn_cv_.wait(lock);
-      continue;
+  if (leading_) {
+    arrival_cv_.notify_one();
+    lock.unlock();
+    request.signal.wait(kWait, std::memory_order_acquire);
+    if (request.signal.load(std::memory_order_acquire) == kDone) return std::move(*request.result);
+    lock.lock();  // kLead: the previous leader handed its turn to this request
+  }
+  leading_ = true;
+  Lead(request, lock);
+  return std::move(*request.result);
+}
+
+void Writer::Lead(Request& own, std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    if (queue_.size() < last_group_size_) {
+      arrival_cv_.wait_for(lock, kGather, [&] { return queue_.size() >= last_group_size_; });
     }
-    leading_ = true;
     std::vector<Request*> group = TakeGroup();
+    last_group_size_ = group.size();
     lock.unlock();
     std::vector<Request*> deferred;
     CommitGroup(group, &deferred);
+    auto is_deferred = [&](Request* r) {
+      return std::find(deferred.begin(), deferred.end(), r) != deferred.end();
+    };
+    bool own_done = !is_deferred(&own);
+
     lock.lock();
-    for (Request* r : group) r->done = true;
-    for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) {
-      (*it)->done = false;
-      queue_.push_front(*it);
+    for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) queue_.push_front(*it);
+    Request* next_leader = nullptr;
+    if (own_done) {
+      if (queue_.empty()) {
+        leading_ = false;
+        idle_cv_.notify_all();
+      } else {
+        next_leader = queue_.front();  // it takes itself into its own group
+      }
     }
-    leading_ = false;
-    turn_cv_.notify_all();
+    lock.unlock();
+    // The next group starts before the callers of this one are woken: waking them is off the
+    // critical path of commits.
+    if (next_leader != nullptr) Notify(next_leader->signal, kLead);
+    for (Request* r : group) {
+      if (r != &own && !is_deferred(r)) Notify(r->signal, kDone);
+    }
+    if (own_done) return;
+    lock.lock();  // this request waits for the next group: keep leading
   }
-  return std::move(*request.result);
 }
 
 std::vector<Writer::Request*> Writer::TakeGroup() {

@@ -8,6 +8,11 @@
 // done take the next turn. So there is exactly one writer at a time, and a lone caller commits
 // on its own thread with no hand-off. A refused request is rolled out of the batch and does
 // not affect the others.
+//
+// Gathering: writers released by one commit come back with their next append a few
+// microseconds later. A new leader that finds fewer requests queued than the last group had
+// waits up to kGatherMicros for them, so that they share one sync instead of alternating
+// between small groups. A lone writer (last group of one) never waits.
 
 #ifndef SECONDMENT_LEDGER_INTERNAL_WRITER_H_
 #define SECONDMENT_LEDGER_INTERNAL_WRITER_H_
@@ -56,11 +61,13 @@ class Writer {
   void Stop();
 
  private:
+  // What a waiting request is told: it is done (result set), or it is its turn to lead.
+  enum Signal : int { kWait = 0, kDone = 1, kLead = 2 };
   struct Request {
     std::vector<StreamAppend>* appends;
     size_t event_count;
-    std::optional<Result<AppendResult>> result;  // written by the leader
-    bool done = false;                           // guarded by mu_; result is final once set
+    std::optional<Result<AppendResult>> result;  // written by the leader before kDone
+    std::atomic<int> signal{kWait};              // waited on without mu_
   };
   struct Tip {
     StreamVersion version;
@@ -69,6 +76,8 @@ class Writer {
   };
   using TipMap = std::unordered_map<std::string, Tip>;
 
+  // Leads groups until `own` is done. Requires mu_ held through `lock`.
+  void Lead(Request& own, std::unique_lock<std::mutex>& lock);
   // Takes the next group off the queue. Requires mu_.
   std::vector<Request*> TakeGroup();
   // Decides and commits `group`; requests that must wait for the next group go to `deferred`.
@@ -86,10 +95,12 @@ class Writer {
   const WriterOptions options_;
 
   std::mutex mu_;
-  std::condition_variable turn_cv_;  // a group was committed: results, or a turn to lead
-  std::deque<Request*> queue_;       // guarded by mu_
-  bool leading_ = false;             // guarded by mu_: a leader is committing a group
-  bool stopping_ = false;            // guarded by mu_
+  std::condition_variable idle_cv_;     // no leader and nothing queued (Stop waits for it)
+  std::condition_variable arrival_cv_;  // a request was queued (a gathering leader waits)
+  std::deque<Request*> queue_;          // guarded by mu_
+  bool leading_ = false;                // guarded by mu_: some request holds the leader's turn
+  size_t last_group_size_ = 1;          // guarded by mu_: requests in the last group
+  bool stopping_ = false;               // guarded by mu_
 
   std::atomic<Position> head_;
   // Only the current leader touches these.
