@@ -16,6 +16,16 @@ kj::ArrayPtr<const capnp::word> AsWords(std::string_view bytes) {
   return {reinterpret_cast<const capnp::word*>(bytes.data()), bytes.size() / sizeof(capnp::word)};
 }
 
+Status CheckWholeWords(Position position, std::string_view bytes) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption(
+        fmt::format("event at position {} does not decode: {} bytes is not a "
+                    "whole, non-zero number of words",
+                    position, bytes.size()));
+  }
+  return Status::Ok();
+}
+
 // Validates `words` as a canonical Event stored at `position`: every pointer in bounds, no
 // far pointers, nothing unreachable. After this, unchecked reads of the message are safe.
 Status Validate(Position position, kj::ArrayPtr<const capnp::word> words) {
@@ -68,23 +78,32 @@ std::string_view RecordedEvent::bytes() const {
   return {reinterpret_cast<const char*>(words_.begin()), words_.size() * sizeof(capnp::word)};
 }
 
-Result<EventView> DecodeEventView(Position position, std::string_view bytes,
-                                  kj::Array<capnp::word>& scratch) {
-  if (bytes.size() % sizeof(capnp::word) != 0) {
-    return Corruption(
-        fmt::format("event at position {} does not decode: {} bytes is not a "
-                    "whole number of words",
-                    position, bytes.size()));
-  }
+Status VisitStoredEvent(Position position, std::string_view bytes, kj::Array<capnp::word>& scratch,
+                        const std::function<Status(const EventView&)>& visit) {
+  RETURN_IF_ERROR(CheckWholeWords(position, bytes));
   if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) != 0) {
     size_t words = bytes.size() / sizeof(capnp::word);
     if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(words * 2);
     std::memcpy(scratch.begin(), bytes.data(), bytes.size());
     bytes = {reinterpret_cast<const char*>(scratch.begin()), bytes.size()};
   }
-  auto words = AsWords(bytes);
-  RETURN_IF_ERROR(Validate(position, words));
-  return EventView{position, bytes, capnp::readMessageUnchecked<schema::Event>(words.begin())};
+  const kj::ArrayPtr<const capnp::word> segments[1] = {AsWords(bytes)};
+  capnp::SegmentArrayMessageReader reader(segments);
+  Status result;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 auto event = reader.getRoot<schema::Event>();
+                 if (event.getPosition() != position) {
+                   result = Corruption(
+                       fmt::format("event at position {} does not decode: it names position {}",
+                                   position, event.getPosition()));
+                   return;
+                 }
+                 result = visit(EventView{position, bytes, event});
+               })) {
+    return Corruption(fmt::format("event at position {} does not decode: {}", position,
+                                  exception->getDescription().cStr()));
+  }
+  return result;
 }
 
 std::string_view EventTypeName(schema::Event::Reader event) {

@@ -13,6 +13,7 @@
 #include <capnp/message.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -70,11 +71,14 @@ class RecordedEvent {
   kj::Array<capnp::word> words_;
 };
 
-// Decodes stored bytes into a view, copying them into `scratch` when they are not
-// word-aligned (`scratch` grows as needed and must outlive the view). Corruption when the
-// bytes are not the canonical encoding of an Event, or name another position.
-Result<EventView> DecodeEventView(Position position, std::string_view bytes,
-                                  kj::Array<capnp::word>& scratch);
+// Calls `visit` with a view of the stored bytes of the event at `position`, read through a
+// bounds-checked reader (copied into `scratch` first when not word-aligned). Cheaper than
+// RecordedEvent::Decode: the message is not walked whole up front. Instead, a malformed
+// pointer met while `visit` reads the event ends the call with Corruption naming the position
+// (`visit` may then have seen part of that event). Corruption too when the bytes are not whole
+// words or the event names another position; otherwise returns what `visit` returns.
+Status VisitStoredEvent(Position position, std::string_view bytes, kj::Array<capnp::word>& scratch,
+                        const std::function<Status(const EventView&)>& visit);
 
 // The event's type as named in the schema's payload union, e.g. "approvalGranted".
 std::string_view EventTypeName(schema::Event::Reader event);

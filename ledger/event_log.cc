@@ -149,8 +149,7 @@ class EventLog::Impl {
     Position last = std::min(to, Head());
     kj::Array<capnp::word> scratch;
     return store_->ScanEvents(from, last, [&](Position position, std::string_view bytes) {
-      ASSIGN_OR_RETURN(EventView view, DecodeEventView(position, bytes, scratch));
-      return visit(view);
+      return VisitStoredEvent(position, bytes, scratch, visit);
     });
   }
 

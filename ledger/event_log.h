@@ -56,7 +56,9 @@ struct Options {
   const Clock* clock = nullptr;
   // Where the log reports its lifecycle (info) and per-batch detail (debug). Null: silent.
   std::shared_ptr<spdlog::logger> logger;
-  size_t block_cache_bytes = 256 << 20;
+  // RocksDB's cache of uncompressed blocks, filled as blocks are read (nothing is allocated
+  // up front). 512 MiB holds about 1.3 million events with their indexes.
+  size_t block_cache_bytes = 512 << 20;
 };
 
 // What the stream must look like for an append to it to go ahead.
@@ -146,9 +148,11 @@ class EventLog {
   // At most `max` events from position `from` (>= 1), in position order, up to Head().
   Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);
 
-  // Visits the events from `from` to min(`to`, Head()) in position order, without copying.
-  // The view is valid during the call only. A non-OK status from `visit` stops the scan and
-  // is returned. Corruption names the first position that does not decode.
+  // Visits the events from `from` to min(`to`, Head()) in position order, without copying:
+  // the fast path for replay and projections. The view is valid during the call only. A
+  // non-OK status from `visit` stops the scan and is returned. Corruption names the first
+  // position that does not decode; the event is read through a bounds-checked reader, so a
+  // malformed pointer is found when `visit` reads it (see VisitStoredEvent in ledger/event.h).
   Status Scan(Position from, Position to, const std::function<Status(const EventView&)>& visit);
 
   // The last durable position, 0 when the log is empty.

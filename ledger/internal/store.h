@@ -23,7 +23,7 @@ namespace secondment::internal {
 struct StoreOptions {
   bool read_only = false;
   bool create_if_missing = true;
-  size_t block_cache_bytes = 256 << 20;
+  size_t block_cache_bytes = 512 << 20;
   spdlog::logger* logger = nullptr;  // borrowed, non-null
 };
 
