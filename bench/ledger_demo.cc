@@ -5,7 +5,8 @@
 //
 //   ledger_demo --data DIR [--streams S]
 //
-// Exit status: 0, 2 for bad arguments, 6 when the ledger fails.
+// Exit status: 0, 2 for bad arguments (including a --data that is not a ledger directory),
+// 6 when the ledger fails.
 
 #include <fmt/format.h>
 
@@ -28,9 +29,13 @@ namespace {
   std::exit(code);
 }
 
+// Exits 2 for invalid input (a bad --data), 6 for any other failure of the ledger.
 template <typename T>
 T Checked(Result<T> result, std::string_view what) {
-  if (!result.ok()) Die(6, fmt::format("{}: {}", what, result.status().ToString()));
+  if (!result.ok()) {
+    int code = result.status().code() == StatusCode::kInvalidArgument ? 2 : 6;
+    Die(code, fmt::format("{}: {}", what, result.status().ToString()));
+  }
   return std::move(result).value();
 }
 

@@ -126,8 +126,6 @@ rocksdb::Options DatabaseOptions(bool create) {
   options.bytes_per_sync = 1 << 20;
   options.keep_log_file_num = 4;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  // Reusing WAL files turns each commit's fdatasync into an overwrite of allocated blocks.
-  options.recycle_log_file_num = 4;
   return options;
 }
 

@@ -70,6 +70,14 @@ TEST_F(CorruptionTest, TruncatedValueIsCorruption) {
   std::string bytes = StoredBytes(2);
   OverwriteEvent(2, bytes.substr(0, bytes.size() - 8));
   EXPECT_EQ(log_->ReadAll(2, 1).status().code(), StatusCode::kCorruption);
+  // The scan's reader finds the pointer past the end when the visitor follows it.
+  Status scan = log_->Scan(2, 2, [](const EventView& view) {
+    size_t n = view.event.getStreamId().size() + view.event.getActor().getId().size() +
+               view.event.getPayload().getWithdrawn().getReason().size();
+    return n > 0 ? Status::Ok() : NotFound("nothing read");
+  });
+  EXPECT_EQ(scan.code(), StatusCode::kCorruption) << scan.ToString();
+  EXPECT_NE(scan.message().find("event at position 2 does not decode"), std::string::npos);
   OverwriteEvent(2, bytes.substr(0, 13));  // not even whole words
   auto result = log_->ReadAll(2, 1);
   EXPECT_EQ(result.status().code(), StatusCode::kCorruption);
