@@ -1,5 +1,6 @@
 // Many threads, one writer: exactly one append wins per version, nothing is lost or doubled.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <barrier>
@@ -129,7 +130,7 @@ TEST_F(LedgerTest, ManyWritersOnTheirOwnStreamsShareCommitsAndLeaveNoGap) {
 TEST_F(LedgerTest, ReadersNeverSeeAGapWhileWritersRun) {
   std::atomic<bool> done{false};
   std::thread writer([&] {
-    for (int k = 0; k < 300; ++k) AppendOne("w" + std::to_string(k % 5));
+    for (int k = 0; k < 300; ++k) AppendOne(fmt::format("w{}", k % 5));
     done = true;
   });
   Position seen = 0;

@@ -1,5 +1,6 @@
 #include "ledger/event_log.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -195,7 +196,7 @@ TEST_F(LedgerTest, RecordedAtStaysMonotonicAcrossReopen) {
 }
 
 TEST_F(LedgerTest, ReadAllIsDenseAndOrderedAndHonoursLimits) {
-  for (int i = 0; i < 50; ++i) AppendOne("s" + std::to_string(i % 7));
+  for (int i = 0; i < 50; ++i) AppendOne(fmt::format("s{}", i % 7));
   auto page = log_->ReadAll(11, 20);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->size(), 20u);
