@@ -2,30 +2,17 @@
 // (Their figures are not judged here: benchmarks never fail CI for being slow.)
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <string>
 
+#include "tests/common/command.h"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-Outcome RunCommand(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[4096];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;
-  int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using secondment::testing::CommandOutcome;
+using secondment::testing::RunCommand;
 
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid())))
@@ -34,8 +21,9 @@ std::string TempPath(const std::string& name) {
 
 TEST(LedgerBenchTest, PrintsOneJsonObjectWithEveryKey) {
   std::string dir = TempPath("bench-smoke");
-  Outcome out = RunCommand(std::string(LEDGER_BENCH) + " --json --runs 1 --events 3000 --prefix 400 --dir " +
-                    dir + " 2>/dev/null");
+  CommandOutcome out =
+      RunCommand(std::string(LEDGER_BENCH) + " --json --runs 1 --events 3000 --prefix 400 --dir " +
+                 dir + " 2>/dev/null");
   ASSERT_EQ(out.exit_code, 0) << out.output;
   ASSERT_EQ(std::count(out.output.begin(), out.output.end(), '\n'), 1) << out.output;
   for (const char* key :
@@ -52,8 +40,9 @@ TEST(LedgerBenchTest, PrintsOneJsonObjectWithEveryKey) {
 TEST(LedgerBenchTest, RefusesBadArguments) {
   EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --events 0 2>&1").exit_code, 2);
   EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --events -5 2>&1").exit_code, 2);
-  EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --runs 99999999999999999999 2>&1").exit_code, 2);
-  Outcome unknown = RunCommand(std::string(LEDGER_BENCH) + " --frobnicate 2>&1");
+  EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --runs 99999999999999999999 2>&1").exit_code,
+            2);
+  CommandOutcome unknown = RunCommand(std::string(LEDGER_BENCH) + " --frobnicate 2>&1");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.output.find("unknown argument '--frobnicate'"), std::string::npos);
 }
@@ -61,11 +50,13 @@ TEST(LedgerBenchTest, RefusesBadArguments) {
 TEST(LedgerDemoTest, RunsEndToEndOnAFreshLedger) {
   std::string dir = TempPath("demo-smoke");
   std::filesystem::remove_all(dir);
-  Outcome out = RunCommand(std::string(LEDGER_DEMO) + " --streams 200 --data " + dir + " 2>&1");
+  CommandOutcome out =
+      RunCommand(std::string(LEDGER_DEMO) + " --streams 200 --data " + dir + " 2>&1");
   std::filesystem::remove_all(dir);
   ASSERT_EQ(out.exit_code, 0) << out.output;
   EXPECT_NE(out.output.find("recognised as a retry"), std::string::npos) << out.output;
-  EXPECT_NE(out.output.find("is refused:\n   Conflict: stream secondment-"), std::string::npos) << out.output;
+  EXPECT_NE(out.output.find("is refused:\n   Conflict: stream secondment-"), std::string::npos)
+      << out.output;
   EXPECT_NE(out.output.find("secondment-new exists: no"), std::string::npos) << out.output;
   EXPECT_NE(out.output.find("check against the workload: as expected"), std::string::npos)
       << out.output;
@@ -75,8 +66,9 @@ TEST(LedgerDemoTest, RunsEndToEndOnAFreshLedger) {
 TEST(LedgerDemoTest, RefusesMissingOrBadArguments) {
   EXPECT_EQ(RunCommand(std::string(LEDGER_DEMO) + " 2>&1").exit_code, 2);
   EXPECT_EQ(RunCommand(std::string(LEDGER_DEMO) + " --data 2>&1").exit_code, 2);
-  EXPECT_EQ(RunCommand(std::string(LEDGER_DEMO) + " --data /tmp/x --streams abc 2>&1").exit_code, 2);
-  Outcome on_root = RunCommand(std::string(LEDGER_DEMO) + " --data / 2>&1");
+  EXPECT_EQ(RunCommand(std::string(LEDGER_DEMO) + " --data /tmp/x --streams abc 2>&1").exit_code,
+            2);
+  CommandOutcome on_root = RunCommand(std::string(LEDGER_DEMO) + " --data / 2>&1");
   EXPECT_EQ(on_root.exit_code, 2);
   EXPECT_NE(on_root.output.find("holds no ledger"), std::string::npos) << on_root.output;
 }

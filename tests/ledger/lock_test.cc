@@ -1,31 +1,16 @@
 // One writer per ledger: a second process is refused with Unavailable and a clear message.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <cstdio>
 
 #include "ledger/event_log.h"
+#include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {
 namespace {
 
-struct ProbeOutcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-ProbeOutcome RunLockProbe(const std::string& dir) {
-  std::string command = std::string(LOCK_PROBE_PATH) + " '" + dir + "' 2>&1";
-  ProbeOutcome outcome;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return outcome;
-  char buffer[512];
-  while (fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;
-  int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
+testing::CommandOutcome RunLockProbe(const std::string& dir) {
+  return testing::RunCommand(std::string(LOCK_PROBE_PATH) + " '" + dir + "' 2>&1");
 }
 
 TEST(LockTest, SecondProcessIsRefusedWhileTheFirstHoldsTheLedger) {
@@ -34,12 +19,12 @@ TEST(LockTest, SecondProcessIsRefusedWhileTheFirstHoldsTheLedger) {
   auto first = EventLog::Open(path, Options{});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
 
-  ProbeOutcome probe = RunLockProbe(path);
+  testing::CommandOutcome probe = RunLockProbe(path);
   EXPECT_EQ(probe.exit_code, 7);
   EXPECT_EQ(probe.output, "Unavailable: ledger at " + path + " is locked by another process\n");
 
   first->reset();
-  ProbeOutcome after = RunLockProbe(path);
+  testing::CommandOutcome after = RunLockProbe(path);
   EXPECT_EQ(after.exit_code, 0) << after.output;
 }
 
