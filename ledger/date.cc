@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace secondment {
 namespace {
 
@@ -40,6 +42,20 @@ CivilDate CivilFromDays(int64_t days) {
       static_cast<unsigned>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
   out.year = static_cast<int>(year_of_era + era * 400 + (out.month <= 2 ? 1 : 0));
   return out;
+}
+
+CivilDate AddMonths(const CivilDate& date, int months) {
+  int total = date.year * 12 + static_cast<int>(date.month) - 1 + months;
+  CivilDate out{total / 12, static_cast<unsigned>(total % 12) + 1, date.day};
+  out.day = std::min(out.day, DaysInMonth(out.year, out.month));
+  return out;
+}
+
+CivilDate DateOfMicros(int64_t micros) {
+  constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+  int64_t days =
+      micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
+  return CivilFromDays(days);
 }
 
 Result<CivilDate> ParseDate(std::string_view text) {

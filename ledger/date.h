@@ -24,6 +24,19 @@ struct CivilDate {
 int64_t DaysFromCivil(const CivilDate& date);
 CivilDate CivilFromDays(int64_t days);
 
+// The same day `months` calendar months later, or the month's last day when it is shorter
+// (2024-01-31 + 1 month = 2024-02-29).
+CivilDate AddMonths(const CivilDate& date, int months);
+
+inline bool operator<(const CivilDate& a, const CivilDate& b) {
+  return DaysFromCivil(a) < DaysFromCivil(b);
+}
+inline bool operator<=(const CivilDate& a, const CivilDate& b) { return !(b < a); }
+inline bool operator>(const CivilDate& a, const CivilDate& b) { return b < a; }
+
+// The date of a UTC timestamp in microseconds.
+CivilDate DateOfMicros(int64_t micros);
+
 // "YYYY-MM-DD" with a real day of a real month in years 0001..9999; else InvalidArgument
 // naming the text.
 Result<CivilDate> ParseDate(std::string_view text);

@@ -106,6 +106,7 @@ struct ApprovalGranted {
   scope @0 :Scope;
   approverRole @1 :Role;
   conditions @2 :Text;
+  completesRequest @3 :Bool;   # this was the last approval the policy required at the time
 }
 
 struct ApprovalRefused {
@@ -173,6 +174,15 @@ struct ConvertedToPermanent {
   hostUnit @3 :Text;
 }
 
+struct PeriodClaimed {
+  # Appended to the stream `employee-<employeeId>` in the same atomic append as a Proposed or
+  # an Extended, so that two decisions about one employee's periods cannot both succeed on a
+  # stale view (the rule "no two open secondments of one employee overlap").
+  secondmentId @0 :Text;
+  plannedStart @1 :Date;
+  plannedEnd @2 :Date;
+}
+
 # ---- The envelope ----
 
 struct Event {
@@ -205,5 +215,6 @@ struct Event {
     returned @20 :Returned;
     conversionProposed @21 :ConversionProposed;
     convertedToPermanent @22 :ConvertedToPermanent;
+    periodClaimed @23 :PeriodClaimed;
   }
 }

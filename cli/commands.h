@@ -1,0 +1,32 @@
+// The commands of `secondment`. Each is defined in its own file and listed by AllCommands().
+
+#ifndef SECONDMENT_CLI_COMMANDS_H_
+#define SECONDMENT_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/env.h"
+
+namespace secondment::cli {
+
+struct CommandDef {
+  std::string name;
+  std::string usage;    // the line after "usage: secondment "
+  std::string summary;  // one line for `secondment --help`
+  std::vector<OptionSpec> options;
+  int (*run)(Env& env, const Args& args);
+};
+
+CommandDef ProposeCommandDef();
+CommandDef ApproveCommandDef();
+CommandDef RefuseCommandDef();
+std::vector<CommandDef> StepCommandDefs();  // withdraw, sign, start, handover, feedback, ...
+std::vector<CommandDef> ReadCommandDefs();  // show, history, log
+
+std::vector<CommandDef> AllCommands();
+
+}  // namespace secondment::cli
+
+#endif  // SECONDMENT_CLI_COMMANDS_H_

@@ -1,0 +1,100 @@
+#include "cli/env.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "cli/output.h"
+#include "ledger/vocabulary.h"
+
+namespace secondment::cli {
+
+int ExitCode(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 0;
+    case StatusCode::kInvalidArgument:
+      return 2;
+    case StatusCode::kRuleViolation:
+      return 3;
+    case StatusCode::kConflict:
+      return 4;
+    case StatusCode::kNotFound:
+      return 5;
+    case StatusCode::kCorruption:
+    case StatusCode::kIOError:
+      return 6;
+    case StatusCode::kUnavailable:
+      return 7;
+  }
+  return 6;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "%s\n", Printable(status.message(), 400).c_str());
+  return ExitCode(status.code());
+}
+
+Result<Policy> Env::LoadPolicy() const {
+  if (!globals_.policy) return Policy::Default();
+  return Policy::Load(*globals_.policy);
+}
+
+Result<Actor> Env::RequireActor(std::string_view command) const {
+  if (!globals_.actor) return InvalidArgument(fmt::format("--actor is required for {}", command));
+  if (!globals_.role) return InvalidArgument(fmt::format("--as is required for {}", command));
+  Actor actor;
+  actor.id = *globals_.actor;
+  RETURN_IF_ERROR(ValidateId(actor.id, "actor"));
+  ASSIGN_OR_RETURN(actor.role, ParseActingRole(*globals_.role, "--as"));
+  return actor;
+}
+
+Result<Secondments*> Env::OpenForWrite() {
+  ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
+  Options options;
+  options.clock = &clock_;
+  ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
+  secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
+  return secondments_.get();
+}
+
+Result<EventLog*> Env::OpenForRead() {
+  Options options;
+  options.read_only = true;
+  options.block_cache_bytes = 32 << 20;
+  auto opened = EventLog::Open(globals_.data, options);
+  if (opened.status().code() == StatusCode::kNotFound) {
+    return NotFound(fmt::format("no ledger at {}", globals_.data));
+  }
+  ASSIGN_OR_RETURN(log_, std::move(opened));
+  return log_.get();
+}
+
+int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
+                     const Command& command) {
+  auto actor = env.RequireActor(name);
+  if (!actor.ok()) return Fail(actor.status());
+  if (id) {
+    if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
+  }
+  auto secondments = env.OpenForWrite();
+  if (!secondments.ok()) return Fail(secondments.status());
+  auto outcome = (*secondments)->Execute(id, command, *actor);
+  if (!outcome.ok()) return Fail(outcome.status());
+  if (env.json()) {
+    std::string positions;
+    for (Position p : outcome->positions)
+      positions += fmt::format("{}{}", positions.empty() ? "" : ",", p);
+    std::printf("{\"id\":%s,\"state\":%s,\"positions\":[%s]}\n", JsonString(outcome->id).c_str(),
+                JsonString(StatusName(outcome->state.status)).c_str(), positions.c_str());
+  } else if (std::holds_alternative<ProposeCommand>(command)) {
+    std::printf("%s\n", outcome->id.c_str());
+  } else {
+    std::printf("%s %s: now %s\n", outcome->id.c_str(), std::string(name).c_str(),
+                std::string(StatusName(outcome->state.status)).c_str());
+  }
+  return 0;
+}
+
+}  // namespace secondment::cli

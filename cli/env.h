@@ -1,0 +1,65 @@
+// What every `secondment` command shares: the global options, the ledger it opens, how a
+// Status becomes an exit status and a line on stderr.
+
+#ifndef SECONDMENT_CLI_ENV_H_
+#define SECONDMENT_CLI_ENV_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/args.h"
+#include "ledger/clock.h"
+#include "ledger/event_log.h"
+#include "ledger/lifecycle.h"
+#include "ledger/policy.h"
+#include "ledger/secondments.h"
+
+namespace secondment::cli {
+
+struct Globals {
+  std::string data;                   // --data, $SECONDMENT_DATA, else ./secondment-data
+  std::optional<std::string> actor;   // --actor
+  std::optional<std::string> role;    // --as
+  std::optional<std::string> policy;  // --policy
+  bool json = false;
+  bool help = false;
+};
+
+// Exit statuses (DESIGN.md section 8).
+int ExitCode(StatusCode code);
+
+// Prints the status's message as one line on stderr and returns its exit status.
+int Fail(const Status& status);
+
+class Env {
+ public:
+  explicit Env(Globals globals) : globals_(std::move(globals)) {}
+
+  const Globals& globals() const { return globals_; }
+  bool json() const { return globals_.json; }
+
+  // Opens the ledger for writing (creating it) with the policy, for write commands.
+  Result<Secondments*> OpenForWrite();
+  // Opens the ledger read-only; NotFound when there is none.
+  Result<EventLog*> OpenForRead();
+  // The policy in force: --policy FILE, else the defaults.
+  Result<Policy> LoadPolicy() const;
+  // --actor and --as, required for every write: InvalidArgument naming what is missing.
+  Result<Actor> RequireActor(std::string_view command) const;
+
+ private:
+  Globals globals_;
+  SystemClock clock_;
+  std::unique_ptr<EventLog> log_;
+  std::unique_ptr<Secondments> secondments_;
+};
+
+// Runs `command` for secondment `id` (nullopt: a proposal with a generated id) and prints the
+// outcome. Returns the exit status.
+int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
+                     const Command& command);
+
+}  // namespace secondment::cli
+
+#endif  // SECONDMENT_CLI_ENV_H_

@@ -1,0 +1,118 @@
+// secondment: the command line of the secondment ledger. See docs/cli.md.
+//
+//   secondment [--data DIR] [--actor ID --as ROLE] [--json] [--policy FILE] COMMAND [ARGS]
+//
+// Exit statuses: 0 ok, 2 invalid input, 3 lifecycle rule violated, 4 conflict or duplicate,
+// 5 not found, 6 storage error or corruption, 7 ledger locked by another process.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/env.h"
+
+namespace secondment::cli {
+
+std::vector<CommandDef> AllCommands() {
+  std::vector<CommandDef> all = {ProposeCommandDef(), ApproveCommandDef(), RefuseCommandDef()};
+  for (auto& c : StepCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : ReadCommandDefs()) all.push_back(std::move(c));
+  return all;
+}
+
+namespace {
+
+constexpr char kGlobalUsage[] =
+    "global options (anywhere on the line):\n"
+    "  --data DIR      the ledger directory (default $SECONDMENT_DATA, else ./secondment-data)\n"
+    "  --actor ID      who acts (required for every write; recorded on the event)\n"
+    "  --as ROLE       the role acted in: hr, home_manager, host_manager, secondee, exception\n"
+    "  --json          one JSON object per line\n"
+    "  --policy FILE   the policy to decide by (JSON; see docs/cli.md)\n"
+    "  --help          this help, or a command's\n"
+    "exit status: 0 ok, 2 invalid input, 3 rule violated, 4 conflict, 5 not found,\n"
+    "             6 storage error or corruption, 7 ledger locked by another process\n";
+
+void PrintUsage(const std::vector<CommandDef>& commands) {
+  std::printf("usage: secondment [global options] COMMAND [ARGS]\n\ncommands:\n");
+  for (const auto& c : commands) std::printf("  %-20s %s\n", c.name.c_str(), c.summary.c_str());
+  std::printf("\n%s", kGlobalUsage);
+}
+
+int Main(int argc, char** argv) {
+  Globals globals;
+  const char* env_data = std::getenv("SECONDMENT_DATA");
+  globals.data = env_data && *env_data ? env_data : "./secondment-data";
+  std::optional<std::string> command_name;
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    std::string token = argv[i];
+    auto value_of = [&](std::optional<std::string>* out) -> Status {
+      if (i + 1 >= argc) return InvalidArgument(fmt::format("{} needs a value", token));
+      if (out->has_value())
+        return InvalidArgument(fmt::format("{} is given more than once", token));
+      *out = argv[++i];
+      return Status::Ok();
+    };
+    Status status;
+    if (token == "--data") {
+      std::optional<std::string> data;
+      status = value_of(&data);
+      if (status.ok() && data->empty()) status = InvalidArgument("--data needs a directory");
+      if (status.ok()) globals.data = *data;
+    } else if (token == "--actor") {
+      status = value_of(&globals.actor);
+    } else if (token == "--as") {
+      status = value_of(&globals.role);
+    } else if (token == "--policy") {
+      status = value_of(&globals.policy);
+    } else if (token == "--json") {
+      globals.json = true;
+    } else if (token == "--help" || token == "-h") {
+      globals.help = true;
+    } else if (!command_name && !token.empty() && token[0] != '-') {
+      command_name = token;
+    } else {
+      rest.push_back(token);
+    }
+    if (!status.ok()) return Fail(status);
+  }
+
+  std::vector<CommandDef> commands = AllCommands();
+  if (!command_name) {
+    if (globals.help) {
+      PrintUsage(commands);
+      return 0;
+    }
+    if (!rest.empty()) {
+      return Fail(InvalidArgument(
+          fmt::format("unknown option {}; see secondment --help", Printable(rest.front(), 40))));
+    }
+    return Fail(InvalidArgument("no command given; see secondment --help"));
+  }
+  auto command = std::find_if(commands.begin(), commands.end(),
+                              [&](const CommandDef& c) { return c.name == *command_name; });
+  if (command == commands.end()) {
+    return Fail(InvalidArgument(
+        fmt::format("unknown command '{}'; see secondment --help", Printable(*command_name, 40))));
+  }
+  if (globals.help) {
+    std::printf("usage: secondment %s\n%s\n\n%s", command->usage.c_str(), command->summary.c_str(),
+                kGlobalUsage);
+    return 0;
+  }
+  auto args = Args::Parse(command->name, rest, command->options);
+  if (!args.ok()) return Fail(args.status());
+  Env env(std::move(globals));
+  return command->run(env, *args);
+}
+
+}  // namespace
+}  // namespace secondment::cli
+
+int main(int argc, char** argv) { return secondment::cli::Main(argc, argv); }

@@ -1,0 +1,344 @@
+#include "cli/output.h"
+
+#include <capnp/dynamic.h>
+#include <capnp/schema.h>
+#include <fmt/format.h>
+
+#include "ledger/vocabulary.h"
+
+namespace secondment::cli {
+namespace {
+
+std::string Hex(capnp::Data::Reader data) {
+  std::string out;
+  for (auto b : data) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+std::string DateText(const CivilDate& date) { return date.year == 0 ? "" : FormatDate(date); }
+
+std::string DateJson(const CivilDate& date) {
+  return date.year == 0 ? "null" : JsonString(FormatDate(date));
+}
+
+std::string DateJson(const std::optional<CivilDate>& date) {
+  return date ? DateJson(*date) : "null";
+}
+
+std::string RolesJson(const std::vector<schema::Role>& roles) {
+  std::string out = "[";
+  for (auto role : roles)
+    out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(RoleName(role)));
+  return out + "]";
+}
+
+std::string StringsJson(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const auto& v : values) out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(v));
+  return out + "]";
+}
+
+std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type);
+
+// A struct: every field that is set (the active member only, for a union).
+std::string StructJson(capnp::DynamicStruct::Reader reader) {
+  auto schema = reader.getSchema();
+  if (schema == capnp::Schema::from<schema::Date>()) {
+    auto date = reader.as<schema::Date>();
+    return DateJson(CivilDate{date.getYear(), date.getMonth(), date.getDay()});
+  }
+  std::string out = "{";
+  // Pointer fields (text, data, structs, lists) show when set; scalars always show.
+  auto add = [&](capnp::StructSchema::Field field) {
+    auto type = field.getType();
+    bool pointer = type.isText() || type.isData() || type.isStruct() || type.isList();
+    if (pointer && !reader.has(field)) return;
+    out += fmt::format("{}{}:{}", out.size() > 1 ? "," : "",
+                       JsonString(field.getProto().getName().cStr()),
+                       ValueJson(reader.get(field), type));
+  };
+  for (auto field : schema.getNonUnionFields()) add(field);
+  KJ_IF_MAYBE (active, reader.which()) {
+    add(*active);
+  }
+  return out + "}";
+}
+
+std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type) {
+  switch (value.getType()) {
+    case capnp::DynamicValue::VOID:
+      return "null";
+    case capnp::DynamicValue::BOOL:
+      return value.as<bool>() ? "true" : "false";
+    case capnp::DynamicValue::INT:
+      return fmt::format("{}", value.as<int64_t>());
+    case capnp::DynamicValue::UINT:
+      return fmt::format("{}", value.as<uint64_t>());
+    case capnp::DynamicValue::FLOAT:
+      return fmt::format("{}", value.as<double>());
+    case capnp::DynamicValue::TEXT:
+      return JsonString(value.as<capnp::Text>().cStr());
+    case capnp::DynamicValue::DATA:
+      return JsonString(Hex(value.as<capnp::Data>()));
+    case capnp::DynamicValue::ENUM: {
+      KJ_IF_MAYBE (enumerant, value.as<capnp::DynamicEnum>().getEnumerant()) {
+        return JsonString(SnakeCase(enumerant->getProto().getName().cStr()));
+      }
+      return fmt::format("{}", value.as<capnp::DynamicEnum>().getRaw());
+    }
+    case capnp::DynamicValue::STRUCT:
+      return StructJson(value.as<capnp::DynamicStruct>());
+    case capnp::DynamicValue::LIST: {
+      auto list = value.as<capnp::DynamicList>();
+      auto element = list.getSchema().getElementType();
+      std::string out = "[";
+      for (auto item : list)
+        out += fmt::format("{}{}", out.size() > 1 ? "," : "", ValueJson(item, element));
+      return out + "]";
+    }
+    default:
+      return "null";
+  }
+}
+
+CivilDate DateOf(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
+
+std::string Summary(schema::Event::Reader event) {
+  using P = schema::Event::Payload;
+  auto p = event.getPayload();
+  switch (p.which()) {
+    case P::PROPOSED: {
+      auto x = p.getProposed();
+      return fmt::format("{} from {}/{} to {}/{} as {}, {} to {}", x.getEmployeeId().cStr(),
+                         x.getHome().getOrg().cStr(), x.getHome().getUnit().cStr(),
+                         x.getHost().getOrg().cStr(), x.getHost().getUnit().cStr(),
+                         x.getRoleTitle().cStr(), DateText(DateOf(x.getPlannedStart())),
+                         DateText(DateOf(x.getPlannedEnd())));
+    }
+    case P::APPROVAL_GRANTED:
+      return fmt::format("{} approved by {}{}", ScopeName(p.getApprovalGranted().getScope()),
+                         RoleName(p.getApprovalGranted().getApproverRole()),
+                         p.getApprovalGranted().getCompletesRequest() ? " (complete)" : "");
+    case P::APPROVAL_REFUSED:
+      return fmt::format("{} refused by {}: {}", ScopeName(p.getApprovalRefused().getScope()),
+                         RoleName(p.getApprovalRefused().getApproverRole()),
+                         p.getApprovalRefused().getReason().cStr());
+    case P::WITHDRAWN:
+      return fmt::format("withdrawn: {}", p.getWithdrawn().getReason().cStr());
+    case P::AGREEMENT_SIGNED:
+      return fmt::format("agreement {} v{} signed", p.getAgreementSigned().getReference().cStr(),
+                         p.getAgreementSigned().getVersion());
+    case P::STARTED:
+      return fmt::format("started {}", DateText(DateOf(p.getStarted().getActualStart())));
+    case P::HANDOVER_RECORDED:
+      return fmt::format(
+          "{} handover {} -> {}", DirectionName(p.getHandoverRecorded().getDirection()),
+          p.getHandoverRecorded().getFrom().cStr(), p.getHandoverRecorded().getTo().cStr());
+    case P::FEEDBACK_RECORDED:
+      return fmt::format("feedback from {}{}", RoleName(p.getFeedbackRecorded().getFromRole()),
+                         p.getFeedbackRecorded().getRating()
+                             ? fmt::format(", rating {}", p.getFeedbackRecorded().getRating())
+                             : "");
+    case P::EXTENSION_REQUESTED:
+      return fmt::format("extension to {} requested",
+                         DateText(DateOf(p.getExtensionRequested().getNewPlannedEnd())));
+    case P::EXTENDED:
+      return fmt::format(
+          "extended {} -> {} ({} days in all)", DateText(DateOf(p.getExtended().getPreviousEnd())),
+          DateText(DateOf(p.getExtended().getNewEnd())), p.getExtended().getCumulativeDays());
+    case P::RETURNED:
+      return fmt::format("returned {}{}", DateText(DateOf(p.getReturned().getReturnDate())),
+                         p.getReturned().getEarly() ? " (early)" : "");
+    case P::CONVERSION_PROPOSED:
+      return fmt::format("conversion to {} proposed from {}",
+                         p.getConversionProposed().getNewRole().cStr(),
+                         DateText(DateOf(p.getConversionProposed().getEffectiveDate())));
+    case P::CONVERTED_TO_PERMANENT:
+      return fmt::format("converted to a permanent post as {} from {}",
+                         p.getConvertedToPermanent().getNewRole().cStr(),
+                         DateText(DateOf(p.getConvertedToPermanent().getEffectiveDate())));
+    case P::PERIOD_CLAIMED:
+      return fmt::format("period of {} claimed: {} to {}",
+                         p.getPeriodClaimed().getSecondmentId().cStr(),
+                         DateText(DateOf(p.getPeriodClaimed().getPlannedStart())),
+                         DateText(DateOf(p.getPeriodClaimed().getPlannedEnd())));
+  }
+  return "";
+}
+
+std::string EventIdText(capnp::Data::Reader id) {
+  auto parsed = EventId::FromBytes({reinterpret_cast<const char*>(id.begin()), id.size()});
+  return parsed.ok() ? parsed->ToString() : Hex(id);
+}
+
+}  // namespace
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (byte < 0x20 || byte == 0x7F) {
+          out += fmt::format("\\u{:04x}", byte);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string Timestamp(int64_t micros) {
+  int64_t seconds = micros / 1000000;
+  int64_t rest = seconds % 86400;
+  return fmt::format("{}T{:02d}:{:02d}:{:02d}.{:06d}Z", FormatDate(CivilFromDays(seconds / 86400)),
+                     rest / 3600, rest / 60 % 60, rest % 60, micros % 1000000);
+}
+
+std::string EventJson(const RecordedEvent& recorded) {
+  auto e = recorded.Get();
+  capnp::DynamicStruct::Reader payload = e.getPayload();
+  std::string payload_json = "{}";
+  KJ_IF_MAYBE (field, payload.which()) {
+    payload_json = ValueJson(payload.get(*field), field->getType());
+  }
+  return fmt::format(
+      "{{\"position\":{},\"recordedAt\":{},\"streamId\":{},\"streamVersion\":{},\"eventId\":{},"
+      "\"effectiveDate\":{},\"actor\":{},\"role\":{},\"type\":{},\"payload\":{}}}",
+      recorded.position(), JsonString(Timestamp(e.getRecordedAtMicros())),
+      JsonString(e.getStreamId().cStr()), e.getStreamVersion(),
+      JsonString(EventIdText(e.getEventId())), DateJson(DateOf(e.getEffectiveDate())),
+      JsonString(e.getActor().getId().cStr()), JsonString(RoleName(e.getActor().getRole())),
+      JsonString(EventTypeName(e)), payload_json);
+}
+
+std::string EventLine(const RecordedEvent& recorded) {
+  auto e = recorded.Get();
+  return fmt::format("#{:<7} {}  {:<22} v{:<3} effective {:<10}  {:<20} {} ({})  {}",
+                     recorded.position(), Timestamp(e.getRecordedAtMicros()),
+                     e.getStreamId().cStr(), e.getStreamVersion(),
+                     DateText(DateOf(e.getEffectiveDate())), EventTypeName(e),
+                     e.getActor().getId().cStr(), RoleName(e.getActor().getRole()), Summary(e));
+}
+
+std::string SecondmentJson(const Secondment& s, const Policy& policy) {
+  std::string approvals;
+  for (auto scope :
+       {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION}) {
+    const Approvals* granted =
+        scope == schema::Scope::PLACEMENT ? &s.placement
+        : scope == schema::Scope::EXTENSION
+            ? (s.extension_request ? &s.extension_request->approvals : nullptr)
+            : (s.conversion_request ? &s.conversion_request->approvals : nullptr);
+    if (granted == nullptr) continue;
+    approvals +=
+        fmt::format("{}{}:{{\"granted\":{},\"outstanding\":{}}}", approvals.empty() ? "" : ",",
+                    JsonString(ScopeName(scope)), RolesJson(granted->granted),
+                    RolesJson(OutstandingApprovals(s, scope, policy)));
+  }
+  std::string extensions;
+  for (const auto& x : s.extensions) {
+    extensions += fmt::format("{}{{\"previousEnd\":{},\"newEnd\":{},\"cumulativeDays\":{}}}",
+                              extensions.empty() ? "" : ",", DateJson(x.previous_end),
+                              DateJson(x.new_end), x.cumulative_days);
+  }
+  std::string requests;
+  if (s.extension_request) {
+    requests += fmt::format(",\"extensionRequested\":{{\"until\":{},\"rationale\":{}}}",
+                            DateJson(s.extension_request->until),
+                            JsonString(s.extension_request->rationale));
+  }
+  if (s.conversion_request) {
+    requests += fmt::format(
+        ",\"conversionProposed\":{{\"newRole\":{},\"effectiveDate\":{},\"recruitmentRef\":{}}}",
+        JsonString(s.conversion_request->new_role), DateJson(s.conversion_request->effective),
+        JsonString(s.conversion_request->recruitment_ref));
+  }
+  return fmt::format(
+      "{{\"id\":{},\"state\":{},\"employeeId\":{},\"homeOrg\":{},\"homeUnit\":{},"
+      "\"homeManager\":{},\"hostOrg\":{},\"hostUnit\":{},\"hostManager\":{},\"kind\":{},"
+      "\"roleTitle\":{},\"objectives\":{},\"plannedStart\":{},\"plannedEnd\":{},\"actualStart\":{},"
+      "\"ftePercent\":{},\"country\":{},\"location\":{},\"cost\":{},\"backfillPlan\":{},"
+      "\"agreement\":{},\"approvals\":{{{}}},\"cumulativeDays\":{},\"extensions\":[{}]{},"
+      "\"feedbackCount\":{},\"handoverCount\":{},\"returnedOn\":{},\"returnedEarly\":{},"
+      "\"convertedOn\":{},\"convertedRole\":{},\"closingReason\":{}}}",
+      JsonString(s.id), JsonString(StatusName(s.status)), JsonString(s.employee_id),
+      JsonString(s.home.org), JsonString(s.home.unit), JsonString(s.home.manager_id),
+      JsonString(s.host.org), JsonString(s.host.unit), JsonString(s.host.manager_id),
+      JsonString(KindName(s.kind)), JsonString(s.role_title), StringsJson(s.objectives),
+      DateJson(s.planned_start), DateJson(s.planned_end), DateJson(s.actual_start), s.fte_percent,
+      JsonString(s.country), JsonString(s.location), JsonString(CostName(s.cost)),
+      JsonString(s.backfill),
+      s.agreement_reference ? fmt::format("{{\"reference\":{},\"version\":{}}}",
+                                          JsonString(*s.agreement_reference), s.agreement_version)
+                            : "null",
+      approvals, s.CumulativeDays(), extensions, requests, s.feedback_count, s.handover_count,
+      DateJson(s.returned_on), s.returned_early ? "true" : "false", DateJson(s.converted_on),
+      JsonString(s.converted_role), JsonString(s.closing_reason));
+}
+
+std::string SecondmentText(const Secondment& s, const Policy& policy) {
+  auto roles = [](const std::vector<schema::Role>& list) {
+    std::string out;
+    for (auto role : list) out += fmt::format("{}{}", out.empty() ? "" : ", ", RoleName(role));
+    return out.empty() ? std::string("-") : out;
+  };
+  std::string out = fmt::format(
+      "{}  {}\n  employee    {}\n  home        {} / {} (manager {})\n  host        {} / {} "
+      "(manager {})\n  kind        {}, {}% FTE{}{}\n  role        {}\n  planned     {} to {} "
+      "({} days)\n",
+      s.id, StatusName(s.status), s.employee_id, s.home.org, s.home.unit, s.home.manager_id,
+      s.host.org, s.host.unit, s.host.manager_id, KindName(s.kind), s.fte_percent,
+      s.country.empty() ? "" : ", " + s.country, s.location.empty() ? "" : ", " + s.location,
+      s.role_title, DateText(s.planned_start), DateText(s.planned_end), s.CumulativeDays());
+  if (s.actual_start) out += fmt::format("  started     {}\n", DateText(*s.actual_start));
+  if (s.agreement_reference) {
+    out += fmt::format("  agreement   {} v{}\n", *s.agreement_reference, s.agreement_version);
+  }
+  out += fmt::format("  placement   approved by {}; waiting for {}\n", roles(s.placement.granted),
+                     roles(OutstandingApprovals(s, schema::Scope::PLACEMENT, policy)));
+  if (s.extension_request) {
+    out += fmt::format("  extension   to {} requested; approved by {}; waiting for {}\n",
+                       DateText(s.extension_request->until),
+                       roles(s.extension_request->approvals.granted),
+                       roles(OutstandingApprovals(s, schema::Scope::EXTENSION, policy)));
+  }
+  for (const auto& x : s.extensions) {
+    out += fmt::format("  extended    {} -> {}\n", DateText(x.previous_end), DateText(x.new_end));
+  }
+  if (s.conversion_request) {
+    out += fmt::format("  conversion  to {} from {}; approved by {}; waiting for {}\n",
+                       s.conversion_request->new_role, DateText(s.conversion_request->effective),
+                       roles(s.conversion_request->approvals.granted),
+                       roles(OutstandingApprovals(s, schema::Scope::CONVERSION, policy)));
+  }
+  out +=
+      fmt::format("  feedback    {} recorded; handovers {}\n", s.feedback_count, s.handover_count);
+  if (s.returned_on) {
+    out += fmt::format("  returned    {}{}\n", DateText(*s.returned_on),
+                       s.returned_early ? " (early)" : "");
+  }
+  if (s.converted_on) {
+    out += fmt::format("  converted   {} as {}\n", DateText(*s.converted_on), s.converted_role);
+  }
+  if (!s.closing_reason.empty()) out += fmt::format("  reason      {}\n", s.closing_reason);
+  return out;
+}
+
+}  // namespace secondment::cli

@@ -1,0 +1,36 @@
+// What `secondment` prints: one JSON object per line with --json, else lines for people.
+// JSON: field names are the schema's (lowerCamelCase); enum values are snake_case words as on
+// the command line; dates are "YYYY-MM-DD"; times are RFC 3339 UTC with microseconds; ids and
+// hashes are lowercase hex (event ids as UUIDs); 64-bit numbers are plain JSON numbers.
+
+#ifndef SECONDMENT_CLI_OUTPUT_H_
+#define SECONDMENT_CLI_OUTPUT_H_
+
+#include <string>
+#include <string_view>
+
+#include "ledger/event.h"
+#include "ledger/lifecycle.h"
+#include "ledger/policy.h"
+
+namespace secondment::cli {
+
+// A JSON string literal, escaped.
+std::string JsonString(std::string_view text);
+
+// "2026-03-31T09:15:02.123456Z".
+std::string Timestamp(int64_t micros);
+
+// One event as a JSON object: position, recordedAt, streamId, streamVersion, eventId,
+// effectiveDate, actor, role, type, payload.
+std::string EventJson(const RecordedEvent& event);
+// One event as a line for people.
+std::string EventLine(const RecordedEvent& event);
+
+// The secondment as a JSON object (see docs/cli.md) and as lines for people.
+std::string SecondmentJson(const Secondment& s, const Policy& policy);
+std::string SecondmentText(const Secondment& s, const Policy& policy);
+
+}  // namespace secondment::cli
+
+#endif  // SECONDMENT_CLI_OUTPUT_H_

@@ -1,0 +1,155 @@
+// secondment propose: a new secondment, from options or from a JSON file.
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "ledger/json_input.h"
+#include "ledger/vocabulary.h"
+
+namespace secondment::cli {
+namespace {
+
+struct Proposal {
+  std::optional<std::string> id;
+  ProposeCommand command;
+};
+
+Result<Proposal> FromOptions(const Args& args) {
+  Proposal p;
+  ProposeCommand& c = p.command;
+  p.id = args.Get("id");
+  ASSIGN_OR_RETURN(c.employee_id, args.Required("employee"));
+  ASSIGN_OR_RETURN(c.home.org, args.Required("home-org"));
+  ASSIGN_OR_RETURN(c.home.unit, args.Required("home-unit"));
+  ASSIGN_OR_RETURN(c.home.manager_id, args.Required("home-manager"));
+  ASSIGN_OR_RETURN(c.host.org, args.Required("host-org"));
+  ASSIGN_OR_RETURN(c.host.unit, args.Required("host-unit"));
+  ASSIGN_OR_RETURN(c.host.manager_id, args.Required("host-manager"));
+  ASSIGN_OR_RETURN(std::string kind, args.Required("kind"));
+  ASSIGN_OR_RETURN(c.kind, ParseKind(kind, "--kind"));
+  ASSIGN_OR_RETURN(c.role_title, args.Required("role-title"));
+  ASSIGN_OR_RETURN(c.start, args.RequiredDate("start"));
+  ASSIGN_OR_RETURN(c.end, args.RequiredDate("end"));
+  ASSIGN_OR_RETURN(auto fte, args.Integer("fte", 1, 100));
+  if (fte) c.fte_percent = static_cast<int>(*fte);
+  c.country = args.Get("country").value_or("");
+  c.location = args.Get("location").value_or("");
+  if (auto cost = args.Get("cost")) {
+    ASSIGN_OR_RETURN(c.cost, ParseCost(*cost, "--cost"));
+  }
+  c.objectives = args.All("objective");
+  c.backfill = args.Get("backfill").value_or("");
+  return p;
+}
+
+Result<CivilDate> JsonDate(const JsonObject& o, std::string_view name) {
+  ASSIGN_OR_RETURN(auto text, o.String(name));
+  if (!text) return InvalidArgument(fmt::format("{} is required in {}", name, o.where()));
+  auto date = ParseDate(*text);
+  if (!date.ok()) {
+    return InvalidArgument(
+        fmt::format("{} for {} in {}", date.status().message(), name, o.where()));
+  }
+  return *date;
+}
+
+Result<std::string> JsonRequired(const JsonObject& o, std::string_view name) {
+  ASSIGN_OR_RETURN(auto text, o.String(name));
+  if (!text) return InvalidArgument(fmt::format("{} is required in {}", name, o.where()));
+  return *text;
+}
+
+Result<Proposal> FromFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+  ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, path));
+  ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
+  RETURN_IF_ERROR(
+      o.CheckKnownFields({"id", "employee", "homeOrg", "homeUnit", "homeManager", "hostOrg",
+                          "hostUnit", "hostManager", "kind", "roleTitle", "start", "end", "fte",
+                          "country", "location", "cost", "objectives", "backfill"}));
+  Proposal p;
+  ProposeCommand& c = p.command;
+  ASSIGN_OR_RETURN(p.id, o.String("id"));
+  ASSIGN_OR_RETURN(c.employee_id, JsonRequired(o, "employee"));
+  ASSIGN_OR_RETURN(c.home.org, JsonRequired(o, "homeOrg"));
+  ASSIGN_OR_RETURN(c.home.unit, JsonRequired(o, "homeUnit"));
+  ASSIGN_OR_RETURN(c.home.manager_id, JsonRequired(o, "homeManager"));
+  ASSIGN_OR_RETURN(c.host.org, JsonRequired(o, "hostOrg"));
+  ASSIGN_OR_RETURN(c.host.unit, JsonRequired(o, "hostUnit"));
+  ASSIGN_OR_RETURN(c.host.manager_id, JsonRequired(o, "hostManager"));
+  ASSIGN_OR_RETURN(std::string kind, JsonRequired(o, "kind"));
+  ASSIGN_OR_RETURN(c.kind, ParseKind(kind, "kind in " + path));
+  ASSIGN_OR_RETURN(c.role_title, JsonRequired(o, "roleTitle"));
+  ASSIGN_OR_RETURN(c.start, JsonDate(o, "start"));
+  ASSIGN_OR_RETURN(c.end, JsonDate(o, "end"));
+  ASSIGN_OR_RETURN(auto fte, o.Integer("fte", 1, 100));
+  if (fte) c.fte_percent = static_cast<int>(*fte);
+  ASSIGN_OR_RETURN(auto country, o.String("country"));
+  c.country = country.value_or("");
+  ASSIGN_OR_RETURN(auto location, o.String("location"));
+  c.location = location.value_or("");
+  ASSIGN_OR_RETURN(auto cost, o.String("cost"));
+  if (cost) {
+    ASSIGN_OR_RETURN(c.cost, ParseCost(*cost, "cost in " + path));
+  }
+  ASSIGN_OR_RETURN(auto objectives, o.Strings("objectives"));
+  c.objectives = objectives.value_or(std::vector<std::string>());
+  ASSIGN_OR_RETURN(auto backfill, o.String("backfill"));
+  c.backfill = backfill.value_or("");
+  return p;
+}
+
+int Run(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument(fmt::format("propose takes no positional argument; unexpected '{}'",
+                                            Printable(args.positional()[0], 40))));
+  }
+  Result<Proposal> proposal = InvalidArgument("unreachable");
+  if (auto file = args.Get("file")) {
+    for (const auto& spec : ProposeCommandDef().options) {
+      if (spec.name != "file" && args.Has(spec.name)) {
+        return Fail(InvalidArgument(
+            fmt::format("--file cannot be combined with --{}; put it in the file", spec.name)));
+      }
+    }
+    proposal = FromFile(*file);
+  } else {
+    proposal = FromOptions(args);
+  }
+  if (!proposal.ok()) return Fail(proposal.status());
+  return ExecuteAndReport(env, "propose", proposal->id, proposal->command);
+}
+
+}  // namespace
+
+CommandDef ProposeCommandDef() {
+  return {"propose",
+          "propose [--id ID] --employee E --home-org O --home-unit U --home-manager M --host-org O "
+          "--host-unit U --host-manager M --kind internal|external|international|non_profit|client "
+          "--role-title T --start YYYY-MM-DD --end YYYY-MM-DD [--fte PCT] [--country CC] "
+          "[--location L] [--cost home_pays|host_reimburses|host_pays] [--objective TEXT]... "
+          "[--backfill TEXT]\n       secondment propose --file F.json",
+          "propose a secondment; prints its id",
+          {{"id"},
+           {"employee"},
+           {"home-org"},
+           {"home-unit"},
+           {"home-manager"},
+           {"host-org"},
+           {"host-unit"},
+           {"host-manager"},
+           {"kind"},
+           {"role-title"},
+           {"start"},
+           {"end"},
+           {"fte"},
+           {"country"},
+           {"location"},
+           {"cost"},
+           {"objective", true, true},
+           {"backfill"},
+           {"file"}},
+          Run};
+}
+
+}  // namespace secondment::cli

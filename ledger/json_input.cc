@@ -1,0 +1,172 @@
+#include "ledger/json_input.h"
+
+#include <capnp/compat/json.h>
+#include <fmt/format.h>
+#include <kj/exception.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace secondment {
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra;
+    uint32_t code;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= n) return false;  // truncated sequence
+    for (size_t k = 1; k <= extra; ++k) {
+      auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;  // overlong, out of range, or a surrogate
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument(fmt::format("cannot read {}", path));
+  std::string text;
+  char buffer[64 * 1024];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxJsonInputBytes) {
+      return InvalidArgument(
+          fmt::format("{} is over the limit of {} bytes", path, kMaxJsonInputBytes));
+    }
+  }
+  if (in.bad()) return InvalidArgument(fmt::format("cannot read {}", path));
+  return text;
+}
+
+Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string where) {
+  if (text.size() > kMaxJsonInputBytes) {
+    return InvalidArgument(
+        fmt::format("{} is over the limit of {} bytes", where, kMaxJsonInputBytes));
+  }
+  if (!IsValidUtf8(text)) return InvalidArgument(fmt::format("{} is not valid UTF-8", where));
+  JsonDocument doc;
+  doc.message_ = std::make_unique<capnp::MallocMessageBuilder>();
+  doc.where_ = std::move(where);
+  auto root = doc.message_->initRoot<capnp::JsonValue>();
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 capnp::JsonCodec codec;
+                 codec.setMaxNestingDepth(16);
+                 codec.decodeRaw(kj::ArrayPtr<const char>(text.data(), text.size()), root);
+               })) {
+    return InvalidArgument(
+        fmt::format("{} is not valid JSON: {}", doc.where_, exception->getDescription().cStr()));
+  }
+  return doc;
+}
+
+Result<JsonObject> JsonDocument::RootObject() const {
+  auto root = message_->getRoot<capnp::JsonValue>().asReader();
+  if (!root.isObject()) return InvalidArgument(fmt::format("{} must hold a JSON object", where_));
+  return JsonObject(root, where_);
+}
+
+std::optional<capnp::JsonValue::Reader> JsonObject::Find(std::string_view name) const {
+  std::optional<capnp::JsonValue::Reader> found;
+  for (auto field : fields_) {
+    if (std::string_view(field.getName().cStr(), field.getName().size()) == name) {
+      found = field.getValue();  // the last occurrence wins, as in most JSON readers
+    }
+  }
+  if (found && found->isNull()) return std::nullopt;
+  return found;
+}
+
+Status JsonObject::CheckKnownFields(const std::vector<std::string_view>& allowed) const {
+  for (auto field : fields_) {
+    std::string_view name(field.getName().cStr(), field.getName().size());
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      std::string shown(name.substr(0, 40));
+      for (char& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+      }
+      return InvalidArgument(fmt::format("unknown field '{}' in {}", shown, where_));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> JsonObject::String(std::string_view name) const {
+  auto value = Find(name);
+  if (!value) return std::optional<std::string>();
+  if (!value->isString()) {
+    return InvalidArgument(fmt::format("{} in {} must be a string", name, where_));
+  }
+  return std::optional<std::string>(value->getString().cStr());
+}
+
+Result<std::optional<int64_t>> JsonObject::Integer(std::string_view name, int64_t min,
+                                                   int64_t max) const {
+  auto value = Find(name);
+  if (!value) return std::optional<int64_t>();
+  double number = value->isNumber() ? value->getNumber() : NAN;
+  if (!value->isNumber() || std::floor(number) != number || number < static_cast<double>(min) ||
+      number > static_cast<double>(max)) {
+    return InvalidArgument(
+        fmt::format("{} in {} must be a whole number from {} to {}", name, where_, min, max));
+  }
+  return std::optional<int64_t>(static_cast<int64_t>(number));
+}
+
+Result<std::optional<bool>> JsonObject::Bool(std::string_view name) const {
+  auto value = Find(name);
+  if (!value) return std::optional<bool>();
+  if (!value->isBoolean()) {
+    return InvalidArgument(fmt::format("{} in {} must be true or false", name, where_));
+  }
+  return std::optional<bool>(value->getBoolean());
+}
+
+Result<std::optional<std::vector<std::string>>> JsonObject::Strings(std::string_view name) const {
+  auto value = Find(name);
+  if (!value) return std::optional<std::vector<std::string>>();
+  auto wrong = [&] {
+    return InvalidArgument(fmt::format("{} in {} must be a list of strings", name, where_));
+  };
+  if (!value->isArray()) return wrong();
+  std::vector<std::string> out;
+  for (auto item : value->getArray()) {
+    if (!item.isString()) return wrong();
+    out.emplace_back(item.getString().cStr());
+  }
+  return std::optional<std::vector<std::string>>(std::move(out));
+}
+
+Result<std::optional<JsonObject>> JsonObject::Object(std::string_view name) const {
+  auto value = Find(name);
+  if (!value) return std::optional<JsonObject>();
+  if (!value->isObject()) {
+    return InvalidArgument(fmt::format("{} in {} must be an object", name, where_));
+  }
+  return std::optional<JsonObject>(JsonObject(*value, fmt::format("{} of {}", name, where_)));
+}
+
+}  // namespace secondment

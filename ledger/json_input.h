@@ -1,0 +1,70 @@
+// Reading JSON input (policy files, `propose --file`) strictly: a parsed document and an
+// object view whose accessors say exactly what is wrong ("maxMonths in policy.json must be a
+// whole number from 1 to 120"). Parsing goes through Cap'n Proto's JSON codec.
+
+#ifndef SECONDMENT_LEDGER_JSON_INPUT_H_
+#define SECONDMENT_LEDGER_JSON_INPUT_H_
+
+#include <capnp/compat/json.h>
+#include <capnp/message.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace secondment {
+
+inline constexpr size_t kMaxJsonInputBytes = 1 << 20;
+
+// A JSON object; borrowed from its JsonDocument. `where` names the input in messages.
+class JsonObject {
+ public:
+  JsonObject(capnp::JsonValue::Reader value, std::string where)
+      : fields_(value.getObject()), where_(std::move(where)) {}
+
+  // InvalidArgument naming the first field that is not in `allowed`.
+  Status CheckKnownFields(const std::vector<std::string_view>& allowed) const;
+
+  // Each returns nullopt when the field is absent (or null), InvalidArgument when it has the
+  // wrong type.
+  Result<std::optional<std::string>> String(std::string_view name) const;
+  Result<std::optional<int64_t>> Integer(std::string_view name, int64_t min, int64_t max) const;
+  Result<std::optional<bool>> Bool(std::string_view name) const;
+  Result<std::optional<std::vector<std::string>>> Strings(std::string_view name) const;
+  Result<std::optional<JsonObject>> Object(std::string_view name) const;
+
+  const std::string& where() const { return where_; }
+
+ private:
+  std::optional<capnp::JsonValue::Reader> Find(std::string_view name) const;
+
+  capnp::List<capnp::json::Value::Field>::Reader fields_;
+  std::string where_;
+};
+
+class JsonDocument {
+ public:
+  // InvalidArgument when `text` is over 1 MiB, not UTF-8, or not JSON; `where` names the input.
+  static Result<JsonDocument> Parse(std::string_view text, std::string where);
+  // The top-level object; InvalidArgument when the document is not an object.
+  Result<JsonObject> RootObject() const;
+
+ private:
+  JsonDocument() = default;
+  std::unique_ptr<capnp::MallocMessageBuilder> message_;
+  std::string where_;
+};
+
+// Reads a whole file of at most 1 MiB; InvalidArgument naming the path when it cannot.
+Result<std::string> ReadSmallFile(const std::string& path);
+
+// True when `text` is valid UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_JSON_INPUT_H_
