@@ -11,11 +11,11 @@ namespace secondment {
 namespace {
 
 Result<std::vector<schema::Role>> ParseApprovers(const JsonObject& approvers,
-                                                 std::string_view scope,
+                                                 std::string_view scope, std::string_view file,
                                                  std::vector<schema::Role> fallback) {
   ASSIGN_OR_RETURN(auto names, approvers.Strings(scope));
   if (!names) return fallback;
-  std::string what = fmt::format("approvers.{} in {}", scope, approvers.where());
+  std::string what = fmt::format("approvers.{} in {}", scope, file);
   if (names->empty() || names->size() > 4) {
     return InvalidArgument(fmt::format("{} must name 1 to 4 roles", what));
   }
@@ -60,11 +60,11 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   if (approvers) {
     RETURN_IF_ERROR(approvers->CheckKnownFields({"placement", "extension", "conversion"}));
     ASSIGN_OR_RETURN(policy.placement_approvers,
-                     ParseApprovers(*approvers, "placement", policy.placement_approvers));
+                     ParseApprovers(*approvers, "placement", where, policy.placement_approvers));
     ASSIGN_OR_RETURN(policy.extension_approvers,
-                     ParseApprovers(*approvers, "extension", policy.extension_approvers));
+                     ParseApprovers(*approvers, "extension", where, policy.extension_approvers));
     ASSIGN_OR_RETURN(policy.conversion_approvers,
-                     ParseApprovers(*approvers, "conversion", policy.conversion_approvers));
+                     ParseApprovers(*approvers, "conversion", where, policy.conversion_approvers));
   }
   ASSIGN_OR_RETURN(auto months, root.Integer("maxMonths", 1, 120));
   if (months) policy.max_months = static_cast<int>(*months);
