@@ -104,7 +104,9 @@ TEST_F(LifecycleTest, RacingProposalsForOneEmployeeCannotBothWin) {
   auto propose = [&](Secondments* s, const char* id) {
     auto outcome = s->Execute(id, Proposal(), Hr());
     (outcome.ok() ? ok : refused)++;
-    if (!outcome.ok()) EXPECT_EQ(outcome.status().code(), StatusCode::kRuleViolation);
+    if (!outcome.ok()) {
+      EXPECT_EQ(outcome.status().code(), StatusCode::kRuleViolation);
+    }
   };
   for (int round = 0; round < 10; ++round) {
     std::string a = "A-" + std::to_string(round), b = "B-" + std::to_string(round);

@@ -1,0 +1,98 @@
+// Drives build/bin/secondment as a user would: a fresh data dir per test, stdout and stderr
+// apart, and the log head to prove that a refused command wrote nothing.
+
+#ifndef SECONDMENT_TESTS_CLI_CLI_FIXTURE_H_
+#define SECONDMENT_TESTS_CLI_CLI_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/common/command.h"
+#include "tests/ledger/test_util.h"
+
+namespace secondment::testing {
+
+// A shell word holding `text` exactly.
+inline std::string Quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  std::string data() const { return dir_.Sub("ledger"); }
+
+  // Runs `secondment --data DIR <args>`; `args` is shell text (quote what needs it).
+  CliResult Cli(const std::string& args, const std::string& data_option = "") {
+    std::string err_path = dir_.Sub("stderr.txt");
+    std::string data_arg = data_option.empty() ? "--data " + Quote(data()) : data_option;
+    auto outcome = RunCommand(std::string(SECONDMENT_BIN) + " " + data_arg + " " + args + " 2>" +
+                              Quote(err_path) + " </dev/null");
+    std::ifstream in(err_path);
+    std::stringstream err;
+    err << in.rdbuf();
+    return {outcome.exit_code, outcome.output, err.str()};
+  }
+
+  // Runs a write command that must succeed; returns its stdout.
+  std::string Ok(const std::string& args) {
+    CliResult r = Cli(args);
+    EXPECT_EQ(r.code, 0) << args << "\nstderr: " << r.err;
+    return r.out;
+  }
+
+  // The number of events in the ledger (0 when there is none).
+  size_t Head() {
+    CliResult r = Cli("log --json");
+    size_t lines = 0;
+    for (char c : r.out) lines += c == '\n';
+    return lines;
+  }
+
+  // The command fails with `code`, prints exactly one line on stderr containing `message`,
+  // nothing on stdout, and writes nothing.
+  void ExpectRefused(const std::string& args, int code, const std::string& message) {
+    size_t head = Head();
+    CliResult r = Cli(args);
+    EXPECT_EQ(r.code, code) << args << "\nstderr: " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\nstderr: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.out, "") << args;
+    EXPECT_EQ(Head(), head) << args << " wrote although refused";
+  }
+
+  static std::string Proposal(const std::string& extra = "") {
+    return "--actor hr-1 --as hr propose --employee emp-1 --home-org 'Northfield College' "
+           "--home-unit Teaching --home-manager mgr-home --host-org 'Northfield College' "
+           "--host-unit Admissions --host-manager mgr-host --kind internal "
+           "--role-title 'Recruitment lead' --start 2026-02-02 --end 2026-07-31 " +
+           extra;
+  }
+  void ApproveAll(const std::string& id, const std::string& scope = "placement") {
+    Ok("--actor mgr-home --as home_manager approve " + id + " --scope " + scope);
+    Ok("--actor mgr-host --as host_manager approve " + id + " --scope " + scope);
+    Ok("--actor hr-1 --as hr approve " + id + " --scope " + scope);
+  }
+  // Proposed with id `id`, approved, signed and started.
+  void Active(const std::string& id) {
+    Ok(Proposal("--id " + id));
+    ApproveAll(id);
+    Ok("--actor hr-1 --as hr sign " + id + " --agreement AGR-" + id);
+    Ok("--actor hr-1 --as hr start " + id + " --date 2026-02-02");
+  }
+
+  TempDir dir_;
+};
+
+}  // namespace secondment::testing
+
+#endif  // SECONDMENT_TESTS_CLI_CLI_FIXTURE_H_
