@@ -7,27 +7,27 @@
 namespace secondment::cli {
 namespace {
 
+// The id and --scope that approve and refuse both take.
+Result<std::pair<std::string, schema::Scope>> IdAndScope(const Args& args) {
+  ASSIGN_OR_RETURN(std::string id, args.OnlyPositional("secondment"));
+  ASSIGN_OR_RETURN(std::string scope, args.Required("scope"));
+  ASSIGN_OR_RETURN(schema::Scope parsed, ParseScope(scope, "--scope"));
+  return std::make_pair(id, parsed);
+}
+
 int RunApprove(Env& env, const Args& args) {
-  auto id = args.OnlyPositional("secondment");
-  if (!id.ok()) return Fail(id.status());
-  auto scope_text = args.Required("scope");
-  if (!scope_text.ok()) return Fail(scope_text.status());
-  auto scope = ParseScope(*scope_text, "--scope");
-  if (!scope.ok()) return Fail(scope.status());
-  return ExecuteAndReport(env, "approve", *id,
-                          ApproveCommand{*scope, args.Get("conditions").value_or("")});
+  auto target = IdAndScope(args);
+  if (!target.ok()) return Fail(target.status());
+  return ExecuteAndReport(env, "approve", target->first,
+                          ApproveCommand{target->second, args.Get("conditions").value_or("")});
 }
 
 int RunRefuse(Env& env, const Args& args) {
-  auto id = args.OnlyPositional("secondment");
-  if (!id.ok()) return Fail(id.status());
-  auto scope_text = args.Required("scope");
-  if (!scope_text.ok()) return Fail(scope_text.status());
-  auto scope = ParseScope(*scope_text, "--scope");
-  if (!scope.ok()) return Fail(scope.status());
+  auto target = IdAndScope(args);
+  if (!target.ok()) return Fail(target.status());
   auto reason = args.Required("reason");
   if (!reason.ok()) return Fail(reason.status());
-  return ExecuteAndReport(env, "refuse", *id, RefuseCommand{*scope, *reason});
+  return ExecuteAndReport(env, "refuse", target->first, RefuseCommand{target->second, *reason});
 }
 
 }  // namespace

@@ -11,30 +11,32 @@
 namespace secondment::cli {
 namespace {
 
-// A Secondments over a read-only log: Load and History only.
+// A Secondments over a read-only log, for Load and History.
 struct Reader {
   Policy policy;
   SystemClock clock;
   std::unique_ptr<Secondments> secondments;
 };
 
-Result<Reader*> OpenReader(Env& env, Reader* reader) {
+// Checks the one positional id and opens the ledger read-only; a missing ledger means no
+// such secondment.
+Result<std::string> OpenFor(Env& env, const Args& args, Reader* reader) {
+  ASSIGN_OR_RETURN(std::string id, args.OnlyPositional("secondment"));
+  RETURN_IF_ERROR(ValidateId(id, "secondment"));
   ASSIGN_OR_RETURN(reader->policy, env.LoadPolicy());
-  ASSIGN_OR_RETURN(EventLog * log, env.OpenForRead());
-  reader->secondments = std::make_unique<Secondments>(log, reader->policy, &reader->clock);
-  return reader;
+  auto log = env.OpenForRead();
+  if (log.status().code() == StatusCode::kNotFound) {
+    return NotFound(fmt::format("no secondment {}", id));
+  }
+  RETURN_IF_ERROR(log.status());
+  reader->secondments = std::make_unique<Secondments>(*log, reader->policy, &reader->clock);
+  return id;
 }
 
 int RunShow(Env& env, const Args& args) {
-  auto id = args.OnlyPositional("secondment");
-  if (!id.ok()) return Fail(id.status());
-  if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
   Reader reader;
-  auto opened = OpenReader(env, &reader);
-  if (opened.status().code() == StatusCode::kNotFound) {
-    return Fail(NotFound(fmt::format("no secondment {}", *id)));
-  }
-  if (!opened.ok()) return Fail(opened.status());
+  auto id = OpenFor(env, args, &reader);
+  if (!id.ok()) return Fail(id.status());
   auto state = reader.secondments->Load(*id);
   if (!state.ok()) return Fail(state.status());
   std::string text = env.json() ? SecondmentJson(*state, reader.policy) + "\n"
@@ -44,15 +46,9 @@ int RunShow(Env& env, const Args& args) {
 }
 
 int RunHistory(Env& env, const Args& args) {
-  auto id = args.OnlyPositional("secondment");
-  if (!id.ok()) return Fail(id.status());
-  if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
   Reader reader;
-  auto opened = OpenReader(env, &reader);
-  if (opened.status().code() == StatusCode::kNotFound) {
-    return Fail(NotFound(fmt::format("no secondment {}", *id)));
-  }
-  if (!opened.ok()) return Fail(opened.status());
+  auto id = OpenFor(env, args, &reader);
+  if (!id.ok()) return Fail(id.status());
   auto events = reader.secondments->History(*id);
   if (!events.ok()) return Fail(events.status());
   for (const auto& event : *events) {

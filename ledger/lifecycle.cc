@@ -59,6 +59,19 @@ Status Refused(const Secondment& s, std::string_view verb, std::string_view why)
   return RuleViolation(fmt::format("cannot {} {}: {}", verb, s.id, why));
 }
 
+// RuleViolation "cannot VERB ID: it is STATE; WHEN" unless the status is one of `allowed`.
+Status RequireStatus(const Secondment& s, std::string_view verb,
+                     std::initializer_list<SecondmentStatus> allowed, std::string_view when) {
+  if (std::find(allowed.begin(), allowed.end(), s.status) != allowed.end()) return Status::Ok();
+  return Refused(s, verb, fmt::format("it is {}; {}", StatusName(s.status), when));
+}
+
+Decision Single(NewEvent event) {
+  Decision decision;
+  decision.secondment_events.push_back(std::move(event));
+  return decision;
+}
+
 std::string Roles(const std::vector<Role>& roles) {
   std::string out;
   for (Role role : roles) out += fmt::format("{}{}", out.empty() ? "" : ", ", RoleName(role));
@@ -277,28 +290,22 @@ Result<Decision> DecideOne(const Secondment& s, const ApproveCommand& c, const C
 Result<Decision> DecideOne(const Secondment& s, const RefuseCommand& c, const Context& ctx) {
   RETURN_IF_ERROR(CheckText(c.reason, "reason", true));
   RETURN_IF_ERROR(CheckDecider(s, c.scope, "refuse", ctx));
-  Decision decision;
   NewEvent event = Stamped(ctx, ctx.today);
   auto r = event.Mutable().getPayload().initApprovalRefused();
   r.setScope(c.scope);
   r.setApproverRole(ctx.actor.role);
   r.setReason(c.reason);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const WithdrawCommand& c, const Context& ctx) {
   RETURN_IF_ERROR(CheckText(c.reason, "reason", true));
-  if (s.status != SecondmentStatus::kProposed && s.status != SecondmentStatus::kApproved) {
-    return Refused(s, "withdraw",
-                   fmt::format("it is {}; only a proposed or approved secondment can be withdrawn",
-                               StatusName(s.status)));
-  }
-  Decision decision;
+  RETURN_IF_ERROR(RequireStatus(s, "withdraw",
+                                {SecondmentStatus::kProposed, SecondmentStatus::kApproved},
+                                "only a proposed or approved secondment can be withdrawn"));
   NewEvent event = Stamped(ctx, ctx.today);
   event.Mutable().getPayload().initWithdrawn().setReason(c.reason);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const SignCommand& c, const Context& ctx) {
@@ -314,20 +321,15 @@ Result<Decision> DecideOne(const Secondment& s, const SignCommand& c, const Cont
       hash += static_cast<char>(std::stoi(c.sha256_hex.substr(i, 2), nullptr, 16));
     }
   }
-  if (s.status != SecondmentStatus::kApproved) {
-    return Refused(s, "sign",
-                   fmt::format("it is {}; an agreement is signed once the placement "
-                               "is approved and before it starts",
-                               StatusName(s.status)));
-  }
-  Decision decision;
+  RETURN_IF_ERROR(
+      RequireStatus(s, "sign", {SecondmentStatus::kApproved},
+                    "an agreement is signed once the placement is approved and before it starts"));
   NewEvent event = Stamped(ctx, ctx.today);
   auto a = event.Mutable().getPayload().initAgreementSigned();
   a.setReference(c.reference);
   a.setVersion(c.version);
   a.setDocumentSha256(kj::arrayPtr(reinterpret_cast<const kj::byte*>(hash.data()), hash.size()));
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const StartCommand& c, const Context& ctx) {
@@ -347,11 +349,9 @@ Result<Decision> DecideOne(const Secondment& s, const StartCommand& c, const Con
                    fmt::format("start date {} is not before the planned end {}", DateText(c.date),
                                DateText(s.planned_end)));
   }
-  Decision decision;
   NewEvent event = Stamped(ctx, c.date);
   SetDate(event.Mutable().getPayload().initStarted().initActualStart(), c.date);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const Context& ctx) {
@@ -362,12 +362,9 @@ Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const 
   RETURN_IF_ERROR(CheckText(c.to, "to", true, kMaxNameLength));
   RETURN_IF_ERROR(CheckTexts(c.duties, "duties"));
   RETURN_IF_ERROR(CheckText(c.notes, "notes", false));
-  if (s.status != SecondmentStatus::kApproved && s.status != SecondmentStatus::kActive) {
-    return Refused(s, "record a handover for",
-                   fmt::format("it is {}; handovers are recorded once approved and while active",
-                               StatusName(s.status)));
-  }
-  Decision decision;
+  RETURN_IF_ERROR(RequireStatus(s, "record a handover for",
+                                {SecondmentStatus::kApproved, SecondmentStatus::kActive},
+                                "handovers are recorded once approved and while active"));
   NewEvent event = Stamped(ctx, ctx.today);
   auto h = event.Mutable().getPayload().initHandoverRecorded();
   h.setDirection(c.direction);
@@ -376,8 +373,7 @@ Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const 
   auto duties = h.initDuties(static_cast<unsigned>(c.duties.size()));
   for (size_t i = 0; i < c.duties.size(); ++i) duties.set(i, c.duties[i]);
   h.setNotes(c.notes);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const FeedbackCommand& c, const Context& ctx) {
@@ -391,20 +387,16 @@ Result<Decision> DecideOne(const Secondment& s, const FeedbackCommand& c, const 
                    fmt::format("feedback comes from host_manager, home_manager or secondee, not {}",
                                RoleName(role)));
   }
-  if (s.status != SecondmentStatus::kActive && s.status != SecondmentStatus::kReturned) {
-    return Refused(s, "record feedback for",
-                   fmt::format("it is {}; feedback is recorded while active or after return",
-                               StatusName(s.status)));
-  }
+  RETURN_IF_ERROR(RequireStatus(s, "record feedback for",
+                                {SecondmentStatus::kActive, SecondmentStatus::kReturned},
+                                "feedback is recorded while active or after return"));
   RETURN_IF_ERROR(CheckNamedManager(s, "record feedback for", ctx.actor));
-  Decision decision;
   NewEvent event = Stamped(ctx, ctx.today);
   auto f = event.Mutable().getPayload().initFeedbackRecorded();
   f.setFromRole(role);
   f.setRating(static_cast<uint8_t>(c.rating));
   f.setText(c.text);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const RequestExtensionCommand& c,
@@ -426,13 +418,11 @@ Result<Decision> DecideOne(const Secondment& s, const RequestExtensionCommand& c
                                DateText(s.planned_end)));
   }
   RETURN_IF_ERROR(CheckNoOverlap(s, "extend", s.employee_id, StartBasis(s), c.until, ctx));
-  Decision decision;
   NewEvent event = Stamped(ctx, ctx.today);
   auto r = event.Mutable().getPayload().initExtensionRequested();
   SetDate(r.initNewPlannedEnd(), c.until);
   r.setRationale(c.rationale);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const ReturnCommand& c, const Context& ctx) {
@@ -447,15 +437,13 @@ Result<Decision> DecideOne(const Secondment& s, const ReturnCommand& c, const Co
                    fmt::format("the return date {} is before the start {}", DateText(c.date),
                                DateText(*s.actual_start)));
   }
-  Decision decision;
   NewEvent event = Stamped(ctx, c.date);
   auto r = event.Mutable().getPayload().initReturned();
   SetDate(r.initReturnDate(), c.date);
   r.setEarly(c.date < s.planned_end);
   r.setReason(c.reason);
   r.setPosition(c.position);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 Result<Decision> DecideOne(const Secondment& s, const ProposeConversionCommand& c,
@@ -476,14 +464,12 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeConversionCommand& 
                    fmt::format("the effective date {} is before the start {}",
                                DateText(c.effective), DateText(*s.actual_start)));
   }
-  Decision decision;
   NewEvent event = Stamped(ctx, ctx.today);
   auto p = event.Mutable().getPayload().initConversionProposed();
   p.setNewRole(c.new_role);
   SetDate(p.initEffectiveDate(), c.effective);
   p.setRecruitmentRef(c.recruitment_ref);
-  decision.secondment_events.push_back(std::move(event));
-  return decision;
+  return Single(std::move(event));
 }
 
 }  // namespace
