@@ -166,6 +166,14 @@ std::string Summary(schema::Event::Reader event) {
   return "";
 }
 
+std::string PayloadJson(schema::Event::Reader e) {
+  capnp::DynamicStruct::Reader payload = e.getPayload();
+  KJ_IF_MAYBE (field, payload.which()) {
+    return ValueJson(payload.get(*field), field->getType());
+  }
+  return "{}";
+}
+
 std::string EventIdText(capnp::Data::Reader id) {
   auto parsed = EventId::FromBytes({reinterpret_cast<const char*>(id.begin()), id.size()});
   return parsed.ok() ? parsed->ToString() : Hex(id);
@@ -225,16 +233,16 @@ std::string EventJson(const RecordedEvent& recorded) {
       JsonString(e.getStreamId().cStr()), e.getStreamVersion(),
       JsonString(EventIdText(e.getEventId())), DateJson(DateOf(e.getEffectiveDate())),
       JsonString(e.getActor().getId().cStr()), JsonString(RoleName(e.getActor().getRole())),
-      JsonString(EventTypeName(e)), payload_json);
+      JsonString(EventTypeName(e)), PayloadJson(e));
 }
 
 std::string EventLine(const RecordedEvent& recorded) {
   auto e = recorded.Get();
-  return fmt::format("#{:<7} {}  {:<22} v{:<3} effective {:<10}  {:<20} {} ({})  {}",
-                     recorded.position(), Timestamp(e.getRecordedAtMicros()),
-                     e.getStreamId().cStr(), e.getStreamVersion(),
-                     DateText(DateOf(e.getEffectiveDate())), EventTypeName(e),
-                     e.getActor().getId().cStr(), RoleName(e.getActor().getRole()), Summary(e));
+  return fmt::format(
+      "#{:<7} {}  {:<22} v{:<3} effective {:<10}  {:<20} {} ({})  {}  {}", recorded.position(),
+      Timestamp(e.getRecordedAtMicros()), e.getStreamId().cStr(), e.getStreamVersion(),
+      DateText(DateOf(e.getEffectiveDate())), EventTypeName(e), e.getActor().getId().cStr(),
+      RoleName(e.getActor().getRole()), Summary(e), PayloadJson(e));
 }
 
 std::string SecondmentJson(const Secondment& s, const Policy& policy) {

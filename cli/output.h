@@ -24,7 +24,8 @@ std::string Timestamp(int64_t micros);
 // One event as a JSON object: position, recordedAt, streamId, streamVersion, eventId,
 // effectiveDate, actor, role, type, payload.
 std::string EventJson(const RecordedEvent& event);
-// One event as a line for people.
+// One event as a line for people: position, recorded-at, stream, version, effective date,
+// type, actor and role, a summary, and the payload as JSON.
 std::string EventLine(const RecordedEvent& event);
 
 // The secondment as a JSON object (see docs/cli.md) and as lines for people.

@@ -61,6 +61,9 @@ TEST_F(CliTest, AWholeLifecycleThroughEveryCommand) {
   EXPECT_NE(history.out.find("\"actor\":\"mgr-host\",\"role\":\"host_manager\""),
             std::string::npos);
   EXPECT_NE(Cli("show SEC-1").out.find("SEC-1  returned"), std::string::npos);
+  // Text history carries every payload field too.
+  EXPECT_NE(Cli("history SEC-1").out.find("\"duties\":[\"Year 12 classes\",\"Open day\"]"),
+            std::string::npos);
 
   CliResult log = Cli("log --from 2 --limit 3 --json");
   EXPECT_EQ(Lines(log.out), 3u);
