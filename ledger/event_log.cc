@@ -54,6 +54,7 @@ class EventLog::Impl {
     store_options.read_only = options_.read_only;
     store_options.create_if_missing = options_.create_if_missing;
     store_options.block_cache_bytes = options_.block_cache_bytes;
+    store_options.tables = options_.tables;
     store_options.logger = options_.logger.get();
     ASSIGN_OR_RETURN(store_, internal::Store::Open(dir_, store_options));
 
@@ -230,6 +231,18 @@ Result<std::optional<StreamState>> EventLog::GetStreamState(std::string_view str
   return impl_->GetStreamState(stream);
 }
 
+Status EventLog::WriteTables(const TableBatch& batch) { return impl_->store().WriteTables(batch); }
+Result<std::optional<std::string>> EventLog::GetRow(std::string_view table, std::string_view key) {
+  return impl_->store().GetRow(table, key);
+}
+Status EventLog::ScanRows(std::string_view table, std::string_view from, std::string_view to,
+                          const std::function<bool(std::string_view, std::string_view)>& visit) {
+  return impl_->store().ScanRows(table, from, to, visit);
+}
+Status EventLog::ClearTable(std::string_view table) { return impl_->store().ClearTable(table); }
+Result<Position> EventLog::GetCheckpoint(std::string_view name) {
+  return impl_->store().GetCheckpoint(name);
+}
 Status EventLog::Settle() { return impl_->store().Settle(); }
 Status EventLog::CompactAll() { return impl_->store().CompactAll(); }
 const std::string& EventLog::dir() const { return impl_->dir(); }

@@ -33,6 +33,7 @@
 #include "ledger/clock.h"
 #include "ledger/event.h"
 #include "ledger/status.h"
+#include "ledger/tables.h"
 
 namespace secondment {
 
@@ -59,6 +60,8 @@ struct Options {
   // RocksDB's cache of uncompressed blocks, filled as blocks are read (nothing is allocated
   // up front). 512 MiB holds about 1.3 million events with their indexes.
   size_t block_cache_bytes = 512 << 20;
+  // The projection tables to open (ledger/tables.h); created when missing unless read-only.
+  std::vector<std::string> tables;
 };
 
 // What the stream must look like for an append to it to go ahead.
@@ -160,6 +163,20 @@ class EventLog {
 
   // Where `stream` stands, or nullopt when it has no events.
   Result<std::optional<StreamState>> GetStreamState(std::string_view stream);
+
+  // Projection tables (ledger/tables.h). Writes are atomic, not synced; Unavailable when
+  // read-only, InvalidArgument for a table not in Options::tables. Reads of a table that was
+  // not opened find nothing.
+  Status WriteTables(const TableBatch& batch);
+  Result<std::optional<std::string>> GetRow(std::string_view table, std::string_view key);
+  // Rows with from <= key < to (to empty: to the end), in key order, until `visit` returns
+  // false.
+  Status ScanRows(std::string_view table, std::string_view from, std::string_view to,
+                  const std::function<bool(std::string_view key, std::string_view value)>& visit);
+  // Deletes every row of `table` (for rebuilds).
+  Status ClearTable(std::string_view table);
+  // The last position projection `name` has applied (0: none).
+  Result<Position> GetCheckpoint(std::string_view name);
 
   // Flushes memtables and waits for background compaction to finish (a quiet store).
   Status Settle();

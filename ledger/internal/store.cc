@@ -56,9 +56,22 @@ rocksdb::BlockBasedTableOptions TableOptions(const std::shared_ptr<rocksdb::Cach
 
 // Tuned per family: events are scanned in order and read by position; the stream index is
 // read by prefix; the id index is probed with random keys that are almost always absent.
-std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(size_t block_cache_bytes) {
-  auto cache = rocksdb::NewLRUCache(block_cache_bytes);
+constexpr char kTablePrefix[] = "table.";
+constexpr char kCheckpointPrefix[] = "checkpoint.";
 
+// Projection tables: point reads by key and prefix scans.
+rocksdb::ColumnFamilyOptions TableFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions options;
+  auto table = TableOptions(cache, 8 * 1024);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  options.level_compaction_dynamic_level_bytes = true;
+  return options;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
+    const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions events;
   {
     auto table = TableOptions(cache, 16 * 1024);
@@ -178,18 +191,28 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->read_only_ = options.read_only;
 
   rocksdb::Options db_options = DatabaseOptions(!has_ledger);
-  auto families = FamilyDescriptors(options.block_cache_bytes);
+  db_options.create_missing_column_families = !options.read_only;  // new tables
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  auto families = FamilyDescriptors(cache);
+  std::vector<std::string> existing;
   if (has_ledger) {
-    std::vector<std::string> names;
-    auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &names);
+    auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
     if (!s.ok()) return FromRocks(s, fmt::format("reading ledger at {}", dir));
     for (const auto& family : families) {
-      if (std::find(names.begin(), names.end(), family.name) == names.end()) {
+      if (std::find(existing.begin(), existing.end(), family.name) == existing.end()) {
         return InvalidArgument(fmt::format(
             "{} holds a RocksDB database that is not a secondment ledger (no '{}' family)", dir,
             family.name));
       }
     }
+  }
+  std::vector<std::string> table_names;
+  for (const auto& table : options.tables) {
+    std::string family = kTablePrefix + table;
+    bool exists = std::find(existing.begin(), existing.end(), family) != existing.end();
+    if (options.read_only && !exists) continue;  // reads as empty
+    families.emplace_back(family, TableFamilyOptions(cache));
+    table_names.push_back(table);
   }
 
   rocksdb::DB* db = nullptr;
@@ -209,6 +232,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->streams_ = store->handles_[2];
   store->event_ids_ = store->handles_[3];
   store->meta_ = store->handles_[4];
+  for (size_t i = 0; i < table_names.size(); ++i)
+    store->tables_[table_names[i]] = store->handles_[5 + i];
 
   RETURN_IF_ERROR(has_ledger ? store->CheckFormat() : store->InitializeNewLedger());
   return store;
@@ -407,6 +432,77 @@ Status Store::Commit(Batch& batch, bool sync) {
   rocksdb::WriteOptions write;
   write.sync = sync;
   return FromRocks(db_->Write(write, &batch.batch_), "appending to the ledger");
+}
+
+Status Store::WriteTables(const TableBatch& batch) {
+  if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+  rocksdb::WriteBatch write;
+  for (const auto& op : batch.ops()) {
+    rocksdb::ColumnFamilyHandle* family = meta_;
+    if (op.kind != TableBatch::Op::kCheckpoint) {
+      auto it = tables_.find(op.table);
+      if (it == tables_.end()) return InvalidArgument(fmt::format("no table {}", op.table));
+      family = it->second;
+    }
+    switch (op.kind) {
+      case TableBatch::Op::kPut:
+        write.Put(family, op.key, op.value).PermitUncheckedError();
+        break;
+      case TableBatch::Op::kDelete:
+        write.Delete(family, op.key).PermitUncheckedError();
+        break;
+      case TableBatch::Op::kCheckpoint:
+        write.Put(meta_, kCheckpointPrefix + op.table, op.value).PermitUncheckedError();
+        break;
+    }
+  }
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &write), "updating projections");
+}
+
+Result<std::optional<std::string>> Store::GetRow(std::string_view table, std::string_view key) {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return std::optional<std::string>();
+  std::string value;
+  auto s =
+      db_->Get(rocksdb::ReadOptions(), it->second, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  RETURN_IF_ERROR(FromRocks(s, fmt::format("reading table {}", table)));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::ScanRows(std::string_view table, std::string_view from, std::string_view to,
+                       const std::function<bool(std::string_view, std::string_view)>& visit) {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return Status::Ok();
+  rocksdb::ReadOptions read;
+  rocksdb::Slice upper(to.data(), to.size());
+  if (!to.empty()) read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> iter(db_->NewIterator(read, it->second));
+  for (iter->Seek(rocksdb::Slice(from.data(), from.size())); iter->Valid(); iter->Next()) {
+    if (!visit(View(iter->key()), View(iter->value()))) break;
+  }
+  return FromRocks(iter->status(), fmt::format("reading table {}", table));
+}
+
+Status Store::ClearTable(std::string_view table) {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return Status::Ok();
+  if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), it->second, "", "\xff\xff\xff\xff"),
+                   fmt::format("clearing table {}", table));
+}
+
+Result<Position> Store::GetCheckpoint(std::string_view projection) {
+  std::string value;
+  auto s =
+      db_->Get(rocksdb::ReadOptions(), meta_, kCheckpointPrefix + std::string(projection), &value);
+  if (s.IsNotFound()) return Position{0};
+  RETURN_IF_ERROR(FromRocks(s, fmt::format("reading the checkpoint of {}", projection)));
+  if (value.size() != 8) {
+    return Corruption(
+        fmt::format("checkpoint of {} is {} bytes, expected 8", projection, value.size()));
+  }
+  return GetBigEndian(value);
 }
 
 Status Store::Settle() {

@@ -9,6 +9,7 @@
 #include <spdlog/logger.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "ledger/event.h"
 #include "ledger/status.h"
+#include "ledger/tables.h"
 
 namespace secondment::internal {
 
@@ -24,6 +26,8 @@ struct StoreOptions {
   bool read_only = false;
   bool create_if_missing = true;
   size_t block_cache_bytes = 512 << 20;
+  // Tables to open (created when missing, unless read-only); see ledger/tables.h.
+  std::vector<std::string> tables;
   spdlog::logger* logger = nullptr;  // borrowed, non-null
 };
 
@@ -85,6 +89,17 @@ class Store {
   // Writes the batch atomically; with `sync`, returns only once it is on stable storage.
   Status Commit(Batch& batch, bool sync);
 
+  // Tables (ledger/tables.h). A table that was not opened reads as empty; writing to it is
+  // InvalidArgument.
+  Status WriteTables(const TableBatch& batch);
+  Result<std::optional<std::string>> GetRow(std::string_view table, std::string_view key);
+  // Visits rows with from <= key < to (to empty: to the end) in key order until `visit`
+  // returns false.
+  Status ScanRows(std::string_view table, std::string_view from, std::string_view to,
+                  const std::function<bool(std::string_view, std::string_view)>& visit);
+  Status ClearTable(std::string_view table);
+  Result<Position> GetCheckpoint(std::string_view projection);
+
   // Flushes memtables and waits until no flush or compaction runs or is pending.
   Status Settle();
   // Compacts every column family down to the last level.
@@ -104,6 +119,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* streams_ = nullptr;
   rocksdb::ColumnFamilyHandle* event_ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> tables_;
 };
 
 // Maps a RocksDB status to ours, prefixing `context` ("reading position 5").
