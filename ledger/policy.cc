@@ -53,8 +53,8 @@ Result<Policy> Policy::Load(const std::string& path) {
 Result<Policy> Policy::FromJson(std::string_view text, const std::string& where) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, where));
   ASSIGN_OR_RETURN(JsonObject root, doc.RootObject());
-  RETURN_IF_ERROR(root.CheckKnownFields(
-      {"approvers", "maxMonths", "agreementBeforeStart", "feedbackBeforeConversion"}));
+  RETURN_IF_ERROR(root.CheckKnownFields({"approvers", "maxMonths", "agreementBeforeStart",
+                                         "feedbackBeforeConversion", "returnGraceDays"}));
   Policy policy = Default();
   ASSIGN_OR_RETURN(auto approvers, root.Object("approvers"));
   if (approvers) {
@@ -72,6 +72,8 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   if (agreement) policy.agreement_before_start = *agreement;
   ASSIGN_OR_RETURN(auto feedback, root.Bool("feedbackBeforeConversion"));
   if (feedback) policy.feedback_before_conversion = *feedback;
+  ASSIGN_OR_RETURN(auto grace, root.Integer("returnGraceDays", 0, 365));
+  if (grace) policy.return_grace_days = static_cast<int>(*grace);
   return policy;
 }
 

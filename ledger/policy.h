@@ -9,7 +9,8 @@
 //     },
 //     "maxMonths": 24,
 //     "agreementBeforeStart": true,
-//     "feedbackBeforeConversion": true
+//     "feedbackBeforeConversion": true,
+//     "returnGraceDays": 14
 //   }
 //
 // Every key is optional (absent keys keep the default); unknown keys are refused. Approver
@@ -36,6 +37,9 @@ struct Policy {
   int max_months = 24;
   bool agreement_before_start = true;
   bool feedback_before_conversion = true;
+  // An active secondment whose planned end passed more than this many days ago is flagged
+  // "return not recorded": the person is probably back and nobody said so.
+  int return_grace_days = 14;
 
   static Policy Default();
   // InvalidArgument naming the file and the field when the file is unreadable or wrong.

@@ -1,0 +1,143 @@
+#include "projections/projector.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "ledger/hash.h"
+#include "projections/keys.h"
+#include "projections/models.h"
+
+namespace secondment::projections {
+
+std::optional<std::string_view> SecondmentIdOf(std::string_view stream) {
+  constexpr std::string_view kPrefix = "secondment-";
+  if (stream.size() <= kPrefix.size() || stream.substr(0, kPrefix.size()) != kPrefix) {
+    return std::nullopt;
+  }
+  return stream.substr(kPrefix.size());
+}
+
+std::vector<std::string> ProjectionNames() {
+  std::vector<std::string> names;
+  for (const auto& p : MakeProjections()) names.emplace_back(p->name());
+  return names;
+}
+
+std::vector<std::string> ProjectionTables() {
+  std::vector<std::string> tables;
+  for (const auto& p : MakeProjections()) {
+    for (auto& t : p->tables()) tables.push_back(std::move(t));
+  }
+  return tables;
+}
+
+Result<std::string> TablesDigest(EventLog& log) {
+  std::string all;
+  for (const auto& table : ProjectionTables()) {
+    all += fmt::format("table {}\n", table);
+    RETURN_IF_ERROR(log.ScanRows(table, "", "", [&](std::string_view key, std::string_view value) {
+      all += fmt::format("{}:{}:", key.size(), value.size());
+      all.append(key);
+      all.append(value);
+      return true;
+    }));
+  }
+  return ToHex(Sha256(all));
+}
+
+Projector::Projector(EventLog* log) : log_(log), projections_(MakeProjections()) {}
+Projector::~Projector() = default;
+
+Result<Projector::Entry*> Projector::StateOf(std::string_view id, bool from_status_table) {
+  auto it = cache_.find(std::string(id));
+  if (it != cache_.end()) return &it->second;
+  Entry entry;
+  entry.after.state.id = std::string(id);
+  if (from_status_table) {
+    ASSIGN_OR_RETURN(auto row, log_->GetRow(kStatusTable, Key("s", id)));
+    if (row) {
+      ASSIGN_OR_RETURN(entry.after, DecodeSecondment(*row));
+    }
+  }
+  return &cache_.emplace(std::string(id), std::move(entry)).first->second;
+}
+
+Result<uint64_t> Projector::CatchUp(const Progress& progress) {
+  std::vector<Position> checkpoints;
+  for (const auto& p : projections_) {
+    ASSIGN_OR_RETURN(Position c, log_->GetCheckpoint(p->name()));
+    checkpoints.push_back(c);
+  }
+  Position low = *std::min_element(checkpoints.begin(), checkpoints.end());
+  Position head = log_->Head();
+  if (low >= head) return uint64_t{0};
+  // States come from the status table when it stands where the catch-up starts; when it is
+  // ahead (another projection is being rebuilt), every state is folded afresh from position 1.
+  bool from_status_table = checkpoints[0] == low;
+  Position from = from_status_table ? low + 1 : 1;
+  cache_.clear();
+
+  std::vector<Entry*> touched;
+  for (Position first = from; first <= head; first += kBatchEvents) {
+    Position last = std::min<Position>(head, first + kBatchEvents - 1);
+    std::vector<bool> applying(projections_.size());
+    for (size_t i = 0; i < projections_.size(); ++i) applying[i] = checkpoints[i] < first;
+    TableBatch batch;
+    touched.clear();
+    Status scanned = log_->Scan(first, last, [&](const EventView& view) -> Status {
+      auto id = SecondmentIdOf({view.event.getStreamId().cStr(), view.event.getStreamId().size()});
+      if (!id) return Status::Ok();  // employee streams hold bookkeeping only
+      ASSIGN_OR_RETURN(Entry * entry, StateOf(*id, from_status_table));
+      if (!entry->touched) {
+        entry->before = entry->after;
+        entry->touched = true;
+        touched.push_back(entry);
+      }
+      entry->after.state = Evolve(std::move(entry->after.state), view.event);
+      entry->after.last_position = view.position;
+      entry->after.version = view.event.getStreamVersion();
+      for (size_t i = 0; i < projections_.size(); ++i) {
+        if (applying[i]) projections_[i]->OnEvent(view, entry->after, batch);
+      }
+      return Status::Ok();
+    });
+    RETURN_IF_ERROR(scanned);
+    for (Entry* entry : touched) {
+      for (size_t i = 0; i < projections_.size(); ++i) {
+        if (applying[i]) projections_[i]->OnChanged(entry->before, entry->after, batch);
+      }
+      entry->touched = false;
+    }
+    for (size_t i = 0; i < projections_.size(); ++i) {
+      if (!applying[i]) continue;
+      batch.SetCheckpoint(projections_[i]->name(), last);
+      checkpoints[i] = last;
+    }
+    RETURN_IF_ERROR(log_->WriteTables(batch));
+    if (progress) progress(last - from + 1, head - from + 1);
+  }
+  cache_.clear();
+  return uint64_t{head - from + 1};
+}
+
+Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progress& progress) {
+  TableBatch reset;
+  bool found = false;
+  for (const auto& p : projections_) {
+    if (name && p->name() != *name) continue;
+    found = true;
+    for (const auto& table : p->tables()) RETURN_IF_ERROR(log_->ClearTable(table));
+    reset.SetCheckpoint(p->name(), 0);
+  }
+  if (!found) {
+    std::string names;
+    for (const auto& n : ProjectionNames()) names += (names.empty() ? "" : ", ") + n;
+    return InvalidArgument(
+        fmt::format("no projection '{}'; the projections are: {}", name.value_or(""), names));
+  }
+  RETURN_IF_ERROR(log_->WriteTables(reset));
+  return CatchUp(progress);
+}
+
+}  // namespace secondment::projections

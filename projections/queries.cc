@@ -1,0 +1,218 @@
+#include "projections/queries.h"
+
+#include <capnp/serialize.h>
+#include <fmt/format.h>
+#include <kj/exception.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "ledger/vocabulary.h"
+#include "projections/keys.h"
+#include "schemas/projection.capnp.h"
+
+namespace secondment::projections {
+namespace {
+
+CivilDate GetDate(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
+
+Result<Placement> DecodePlacement(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption("a placement row does not decode");
+  }
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  Placement p;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 capnp::FlatArrayMessageReader message(words);
+                 auto row = message.getRoot<schema::PlacementRow>();
+                 p.id = row.getId().cStr();
+                 p.employee_id = row.getEmployeeId().cStr();
+                 p.home_org = row.getHomeOrg().cStr();
+                 p.home_unit = row.getHomeUnit().cStr();
+                 p.host_org = row.getHostOrg().cStr();
+                 p.host_unit = row.getHostUnit().cStr();
+                 p.country = row.getCountry().cStr();
+                 p.role_title = row.getRoleTitle().cStr();
+                 p.kind = row.getKind();
+                 p.start = GetDate(row.getStart());
+                 p.planned_end = GetDate(row.getPlannedEnd());
+                 if (row.hasEnd()) p.end = GetDate(row.getEnd());
+               })) {
+    return Corruption(
+        fmt::format("a placement row does not decode: {}", exception->getDescription().cStr()));
+  }
+  return p;
+}
+
+// Scans every key that starts with `prefix`, decoding placement rows.
+Status ScanPlacements(EventLog& log, const std::string& prefix,
+                      const std::function<void(Placement)>& visit) {
+  Status inner;
+  RETURN_IF_ERROR(log.ScanRows(kPlacementsTable, prefix, PrefixEnd(prefix),
+                               [&](std::string_view, std::string_view value) {
+                                 auto p = DecodePlacement(value);
+                                 if (!p.ok()) {
+                                   inner = p.status();
+                                   return false;
+                                 }
+                                 visit(std::move(p).value());
+                                 return true;
+                               }));
+  return inner;
+}
+
+}  // namespace
+
+bool PlacementFilter::Matches(const Placement& p) const {
+  return (!host_org || *host_org == p.host_org) && (!host_unit || *host_unit == p.host_unit) &&
+         (!home_org || *home_org == p.home_org) && (!home_unit || *home_unit == p.home_unit) &&
+         (!employee || *employee == p.employee_id) && (!country || *country == p.country) &&
+         (!kind || *kind == p.kind);
+}
+
+Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,
+                                              std::optional<CivilDate> as_of, CivilDate today) {
+  // The narrowest active index the filter allows.
+  std::string prefix = Key("a", "all") + '\0';
+  if (filter.host_org) {
+    prefix = filter.host_unit ? Key("a", "host", *filter.host_org, *filter.host_unit) + '\0'
+                              : Key("a", "host", *filter.host_org) + '\0';
+  } else if (filter.home_org) {
+    prefix = filter.home_unit ? Key("a", "home", *filter.home_org, *filter.home_unit) + '\0'
+                              : Key("a", "home", *filter.home_org) + '\0';
+  } else if (filter.employee) {
+    prefix = Key("a", "emp", *filter.employee) + '\0';
+  } else if (filter.kind) {
+    prefix = Key("a", "kind", std::string(KindName(*filter.kind))) + '\0';
+  } else if (filter.country) {
+    prefix = Key("a", "cc", *filter.country) + '\0';
+  }
+  std::vector<Placement> out;
+  RETURN_IF_ERROR(ScanPlacements(log, prefix, [&](Placement p) {
+    if (!filter.Matches(p)) return;
+    if (as_of) {
+      CivilDate until = std::max(p.planned_end, today);
+      if (*as_of < p.start || until < *as_of) return;
+    }
+    out.push_back(std::move(p));
+  }));
+  if (as_of) {
+    RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(*as_of)) + '\0', [&](Placement p) {
+      if (filter.Matches(p) && p.start <= *as_of && p.end && *as_of <= *p.end) {
+        out.push_back(std::move(p));
+      }
+    }));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Placement& a, const Placement& b) { return a.id < b.id; });
+  return out;
+}
+
+Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state) {
+  std::vector<Folded> out;
+  Status inner;
+  if (state) {
+    std::string prefix = Key("st", StatusName(*state)) + '\0';
+    std::vector<std::string> ids;
+    RETURN_IF_ERROR(log.ScanRows(kStatusTable, prefix, PrefixEnd(prefix),
+                                 [&](std::string_view key, std::string_view) {
+                                   ids.emplace_back(key.substr(prefix.size()));
+                                   return true;
+                                 }));
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(auto row, log.GetRow(kStatusTable, Key("s", id)));
+      if (!row) return Corruption(fmt::format("status index names {} but it has no row", id));
+      ASSIGN_OR_RETURN(Folded folded, DecodeSecondment(*row));
+      out.push_back(std::move(folded));
+    }
+    return out;
+  }
+  std::string prefix = std::string("s") + '\0';
+  RETURN_IF_ERROR(log.ScanRows(kStatusTable, prefix, PrefixEnd(prefix),
+                               [&](std::string_view, std::string_view value) {
+                                 auto folded = DecodeSecondment(value);
+                                 if (!folded.ok()) {
+                                   inner = folded.status();
+                                   return false;
+                                 }
+                                 out.push_back(std::move(folded).value());
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(inner);
+  return out;
+}
+
+Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_view id) {
+  std::string prefix = Key("s", id) + '\0';
+  std::vector<Position> out;
+  RETURN_IF_ERROR(log.ScanRows(kHistoryTable, prefix, PrefixEnd(prefix),
+                               [&](std::string_view key, std::string_view) {
+                                 out.push_back(PositionOf(key.substr(prefix.size())));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<Position>> EmployeePositions(EventLog& log, std::string_view employee) {
+  std::string prefix = Key("e", employee) + '\0';
+  std::vector<Position> out;
+  RETURN_IF_ERROR(log.ScanRows(kHistoryTable, prefix, PrefixEnd(prefix),
+                               [&](std::string_view key, std::string_view) {
+                                 out.push_back(PositionOf(key.substr(prefix.size())));
+                                 return true;
+                               }));
+  return out;
+}
+
+Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, CivilDate today,
+                                      int within_days) {
+  std::vector<Alert> out;
+  std::string prefix = std::string("end") + '\0';
+  int64_t today_days = DaysFromCivil(today);
+  std::vector<std::pair<CivilDate, std::string>> active;
+  Status inner;
+  RETURN_IF_ERROR(log.ScanRows(kAlertsTable, prefix, PrefixEnd(prefix),
+                               [&](std::string_view key, std::string_view) {
+                                 std::string_view rest = key.substr(prefix.size());
+                                 auto date = ParseDate(rest.substr(0, 10));
+                                 if (!date.ok()) {
+                                   inner = Corruption("an alerts key does not hold a date");
+                                   return false;
+                                 }
+                                 active.emplace_back(*date, std::string(rest.substr(11)));
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(inner);
+  for (const auto& [end, id] : active) {
+    int64_t left = DaysFromCivil(end) - today_days;
+    if (left < 0) {
+      out.push_back({"overdue", id,
+                     fmt::format("planned end {} passed {} days ago and it is still active",
+                                 FormatDate(end), -left)});
+      if (-left > policy.return_grace_days) {
+        out.push_back({"return_not_recorded", id,
+                       fmt::format("planned end {} passed more than {} days ago with no return "
+                                   "recorded",
+                                   FormatDate(end), policy.return_grace_days)});
+      }
+    } else if (left <= within_days) {
+      out.push_back(
+          {"ending_soon", id, fmt::format("planned end {} is in {} days", FormatDate(end), left)});
+    }
+  }
+  ASSIGN_OR_RETURN(auto placements, ListPlacements(log, {}, std::nullopt, today));
+  for (const auto& p : placements) {
+    CivilDate limit = AddMonths(p.start, policy.max_months);
+    if (limit < p.planned_end) {
+      out.push_back({"over_maximum", p.id,
+                     fmt::format("runs from {} to {}, beyond the policy maximum of {} months ({})",
+                                 FormatDate(p.start), FormatDate(p.planned_end), policy.max_months,
+                                 FormatDate(limit))});
+    }
+  }
+  return out;
+}
+
+}  // namespace secondment::projections

@@ -1,0 +1,57 @@
+// Questions answered from the projections' tables, without replaying the log.
+
+#ifndef SECONDMENT_PROJECTIONS_QUERIES_H_
+#define SECONDMENT_PROJECTIONS_QUERIES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/event_log.h"
+#include "ledger/policy.h"
+#include "projections/row.h"
+
+namespace secondment::projections {
+
+struct Placement {
+  std::string id, employee_id, home_org, home_unit, host_org, host_unit, country, role_title;
+  schema::Kind kind = schema::Kind::UNSPECIFIED;
+  CivilDate start, planned_end;
+  std::optional<CivilDate> end;  // return or conversion date; nullopt while active
+};
+
+// Every filter that is set must match exactly.
+struct PlacementFilter {
+  std::optional<std::string> host_org, host_unit, home_org, home_unit, employee, country;
+  std::optional<schema::Kind> kind;
+  bool Matches(const Placement& p) const;
+};
+
+// Active placements now; or, with `as_of`, the placements that covered that business date:
+// ended ones whose [start, end] holds it, and active ones that started by then and are
+// planned to run to it (or past `today`, when overdue). Sorted by id.
+Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,
+                                              std::optional<CivilDate> as_of, CivilDate today);
+
+// Secondments (all, or those in `state`), sorted by id.
+Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state);
+
+// Positions of a secondment's events, or of every event of an employee's secondments.
+Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_view id);
+Result<std::vector<Position>> EmployeePositions(EventLog& log, std::string_view employee);
+
+struct Alert {
+  std::string kind;  // ending_soon, overdue, over_maximum, return_not_recorded
+  std::string id;
+  std::string why;
+};
+
+// Active secondments ending within `within_days` of `today`; overdue (planned end passed,
+// still active); running beyond the policy's maximum; and those whose planned end passed more
+// than the policy's grace days ago without a return recorded.
+Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, CivilDate today,
+                                      int within_days);
+
+}  // namespace secondment::projections
+
+#endif  // SECONDMENT_PROJECTIONS_QUERIES_H_

@@ -1,0 +1,169 @@
+#include "projections/row.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <fmt/format.h>
+#include <kj/exception.h>
+
+#include <cstring>
+
+#include "schemas/projection.capnp.h"
+
+namespace secondment::projections {
+namespace {
+
+void SetDate(schema::Date::Builder out, const CivilDate& d) {
+  out.setYear(static_cast<uint16_t>(d.year));
+  out.setMonth(static_cast<uint8_t>(d.month));
+  out.setDay(static_cast<uint8_t>(d.day));
+}
+
+CivilDate GetDate(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
+
+std::string Text(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
+
+void SetParty(schema::Party::Builder out, const Party& p) {
+  out.setOrg(p.org);
+  out.setUnit(p.unit);
+  out.setManagerId(p.manager_id);
+}
+
+Party GetParty(schema::Party::Reader p) {
+  return {Text(p.getOrg()), Text(p.getUnit()), Text(p.getManagerId())};
+}
+
+void SetApprovals(schema::ApprovalsRow::Builder out, const Approvals& a) {
+  auto list = out.initGranted(static_cast<unsigned>(a.granted.size()));
+  for (size_t i = 0; i < a.granted.size(); ++i) list.set(i, a.granted[i]);
+}
+
+Approvals GetApprovals(schema::ApprovalsRow::Reader a) {
+  Approvals out;
+  for (auto role : a.getGranted()) out.granted.push_back(role);
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeSecondment(const Folded& f) {
+  const Secondment& s = f.state;
+  capnp::MallocMessageBuilder message(256);
+  auto row = message.initRoot<schema::SecondmentRow>();
+  row.setId(s.id);
+  row.setStatus(static_cast<uint8_t>(s.status));
+  row.setEmployeeId(s.employee_id);
+  SetParty(row.initHome(), s.home);
+  SetParty(row.initHost(), s.host);
+  row.setKind(s.kind);
+  row.setRoleTitle(s.role_title);
+  auto objectives = row.initObjectives(static_cast<unsigned>(s.objectives.size()));
+  for (size_t i = 0; i < s.objectives.size(); ++i) objectives.set(i, s.objectives[i]);
+  SetDate(row.initPlannedStart(), s.planned_start);
+  SetDate(row.initPlannedEnd(), s.planned_end);
+  if (s.actual_start) SetDate(row.initActualStart(), *s.actual_start);
+  row.setFtePercent(static_cast<uint8_t>(s.fte_percent));
+  row.setCountry(s.country);
+  row.setLocation(s.location);
+  row.setBackfill(s.backfill);
+  row.setCost(s.cost);
+  if (s.agreement_reference) row.setAgreementReference(*s.agreement_reference);
+  row.setAgreementVersion(s.agreement_version);
+  SetApprovals(row.initPlacement(), s.placement);
+  if (s.extension_request) {
+    auto r = row.initExtensionRequest();
+    SetDate(r.initUntil(), s.extension_request->until);
+    r.setRationale(s.extension_request->rationale);
+    SetApprovals(r.initApprovals(), s.extension_request->approvals);
+  }
+  if (s.conversion_request) {
+    auto r = row.initConversionRequest();
+    SetDate(r.initEffective(), s.conversion_request->effective);
+    r.setNewRole(s.conversion_request->new_role);
+    r.setRecruitmentRef(s.conversion_request->recruitment_ref);
+    SetApprovals(r.initApprovals(), s.conversion_request->approvals);
+  }
+  auto extensions = row.initExtensions(static_cast<unsigned>(s.extensions.size()));
+  for (size_t i = 0; i < s.extensions.size(); ++i) {
+    SetDate(extensions[i].initPreviousEnd(), s.extensions[i].previous_end);
+    SetDate(extensions[i].initNewEnd(), s.extensions[i].new_end);
+    extensions[i].setCumulativeDays(s.extensions[i].cumulative_days);
+  }
+  row.setFeedbackCount(static_cast<uint32_t>(s.feedback_count));
+  row.setHandoverCount(static_cast<uint32_t>(s.handover_count));
+  if (s.returned_on) SetDate(row.initReturnedOn(), *s.returned_on);
+  row.setReturnedEarly(s.returned_early);
+  if (s.converted_on) SetDate(row.initConvertedOn(), *s.converted_on);
+  row.setConvertedRole(s.converted_role);
+  row.setClosingReason(s.closing_reason);
+  row.setLastPosition(f.last_position);
+  row.setVersion(f.version);
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+Result<Folded> DecodeSecondment(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption(fmt::format("a status row of {} bytes does not decode", bytes.size()));
+  }
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  Folded f;
+  Secondment& s = f.state;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 capnp::FlatArrayMessageReader message(words);
+                 auto row = message.getRoot<schema::SecondmentRow>();
+                 s.id = Text(row.getId());
+                 s.status = static_cast<SecondmentStatus>(row.getStatus());
+                 s.employee_id = Text(row.getEmployeeId());
+                 s.home = GetParty(row.getHome());
+                 s.host = GetParty(row.getHost());
+                 s.kind = row.getKind();
+                 s.role_title = Text(row.getRoleTitle());
+                 for (auto o : row.getObjectives()) s.objectives.push_back(Text(o));
+                 s.planned_start = GetDate(row.getPlannedStart());
+                 s.planned_end = GetDate(row.getPlannedEnd());
+                 if (row.hasActualStart()) s.actual_start = GetDate(row.getActualStart());
+                 s.fte_percent = row.getFtePercent();
+                 s.country = Text(row.getCountry());
+                 s.location = Text(row.getLocation());
+                 s.backfill = Text(row.getBackfill());
+                 s.cost = row.getCost();
+                 if (row.hasAgreementReference()) {
+                   s.agreement_reference = Text(row.getAgreementReference());
+                 }
+                 s.agreement_version = row.getAgreementVersion();
+                 s.placement = GetApprovals(row.getPlacement());
+                 if (row.hasExtensionRequest()) {
+                   auto r = row.getExtensionRequest();
+                   s.extension_request =
+                       ExtensionRequest{GetDate(r.getUntil()), Text(r.getRationale()),
+                                        GetApprovals(r.getApprovals())};
+                 }
+                 if (row.hasConversionRequest()) {
+                   auto r = row.getConversionRequest();
+                   s.conversion_request = ConversionRequest{
+                       GetDate(r.getEffective()), Text(r.getNewRole()), Text(r.getRecruitmentRef()),
+                       GetApprovals(r.getApprovals())};
+                 }
+                 for (auto x : row.getExtensions()) {
+                   s.extensions.push_back({GetDate(x.getPreviousEnd()), GetDate(x.getNewEnd()),
+                                           x.getCumulativeDays()});
+                 }
+                 s.feedback_count = static_cast<int>(row.getFeedbackCount());
+                 s.handover_count = static_cast<int>(row.getHandoverCount());
+                 if (row.hasReturnedOn()) s.returned_on = GetDate(row.getReturnedOn());
+                 s.returned_early = row.getReturnedEarly();
+                 if (row.hasConvertedOn()) s.converted_on = GetDate(row.getConvertedOn());
+                 s.converted_role = Text(row.getConvertedRole());
+                 s.closing_reason = Text(row.getClosingReason());
+                 f.last_position = row.getLastPosition();
+                 f.version = row.getVersion();
+               })) {
+    return Corruption(
+        fmt::format("a status row does not decode: {}", exception->getDescription().cStr()));
+  }
+  return f;
+}
+
+}  // namespace secondment::projections

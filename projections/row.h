@@ -1,0 +1,27 @@
+// The stored form of a folded secondment (schema::SecondmentRow) and of a placement.
+
+#ifndef SECONDMENT_PROJECTIONS_ROW_H_
+#define SECONDMENT_PROJECTIONS_ROW_H_
+
+#include <string>
+#include <string_view>
+
+#include "ledger/lifecycle.h"
+#include "ledger/status.h"
+
+namespace secondment::projections {
+
+// A secondment with where its stream stands.
+struct Folded {
+  Secondment state;
+  Position last_position = 0;
+  StreamVersion version = 0;
+};
+
+std::string EncodeSecondment(const Folded& folded);
+// Corruption when `bytes` is not a SecondmentRow.
+Result<Folded> DecodeSecondment(std::string_view bytes);
+
+}  // namespace secondment::projections
+
+#endif  // SECONDMENT_PROJECTIONS_ROW_H_
