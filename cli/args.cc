@@ -17,6 +17,43 @@ std::string Printable(std::string_view text, size_t max) {
   return out;
 }
 
+Result<int64_t> ParseTimestamp(std::string_view text, std::string_view what) {
+  auto invalid = [&] {
+    return InvalidArgument(
+        fmt::format("invalid timestamp '{}' for {}; expected YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD",
+                    Printable(text, 40), what));
+  };
+  constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+  auto date = ParseDate(text.substr(0, 10));
+  if (!date.ok()) return invalid();
+  int64_t day = DaysFromCivil(*date) * kMicrosPerDay;
+  if (text.size() == 10) return day + kMicrosPerDay - 1;
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text.back() != 'Z') {
+    return invalid();
+  }
+  auto number = [&](size_t at, size_t count, int max) -> int {
+    int v = 0;
+    for (size_t i = at; i < at + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      v = v * 10 + (text[i] - '0');
+    }
+    return v <= max ? v : -1;
+  };
+  int hours = number(11, 2, 23), minutes = number(14, 2, 59), seconds = number(17, 2, 59);
+  if (hours < 0 || minutes < 0 || seconds < 0) return invalid();
+  int64_t micros = 0;
+  std::string_view fraction = text.substr(19, text.size() - 20);
+  if (!fraction.empty()) {
+    if (fraction[0] != '.' || fraction.size() < 2 || fraction.size() > 7) return invalid();
+    int f = number(20, fraction.size() - 1, 999999);
+    if (f < 0) return invalid();
+    micros = f;
+    for (size_t i = fraction.size() - 1; i < 6; ++i) micros *= 10;
+  }
+  return day + ((hours * 60 + minutes) * 60 + seconds) * 1000000LL + micros;
+}
+
 Result<Args> Args::Parse(std::string_view command, const std::vector<std::string>& tokens,
                          const std::vector<OptionSpec>& specs) {
   Args args;

@@ -52,6 +52,10 @@ class Args {
   std::vector<std::string> positional_;
 };
 
+// "2026-03-31T09:15:02Z", with up to 6 fractional digits before the Z, as UTC microseconds;
+// a date alone ("2026-03-31") means the end of that day. InvalidArgument naming `what`.
+Result<int64_t> ParseTimestamp(std::string_view text, std::string_view what);
+
 // Text fit for a one-line message: control characters become '?', long text is cut.
 std::string Printable(std::string_view text, size_t max = 60);
 

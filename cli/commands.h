@@ -22,8 +22,9 @@ struct CommandDef {
 CommandDef ProposeCommandDef();
 CommandDef ApproveCommandDef();
 CommandDef RefuseCommandDef();
-std::vector<CommandDef> StepCommandDefs();  // withdraw, sign, start, handover, feedback, ...
-std::vector<CommandDef> ReadCommandDefs();  // show, history, log
+std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover, feedback, ...
+std::vector<CommandDef> ReadCommandDefs();   // show, history, log
+std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
 
 std::vector<CommandDef> AllCommands();
 

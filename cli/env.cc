@@ -6,6 +6,8 @@
 
 #include "cli/output.h"
 #include "ledger/vocabulary.h"
+#include "projections/projector.h"
+#include "projections/queries.h"
 
 namespace secondment::cli {
 
@@ -54,21 +56,56 @@ Result<Secondments*> Env::OpenForWrite() {
   ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
   Options options;
   options.clock = &clock_;
+  options.tables = projections::ProjectionTables();
   ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
+  RETURN_IF_ERROR(CatchUpProjections());
   secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
   return secondments_.get();
 }
 
+Status Env::CatchUpProjections() {
+  projections::Projector projector(log_.get());
+  return projector.CatchUp().status();
+}
+
 Result<EventLog*> Env::OpenForRead() {
   Options options;
-  options.read_only = true;
-  options.block_cache_bytes = 32 << 20;
+  options.create_if_missing = false;
+  options.clock = &clock_;
+  options.tables = projections::ProjectionTables();
+  options.block_cache_bytes = 64 << 20;
   auto opened = EventLog::Open(globals_.data, options);
+  if (opened.status().code() == StatusCode::kUnavailable) {
+    options.read_only = true;  // a writer holds it: read what its projections say
+    opened = EventLog::Open(globals_.data, options);
+  } else if (opened.ok()) {
+    log_ = std::move(opened).value();
+    RETURN_IF_ERROR(CatchUpProjections());
+    return log_.get();
+  }
   if (opened.status().code() == StatusCode::kNotFound) {
     return NotFound(fmt::format("no ledger at {}", globals_.data));
   }
   ASSIGN_OR_RETURN(log_, std::move(opened));
   return log_.get();
+}
+
+Result<std::optional<Position>> LedgerTime(const Args& args, EventLog& log) {
+  if (args.Has("known-at") && args.Has("at-position")) {
+    return InvalidArgument("give --known-at or --at-position, not both");
+  }
+  if (auto at = args.Get("known-at")) {
+    ASSIGN_OR_RETURN(int64_t micros, ParseTimestamp(*at, "--known-at"));
+    ASSIGN_OR_RETURN(Position position, projections::PositionAt(log, micros));
+    return std::optional<Position>(position);
+  }
+  ASSIGN_OR_RETURN(auto position, args.Integer("at-position", 0, INT64_MAX));
+  if (!position) return std::optional<Position>();
+  if (static_cast<Position>(*position) > log.Head()) {
+    return InvalidArgument(
+        fmt::format("--at-position {} is past the last position, {}", *position, log.Head()));
+  }
+  return std::optional<Position>(static_cast<Position>(*position));
 }
 
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
@@ -82,6 +119,9 @@ int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string>
   if (!secondments.ok()) return Fail(secondments.status());
   auto outcome = (*secondments)->Execute(id, command, *actor);
   if (!outcome.ok()) return Fail(outcome.status());
+  // The event is durable; the read models follow before the command returns. Should this
+  // fail, the next command repairs the lag.
+  if (Status caught_up = env.CatchUpProjections(); !caught_up.ok()) return Fail(caught_up);
   if (env.json()) {
     std::string positions;
     for (Position p : outcome->positions)

@@ -39,10 +39,17 @@ class Env {
   const Globals& globals() const { return globals_; }
   bool json() const { return globals_.json; }
 
-  // Opens the ledger for writing (creating it) with the policy, for write commands.
+  // Opens the ledger for writing (creating it) with the policy, for write commands, and
+  // catches the projections up (repairing any lag a crash left).
   Result<Secondments*> OpenForWrite();
-  // Opens the ledger read-only; NotFound when there is none.
+  // Opens the ledger to read; NotFound when there is none. When no other process holds it,
+  // it is opened for writing so that projection lag is repaired first; otherwise read-only
+  // (a live writer keeps its projections caught up).
   Result<EventLog*> OpenForRead();
+  // The log opened by OpenForWrite or OpenForRead (null before).
+  EventLog* log() const { return log_.get(); }
+  // Catches the projections up after a write.
+  Status CatchUpProjections();
   // The policy in force: --policy FILE, else the defaults.
   Result<Policy> LoadPolicy() const;
   // --actor and --as, required for every write: InvalidArgument naming what is missing.
@@ -54,6 +61,13 @@ class Env {
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<Secondments> secondments_;
 };
+
+// The past position asked for with --at-position P or --known-at TIMESTAMP, or nullopt for
+// "now". InvalidArgument when both are given, or P is past the head.
+Result<std::optional<Position>> LedgerTime(const Args& args, EventLog& log);
+
+// The options every as-of-ledger-time command takes.
+inline std::vector<OptionSpec> LedgerTimeOptions() { return {{"known-at"}, {"at-position"}}; }
 
 // Runs `command` for secondment `id` (nullopt: a proposal with a generated id) and prints the
 // outcome. Returns the exit status.

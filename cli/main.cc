@@ -22,6 +22,7 @@ std::vector<CommandDef> AllCommands() {
   std::vector<CommandDef> all = {ProposeCommandDef(), ApproveCommandDef(), RefuseCommandDef()};
   for (auto& c : StepCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ReadCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : QueryCommandDefs()) all.push_back(std::move(c));
   return all;
 }
 

@@ -7,53 +7,111 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "projections/queries.h"
 
 namespace secondment::cli {
 namespace {
 
-// A Secondments over a read-only log, for Load and History.
-struct Reader {
-  Policy policy;
-  SystemClock clock;
-  std::unique_ptr<Secondments> secondments;
-};
-
-// Checks the one positional id and opens the ledger read-only; a missing ledger means no
-// such secondment.
-Result<std::string> OpenFor(Env& env, const Args& args, Reader* reader) {
+// Opens the ledger to read and checks the one positional id; a missing ledger means no such
+// secondment.
+Result<std::string> OpenFor(Env& env, const Args& args) {
   ASSIGN_OR_RETURN(std::string id, args.OnlyPositional("secondment"));
   RETURN_IF_ERROR(ValidateId(id, "secondment"));
-  ASSIGN_OR_RETURN(reader->policy, env.LoadPolicy());
   auto log = env.OpenForRead();
   if (log.status().code() == StatusCode::kNotFound) {
     return NotFound(fmt::format("no secondment {}", id));
   }
   RETURN_IF_ERROR(log.status());
-  reader->secondments = std::make_unique<Secondments>(*log, reader->policy, &reader->clock);
   return id;
 }
 
+// The secondment's events up to `at` (all when nullopt), in order; NotFound when it has none.
+Result<std::vector<RecordedEvent>> EventsOf(EventLog& log, const std::string& id,
+                                            std::optional<Position> at) {
+  auto events = log.ReadStream(SecondmentStream(id), 0, UINT32_MAX);
+  if (events.status().code() == StatusCode::kNotFound) {
+    return NotFound(fmt::format("no secondment {}", id));
+  }
+  RETURN_IF_ERROR(events.status());
+  if (at) {
+    while (!events->empty() && events->back().position() > *at) events->pop_back();
+    if (events->empty()) {
+      return NotFound(fmt::format("no secondment {} at position {}", id, *at));
+    }
+  }
+  return events;
+}
+
+void PrintEvents(const Env& env, const std::vector<RecordedEvent>& events) {
+  for (const auto& event : events) {
+    std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+  }
+}
+
 int RunShow(Env& env, const Args& args) {
-  Reader reader;
-  auto id = OpenFor(env, args, &reader);
+  auto policy = env.LoadPolicy();
+  if (!policy.ok()) return Fail(policy.status());
+  auto id = OpenFor(env, args);
   if (!id.ok()) return Fail(id.status());
-  auto state = reader.secondments->Load(*id);
-  if (!state.ok()) return Fail(state.status());
-  std::string text = env.json() ? SecondmentJson(*state, reader.policy) + "\n"
-                                : SecondmentText(*state, reader.policy);
+  auto at = LedgerTime(args, *env.log());
+  if (!at.ok()) return Fail(at.status());
+  auto events = EventsOf(*env.log(), *id, *at);
+  if (!events.ok()) return Fail(events.status());
+  Secondment state;
+  state.id = *id;
+  for (const auto& event : *events) state = Evolve(std::move(state), event.Get());
+  std::string text =
+      env.json() ? SecondmentJson(state, *policy) + "\n" : SecondmentText(state, *policy);
   std::fputs(text.c_str(), stdout);
   return 0;
 }
 
+// history ID: the secondment's events, as the history projection lists them (or, with
+// --known-at/--at-position, as its stream stood then). history --employee E: the events of
+// every secondment of the employee, in log order.
 int RunHistory(Env& env, const Args& args) {
-  Reader reader;
-  auto id = OpenFor(env, args, &reader);
-  if (!id.ok()) return Fail(id.status());
-  auto events = reader.secondments->History(*id);
-  if (!events.ok()) return Fail(events.status());
-  for (const auto& event : *events) {
-    std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+  if (auto employee = args.Get("employee")) {
+    if (!args.positional().empty()) {
+      return Fail(InvalidArgument("history takes a secondment id or --employee, not both"));
+    }
+    if (Status valid = ValidateId(*employee, "employee"); !valid.ok()) return Fail(valid);
+    auto log = env.OpenForRead();
+    if (log.status().code() == StatusCode::kNotFound) return 0;
+    if (!log.ok()) return Fail(log.status());
+    auto at = LedgerTime(args, **log);
+    if (!at.ok()) return Fail(at.status());
+    auto positions = projections::EmployeePositions(**log, *employee);
+    if (!positions.ok()) return Fail(positions.status());
+    std::vector<RecordedEvent> events;
+    for (Position p : *positions) {
+      if (*at && p > **at) break;
+      auto one = (*log)->ReadAll(p, 1);
+      if (!one.ok()) return Fail(one.status());
+      for (auto& e : *one) events.push_back(std::move(e));
+    }
+    PrintEvents(env, events);
+    return 0;
   }
+  auto id = OpenFor(env, args);
+  if (!id.ok()) return Fail(id.status());
+  EventLog& log = *env.log();
+  auto at = LedgerTime(args, log);
+  if (!at.ok()) return Fail(at.status());
+  auto positions = projections::SecondmentPositions(log, *id);
+  if (!positions.ok()) return Fail(positions.status());
+  if (*at || positions->empty()) {  // a past view, or read-only beside a writer that lags
+    auto events = EventsOf(log, *id, *at);
+    if (!events.ok()) return Fail(events.status());
+    PrintEvents(env, *events);
+    return 0;
+  }
+  std::vector<RecordedEvent> events;
+  for (Position p : *positions) {
+    auto one = log.ReadAll(p, 1);
+    if (!one.ok()) return Fail(one.status());
+    for (auto& e : *one) events.push_back(std::move(e));
+  }
+  PrintEvents(env, events);
   return 0;
 }
 
@@ -87,13 +145,15 @@ int RunLog(Env& env, const Args& args) {
 }  // namespace
 
 std::vector<CommandDef> ReadCommandDefs() {
+  std::vector<OptionSpec> history_options = LedgerTimeOptions();
+  history_options.push_back({"employee"});
   return {
-      {"show",
-       "show ID",
-       "the secondment's current state: parties, dates, approvals given and outstanding",
-       {},
-       RunShow},
-      {"history", "history ID", "every event of the secondment, in order", {}, RunHistory},
+      {"show", "show ID [--known-at T | --at-position P]",
+       "the secondment's state: parties, dates, approvals given and outstanding",
+       LedgerTimeOptions(), RunShow},
+      {"history", "history ID | history --employee E  [--known-at T | --at-position P]",
+       "every event of the secondment, or of the employee's secondments, in order", history_options,
+       RunHistory},
       {"log",
        "log [--from P] [--limit N]",
        "the global log in order",

@@ -10,6 +10,7 @@
 
 #include "ledger/vocabulary.h"
 #include "projections/keys.h"
+#include "projections/projector.h"
 #include "schemas/projection.capnp.h"
 
 namespace secondment::projections {
@@ -63,6 +64,15 @@ Status ScanPlacements(EventLog& log, const std::string& prefix,
   return inner;
 }
 
+// Whether a placement covers business date `as_of` (always, without one): ended ones over
+// [start, end]; active ones from their start to their planned end, or to `today` if overdue.
+bool Covers(const Placement& p, std::optional<CivilDate> as_of, CivilDate today) {
+  if (!as_of) return !p.end;
+  if (*as_of < p.start) return false;
+  CivilDate until = p.end ? *p.end : std::max(p.planned_end, today);
+  return *as_of <= until;
+}
+
 }  // namespace
 
 bool PlacementFilter::Matches(const Placement& p) const {
@@ -91,18 +101,11 @@ Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilt
   }
   std::vector<Placement> out;
   RETURN_IF_ERROR(ScanPlacements(log, prefix, [&](Placement p) {
-    if (!filter.Matches(p)) return;
-    if (as_of) {
-      CivilDate until = std::max(p.planned_end, today);
-      if (*as_of < p.start || until < *as_of) return;
-    }
-    out.push_back(std::move(p));
+    if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
   }));
   if (as_of) {
     RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(*as_of)) + '\0', [&](Placement p) {
-      if (filter.Matches(p) && p.start <= *as_of && p.end && *as_of <= *p.end) {
-        out.push_back(std::move(p));
-      }
+      if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
     }));
   }
   std::sort(out.begin(), out.end(),
@@ -210,6 +213,70 @@ Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, Civil
                      fmt::format("runs from {} to {}, beyond the policy maximum of {} months ({})",
                                  FormatDate(p.start), FormatDate(p.planned_end), policy.max_months,
                                  FormatDate(limit))});
+    }
+  }
+  return out;
+}
+
+Result<Position> PositionAt(EventLog& log, int64_t micros) {
+  Position low = 0, high = log.Head();  // answer in [low, high]
+  while (low < high) {
+    Position mid = low + (high - low + 1) / 2;
+    ASSIGN_OR_RETURN(auto events, log.ReadAll(mid, 1));
+    if (events.empty()) return Corruption(fmt::format("position {} is missing", mid));
+    if (events.front().Get().getRecordedAtMicros() <= micros) {
+      low = mid;
+    } else {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+
+Result<std::map<std::string, Folded>> FoldUpTo(EventLog& log, Position position) {
+  std::map<std::string, Folded> states;
+  if (position == 0) return states;
+  RETURN_IF_ERROR(log.Scan(1, position, [&](const EventView& view) -> Status {
+    auto id = SecondmentIdOf({view.event.getStreamId().cStr(), view.event.getStreamId().size()});
+    if (!id) return Status::Ok();
+    auto [it, added] = states.try_emplace(std::string(*id));
+    if (added) it->second.state.id = std::string(*id);
+    it->second.state = Evolve(std::move(it->second.state), view.event);
+    it->second.last_position = view.position;
+    it->second.version = view.event.getStreamVersion();
+    return Status::Ok();
+  }));
+  return states;
+}
+
+std::optional<Placement> PlacementOf(const Secondment& s) {
+  if (!s.actual_start) return std::nullopt;
+  Placement p;
+  p.id = s.id;
+  p.employee_id = s.employee_id;
+  p.home_org = s.home.org;
+  p.home_unit = s.home.unit;
+  p.host_org = s.host.org;
+  p.host_unit = s.host.unit;
+  p.country = s.country;
+  p.role_title = s.role_title;
+  p.kind = s.kind;
+  p.start = *s.actual_start;
+  p.planned_end = s.planned_end;
+  if (s.returned_on) p.end = s.returned_on;
+  if (s.converted_on) p.end = s.converted_on;
+  return p;
+}
+
+std::vector<Placement> PlacementsOf(const std::map<std::string, Folded>& states,
+                                    const PlacementFilter& filter, std::optional<CivilDate> as_of,
+                                    CivilDate today) {
+  std::vector<Placement> out;
+  for (const auto& [id, folded] : states) {
+    auto p = PlacementOf(folded.state);
+    bool ended_or_active = folded.state.status == SecondmentStatus::kActive || (p && p->end);
+    if (p && ended_or_active && filter.Matches(*p) && Covers(*p, as_of, today)) {
+      out.push_back(std::move(*p));
     }
   }
   return out;

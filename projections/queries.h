@@ -3,6 +3,7 @@
 #ifndef SECONDMENT_PROJECTIONS_QUERIES_H_
 #define SECONDMENT_PROJECTIONS_QUERIES_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,23 @@ struct Alert {
 // than the policy's grace days ago without a return recorded.
 Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, CivilDate today,
                                       int within_days);
+
+// ---- As the ledger stood at a past position (auditors' "what did it say then") ----
+
+// The last position recorded at or before `micros` (UTC µs), 0 when none: recorded-at never
+// decreases along positions, so this is a binary search.
+Result<Position> PositionAt(EventLog& log, int64_t micros);
+
+// Every secondment as the events up to `position` fold it, replayed in memory.
+Result<std::map<std::string, Folded>> FoldUpTo(EventLog& log, Position position);
+
+// The placement a folded secondment makes, if it has started.
+std::optional<Placement> PlacementOf(const Secondment& s);
+
+// ListPlacements over folded states.
+std::vector<Placement> PlacementsOf(const std::map<std::string, Folded>& states,
+                                    const PlacementFilter& filter, std::optional<CivilDate> as_of,
+                                    CivilDate today);
 
 }  // namespace secondment::projections
 

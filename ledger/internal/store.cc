@@ -206,13 +206,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
       }
     }
   }
+  // RocksDB opens a database only with every family it has, so every existing table is
+  // opened, plus the requested ones not created yet (unless read-only: they read as empty).
   std::vector<std::string> table_names;
+  for (const auto& family : existing) {
+    if (family.rfind(kTablePrefix, 0) == 0) table_names.push_back(family.substr(sizeof(kTablePrefix) - 1));
+  }
   for (const auto& table : options.tables) {
-    std::string family = kTablePrefix + table;
-    bool exists = std::find(existing.begin(), existing.end(), family) != existing.end();
-    if (options.read_only && !exists) continue;  // reads as empty
-    families.emplace_back(family, TableFamilyOptions(cache));
-    table_names.push_back(table);
+    bool exists = std::find(table_names.begin(), table_names.end(), table) != table_names.end();
+    if (!exists && !options.read_only) table_names.push_back(table);
+  }
+  for (const auto& table : table_names) {
+    families.emplace_back(kTablePrefix + table, TableFamilyOptions(cache));
   }
 
   rocksdb::DB* db = nullptr;

@@ -83,7 +83,9 @@ TEST_F(ProjectorTest, IncrementalEqualsRebuiltOverTheFullWorkload) {
       parts.push_back(std::move(part));
     }
     ASSERT_TRUE(log_->Append(std::move(parts)).ok());
-    if (begin % 50000 == 0) ASSERT_TRUE(projector.CatchUp().ok());  // uneven steps
+    if (begin % 50000 == 0) {
+      ASSERT_TRUE(projector.CatchUp().ok());  // catch up in uneven steps along the way
+    }
   }
   ASSERT_TRUE(projector.CatchUp().ok());
   std::string incremental = Digest();

@@ -1,0 +1,288 @@
+// The questions HR and auditors ask of the read models: placements, status, alerts; and
+// rebuild, which replays the read models from the log.
+
+#include "projections/queries.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/table_output.h"
+#include "ledger/vocabulary.h"
+#include "projections/projector.h"
+
+namespace secondment::cli {
+namespace {
+
+using projections::Placement;
+using projections::PlacementFilter;
+
+std::vector<OptionSpec> FilterOptions() {
+  return {{"host-org"}, {"host-unit"}, {"home-org"}, {"home-unit"},
+          {"employee"}, {"kind"},      {"country"}};
+}
+
+Result<PlacementFilter> Filter(const Args& args) {
+  PlacementFilter f;
+  f.host_org = args.Get("host-org");
+  f.host_unit = args.Get("host-unit");
+  f.home_org = args.Get("home-org");
+  f.home_unit = args.Get("home-unit");
+  f.employee = args.Get("employee");
+  f.country = args.Get("country");
+  if (auto kind = args.Get("kind")) {
+    ASSIGN_OR_RETURN(f.kind, ParseKind(*kind, "--kind"));
+  }
+  if (f.host_unit && !f.host_org) return InvalidArgument("--host-unit needs --host-org");
+  if (f.home_unit && !f.home_org) return InvalidArgument("--home-unit needs --home-org");
+  return f;
+}
+
+std::string DateOrEmpty(const std::optional<CivilDate>& d) { return d ? FormatDate(*d) : ""; }
+
+CivilDate Today() {
+  SystemClock clock;
+  return DateOfMicros(clock.NowMicros());
+}
+
+Status CheckNoPositional(const Args& args, std::string_view command) {
+  if (args.positional().empty()) return Status::Ok();
+  return InvalidArgument(fmt::format("{} takes no positional argument; unexpected '{}'", command,
+                                     Printable(args.positional()[0], 40)));
+}
+
+int RunPlacements(Env& env, const Args& args) {
+  if (Status s = CheckNoPositional(args, "placements"); !s.ok()) return Fail(s);
+  auto filter = Filter(args);
+  if (!filter.ok()) return Fail(filter.status());
+  auto as_of = args.Date("as-of");
+  if (!as_of.ok()) return Fail(as_of.status());
+  auto log = env.OpenForRead();
+  if (log.status().code() == StatusCode::kNotFound) log = Result<EventLog*>(nullptr);
+  if (!log.ok()) return Fail(log.status());
+  std::vector<Placement> placements;
+  if (*log != nullptr) {
+    auto at = LedgerTime(args, **log);
+    if (!at.ok()) return Fail(at.status());
+    if (*at) {
+      auto states = projections::FoldUpTo(**log, **at);
+      if (!states.ok()) return Fail(states.status());
+      placements = projections::PlacementsOf(*states, *filter, *as_of, Today());
+    } else {
+      auto listed = projections::ListPlacements(**log, *filter, *as_of, Today());
+      if (!listed.ok()) return Fail(listed.status());
+      placements = std::move(*listed);
+    }
+  }
+  if (env.json()) {
+    for (const auto& p : placements) {
+      std::printf(
+          "{\"id\":%s,\"employeeId\":%s,\"homeOrg\":%s,\"homeUnit\":%s,\"hostOrg\":%s,"
+          "\"hostUnit\":%s,\"kind\":%s,\"country\":%s,\"roleTitle\":%s,\"start\":%s,"
+          "\"plannedEnd\":%s,\"end\":%s}\n",
+          JsonString(p.id).c_str(), JsonString(p.employee_id).c_str(),
+          JsonString(p.home_org).c_str(), JsonString(p.home_unit).c_str(),
+          JsonString(p.host_org).c_str(), JsonString(p.host_unit).c_str(),
+          JsonString(KindName(p.kind)).c_str(), JsonString(p.country).c_str(),
+          JsonString(p.role_title).c_str(), JsonString(FormatDate(p.start)).c_str(),
+          JsonString(FormatDate(p.planned_end)).c_str(),
+          p.end ? JsonString(FormatDate(*p.end)).c_str() : "null");
+    }
+    return 0;
+  }
+  std::vector<Row> rows;
+  for (const auto& p : placements) {
+    rows.push_back({p.id, p.employee_id, p.home_org, p.home_unit, p.host_org, p.host_unit,
+                    std::string(KindName(p.kind)), p.country, FormatDate(p.start),
+                    FormatDate(p.planned_end), DateOrEmpty(p.end)});
+  }
+  PrintTable({"id", "employee", "home_org", "home_unit", "host_org", "host_unit", "kind", "country",
+              "start", "planned_end", "end"},
+             rows, args.Has("csv"));
+  return 0;
+}
+
+bool Matches(const PlacementFilter& f, const Secondment& s) {
+  return (!f.host_org || *f.host_org == s.host.org) &&
+         (!f.host_unit || *f.host_unit == s.host.unit) &&
+         (!f.home_org || *f.home_org == s.home.org) &&
+         (!f.home_unit || *f.home_unit == s.home.unit) &&
+         (!f.employee || *f.employee == s.employee_id) && (!f.country || *f.country == s.country) &&
+         (!f.kind || *f.kind == s.kind);
+}
+
+Result<std::optional<SecondmentStatus>> StateOption(const Args& args) {
+  auto text = args.Get("state");
+  if (!text) return std::optional<SecondmentStatus>();
+  for (auto s :
+       {SecondmentStatus::kProposed, SecondmentStatus::kApproved, SecondmentStatus::kActive,
+        SecondmentStatus::kReturned, SecondmentStatus::kConverted, SecondmentStatus::kRejected,
+        SecondmentStatus::kWithdrawn}) {
+    if (StatusName(s) == *text) return std::optional<SecondmentStatus>(s);
+  }
+  return InvalidArgument(fmt::format(
+      "unknown value '{}' for --state; expected one of: proposed, approved, active, returned, "
+      "converted, rejected, withdrawn",
+      Printable(*text, 40)));
+}
+
+int RunStatus(Env& env, const Args& args) {
+  if (Status s = CheckNoPositional(args, "status"); !s.ok()) return Fail(s);
+  auto filter = Filter(args);
+  if (!filter.ok()) return Fail(filter.status());
+  auto state = StateOption(args);
+  if (!state.ok()) return Fail(state.status());
+  auto policy = env.LoadPolicy();
+  if (!policy.ok()) return Fail(policy.status());
+  auto log = env.OpenForRead();
+  if (log.status().code() == StatusCode::kNotFound) return 0;  // no ledger: no secondments
+  if (!log.ok()) return Fail(log.status());
+  auto at = LedgerTime(args, **log);
+  if (!at.ok()) return Fail(at.status());
+  std::vector<projections::Folded> rows;
+  if (*at) {
+    auto states = projections::FoldUpTo(**log, **at);
+    if (!states.ok()) return Fail(states.status());
+    for (auto& [id, folded] : *states) {
+      if (!*state || folded.state.status == **state) rows.push_back(std::move(folded));
+    }
+  } else {
+    auto listed = projections::ListSecondments(**log, *state);
+    if (!listed.ok()) return Fail(listed.status());
+    rows = std::move(*listed);
+  }
+  std::vector<Row> table;
+  for (const auto& folded : rows) {
+    const Secondment& s = folded.state;
+    if (!Matches(*filter, s)) continue;
+    if (env.json()) {
+      std::string json = SecondmentJson(s, *policy);
+      json.pop_back();  // add where it stands
+      std::printf("%s,\"lastPosition\":%llu,\"version\":%u}\n", json.c_str(),
+                  static_cast<unsigned long long>(folded.last_position), folded.version);
+      continue;
+    }
+    std::string outstanding;
+    for (auto scope :
+         {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION}) {
+      for (auto role : OutstandingApprovals(s, scope, *policy)) {
+        outstanding += fmt::format("{}{}:{}", outstanding.empty() ? "" : " ", ScopeName(scope),
+                                   RoleName(role));
+      }
+    }
+    table.push_back({s.id, std::string(StatusName(s.status)), s.employee_id,
+                     s.home.org + "/" + s.home.unit, s.host.org + "/" + s.host.unit,
+                     std::string(KindName(s.kind)), s.country, FormatDate(s.planned_start),
+                     FormatDate(s.planned_end), DateOrEmpty(s.actual_start),
+                     std::to_string(s.CumulativeDays()), std::to_string(s.extensions.size()),
+                     outstanding, std::to_string(folded.last_position)});
+  }
+  if (!env.json()) {
+    PrintTable(
+        {"id", "state", "employee", "home", "host", "kind", "country", "planned_start",
+         "planned_end", "actual_start", "days", "extensions", "outstanding", "last_position"},
+        table, args.Has("csv"));
+  }
+  return 0;
+}
+
+int RunAlerts(Env& env, const Args& args) {
+  if (Status s = CheckNoPositional(args, "alerts"); !s.ok()) return Fail(s);
+  auto within = args.Integer("within", 0, 3650);
+  if (!within.ok()) return Fail(within.status());
+  auto today = args.Date("today");
+  if (!today.ok()) return Fail(today.status());
+  auto policy = env.LoadPolicy();
+  if (!policy.ok()) return Fail(policy.status());
+  auto log = env.OpenForRead();
+  if (log.status().code() == StatusCode::kNotFound) return 0;
+  if (!log.ok()) return Fail(log.status());
+  auto alerts = projections::ListAlerts(**log, *policy, today->value_or(Today()),
+                                        static_cast<int>(within->value_or(30)));
+  if (!alerts.ok()) return Fail(alerts.status());
+  std::vector<Row> rows;
+  for (const auto& a : *alerts) {
+    if (env.json()) {
+      std::printf("{\"alert\":%s,\"id\":%s,\"why\":%s}\n", JsonString(a.kind).c_str(),
+                  JsonString(a.id).c_str(), JsonString(a.why).c_str());
+    } else if (args.Has("csv")) {
+      rows.push_back({a.kind, a.id, a.why});
+    } else {
+      std::printf("%s %s: %s\n", a.kind.c_str(), a.id.c_str(), a.why.c_str());
+    }
+  }
+  if (args.Has("csv")) PrintTable({"alert", "id", "why"}, rows, true);
+  return 0;
+}
+
+int RunRebuild(Env& env, const Args& args) {
+  if (args.positional().size() > 1) {
+    return Fail(
+        InvalidArgument(fmt::format("rebuild takes at most one projection name; unexpected '{}'",
+                                    Printable(args.positional()[1], 40))));
+  }
+  std::optional<std::string> name;
+  if (!args.positional().empty()) name = args.positional()[0];
+  auto secondments = env.OpenForWrite();
+  if (!secondments.ok()) return Fail(secondments.status());
+  EventLog* log = env.log();
+  projections::Projector projector(log);
+  bool terminal = isatty(fileno(stderr)) != 0;
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  auto rebuilt = projector.Rebuild(name, [&](uint64_t done, uint64_t total) {
+    if (!terminal) return;
+    double rate = done / std::max(elapsed(), 1e-6);
+    int filled = total ? static_cast<int>(30 * done / total) : 30;
+    std::fprintf(stderr, "\r[%s%s] %llu/%llu events, %.0f events/s, ETA %.0fs ",
+                 std::string(filled, '#').c_str(), std::string(30 - filled, ' ').c_str(),
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                 rate, rate > 0 ? (total - done) / rate : 0.0);
+  });
+  if (terminal) std::fprintf(stderr, "\n");
+  if (!rebuilt.ok()) return Fail(rebuilt.status());
+  double seconds = elapsed();
+  std::printf("rebuilt %s from %llu events in %.2f s (%.0f events/s)\n",
+              name ? name->c_str() : "all projections", static_cast<unsigned long long>(*rebuilt),
+              seconds, *rebuilt / std::max(seconds, 1e-6));
+  return 0;
+}
+
+}  // namespace
+
+std::vector<CommandDef> QueryCommandDefs() {
+  auto with = [](std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+  std::vector<OptionSpec> filters = FilterOptions();
+  return {
+      {"placements",
+       "placements [--host-org O [--host-unit U]] [--home-org O [--home-unit U]] [--employee E] "
+       "[--kind K] [--country CC] [--as-of YYYY-MM-DD] [--known-at T | --at-position P] [--csv]",
+       "active placements, or those on a business date (--as-of), or as the ledger stood then",
+       with(with(filters, {{"as-of"}, {"csv", false}}), LedgerTimeOptions()), RunPlacements},
+      {"status",
+       "status [--state S] [the placements filters] [--known-at T | --at-position P] [--csv]",
+       "one row per secondment",
+       with(with(filters, {{"state"}, {"csv", false}}), LedgerTimeOptions()), RunStatus},
+      {"alerts",
+       "alerts [--within DAYS] [--today YYYY-MM-DD] [--csv]",
+       "ending soon (default within 30 days), overdue, over the maximum, return not recorded",
+       {{"within"}, {"today"}, {"csv", false}},
+       RunAlerts},
+      {"rebuild",
+       "rebuild [status|placements|history|alerts]",
+       "drop and replay one or every projection from the log",
+       {},
+       RunRebuild},
+  };
+}
+
+}  // namespace secondment::cli
