@@ -18,24 +18,27 @@ namespace {
 
 CivilDate GetDate(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
 
-Result<Placement> DecodePlacement(std::string_view bytes) {
+// Decodes a PlacementRow; `scratch` is reused across rows so that a scan allocates once.
+Result<Placement> DecodePlacement(std::string_view bytes, std::vector<capnp::word>& scratch) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Corruption("a placement row does not decode");
   }
-  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  scratch.resize(bytes.size() / sizeof(capnp::word));
+  std::memcpy(scratch.data(), bytes.data(), bytes.size());
   Placement p;
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
-                 capnp::FlatArrayMessageReader message(words);
+                 capnp::FlatArrayMessageReader message(
+                     kj::ArrayPtr<const capnp::word>(scratch.data(), scratch.size()));
                  auto row = message.getRoot<schema::PlacementRow>();
-                 p.id = row.getId().cStr();
-                 p.employee_id = row.getEmployeeId().cStr();
-                 p.home_org = row.getHomeOrg().cStr();
-                 p.home_unit = row.getHomeUnit().cStr();
-                 p.host_org = row.getHostOrg().cStr();
-                 p.host_unit = row.getHostUnit().cStr();
-                 p.country = row.getCountry().cStr();
-                 p.role_title = row.getRoleTitle().cStr();
+                 auto text = [](capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); };
+                 p.id = text(row.getId());
+                 p.employee_id = text(row.getEmployeeId());
+                 p.home_org = text(row.getHomeOrg());
+                 p.home_unit = text(row.getHomeUnit());
+                 p.host_org = text(row.getHostOrg());
+                 p.host_unit = text(row.getHostUnit());
+                 p.country = text(row.getCountry());
+                 p.role_title = text(row.getRoleTitle());
                  p.kind = row.getKind();
                  p.start = GetDate(row.getStart());
                  p.planned_end = GetDate(row.getPlannedEnd());
@@ -51,9 +54,10 @@ Result<Placement> DecodePlacement(std::string_view bytes) {
 Status ScanPlacements(EventLog& log, const std::string& prefix,
                       const std::function<void(Placement)>& visit) {
   Status inner;
+  std::vector<capnp::word> scratch;
   RETURN_IF_ERROR(log.ScanRows(kPlacementsTable, prefix, PrefixEnd(prefix),
                                [&](std::string_view, std::string_view value) {
-                                 auto p = DecodePlacement(value);
+                                 auto p = DecodePlacement(value, scratch);
                                  if (!p.ok()) {
                                    inner = p.status();
                                    return false;
