@@ -245,6 +245,25 @@ std::string EventLine(const RecordedEvent& recorded) {
       RoleName(e.getActor().getRole()), Summary(e), PayloadJson(e));
 }
 
+std::vector<std::string> EventCsvHeader() {
+  return {"position", "recorded_at", "stream", "version", "effective_date",
+          "type",     "actor",       "role",   "summary", "payload"};
+}
+
+std::vector<std::string> EventCsvRow(const RecordedEvent& recorded) {
+  auto e = recorded.Get();
+  return {std::to_string(recorded.position()),
+          Timestamp(e.getRecordedAtMicros()),
+          e.getStreamId().cStr(),
+          std::to_string(e.getStreamVersion()),
+          DateText(DateOf(e.getEffectiveDate())),
+          std::string(EventTypeName(e)),
+          e.getActor().getId().cStr(),
+          std::string(RoleName(e.getActor().getRole())),
+          Summary(e),
+          PayloadJson(e)};
+}
+
 std::string SecondmentJson(const Secondment& s, const Policy& policy) {
   std::string approvals;
   for (auto scope :

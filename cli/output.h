@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/event.h"
 #include "ledger/lifecycle.h"
@@ -27,6 +28,10 @@ std::string EventJson(const RecordedEvent& event);
 // One event as a line for people: position, recorded-at, stream, version, effective date,
 // type, actor and role, a summary, and the payload as JSON.
 std::string EventLine(const RecordedEvent& event);
+
+// One event as a CSV row, and the header of such rows.
+std::vector<std::string> EventCsvHeader();
+std::vector<std::string> EventCsvRow(const RecordedEvent& event);
 
 // The secondment as a JSON object (see docs/cli.md) and as lines for people.
 std::string SecondmentJson(const Secondment& s, const Policy& policy);

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/table_output.h"
 #include "projections/queries.h"
 
 namespace secondment::cli {
@@ -42,7 +43,13 @@ Result<std::vector<RecordedEvent>> EventsOf(EventLog& log, const std::string& id
   return events;
 }
 
-void PrintEvents(const Env& env, const std::vector<RecordedEvent>& events) {
+void PrintEvents(const Env& env, const Args& args, const std::vector<RecordedEvent>& events) {
+  if (args.Has("csv") && !env.json()) {
+    std::vector<Row> rows;
+    for (const auto& event : events) rows.push_back(EventCsvRow(event));
+    PrintTable(EventCsvHeader(), rows, /*csv=*/true);
+    return;
+  }
   for (const auto& event : events) {
     std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
   }
@@ -89,7 +96,7 @@ int RunHistory(Env& env, const Args& args) {
       if (!one.ok()) return Fail(one.status());
       for (auto& e : *one) events.push_back(std::move(e));
     }
-    PrintEvents(env, events);
+    PrintEvents(env, args, events);
     return 0;
   }
   auto id = OpenFor(env, args);
@@ -102,7 +109,7 @@ int RunHistory(Env& env, const Args& args) {
   if (*at || positions->empty()) {  // a past view, or read-only beside a writer that lags
     auto events = EventsOf(log, *id, *at);
     if (!events.ok()) return Fail(events.status());
-    PrintEvents(env, *events);
+    PrintEvents(env, args, *events);
     return 0;
   }
   std::vector<RecordedEvent> events;
@@ -111,7 +118,7 @@ int RunHistory(Env& env, const Args& args) {
     if (!one.ok()) return Fail(one.status());
     for (auto& e : *one) events.push_back(std::move(e));
   }
-  PrintEvents(env, events);
+  PrintEvents(env, args, events);
   return 0;
 }
 
@@ -129,12 +136,23 @@ int RunLog(Env& env, const Args& args) {
   if (!log.ok()) return Fail(log.status());
   Position next = static_cast<Position>(from->value_or(1));
   uint64_t left = static_cast<uint64_t>(limit->value_or(INT64_MAX));
+  bool csv = args.Has("csv") && !env.json();
+  if (csv) PrintTable(EventCsvHeader(), {}, /*csv=*/true);
   while (left > 0) {
     auto page = (*log)->ReadAll(next, std::min<uint64_t>(left, 1000));
     if (!page.ok()) return Fail(page.status());
     if (page->empty()) break;
     for (const auto& event : *page) {
-      std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+      if (csv) {
+        std::string line;
+        for (const auto& field : EventCsvRow(event)) {
+          if (!line.empty()) line += ',';
+          line += CsvField(field);
+        }
+        std::printf("%s\r\n", line.c_str());
+      } else {
+        std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+      }
     }
     left -= page->size();
     next = page->back().position() + 1;
@@ -147,17 +165,18 @@ int RunLog(Env& env, const Args& args) {
 std::vector<CommandDef> ReadCommandDefs() {
   std::vector<OptionSpec> history_options = LedgerTimeOptions();
   history_options.push_back({"employee"});
+  history_options.push_back({"csv", false});
   return {
       {"show", "show ID [--known-at T | --at-position P]",
        "the secondment's state: parties, dates, approvals given and outstanding",
        LedgerTimeOptions(), RunShow},
-      {"history", "history ID | history --employee E  [--known-at T | --at-position P]",
+      {"history", "history ID | history --employee E  [--known-at T | --at-position P] [--csv]",
        "every event of the secondment, or of the employee's secondments, in order", history_options,
        RunHistory},
       {"log",
-       "log [--from P] [--limit N]",
+       "log [--from P] [--limit N] [--csv]",
        "the global log in order",
-       {{"from"}, {"limit"}},
+       {{"from"}, {"limit"}, {"csv", false}},
        RunLog},
   };
 }

@@ -107,6 +107,18 @@ TEST_F(QueriesTest, StatusAlertsAndCsv) {
       << csv.out;
 }
 
+TEST_F(QueriesTest, HistoryAndLogAsCsv) {
+  CliResult history = Cli("history SEC-1 --csv");
+  EXPECT_EQ(history.out.substr(0, history.out.find("\r\n")),
+            "position,recorded_at,stream,version,effective_date,type,actor,role,summary,payload");
+  EXPECT_EQ(std::count(history.out.begin(), history.out.end(), '\n'), 8);  // header + 7
+  EXPECT_NE(history.out.find(",returned,hr-1,hr,returned 2026-04-30 (early),\"{"),
+            std::string::npos)
+      << history.out;
+  CliResult log = Cli("log --limit 2 --csv");
+  EXPECT_EQ(std::count(log.out.begin(), log.out.end(), '\n'), 3);
+}
+
 TEST_F(QueriesTest, HistoryByEmployeeAndRebuild) {
   EXPECT_EQ(Lines(Cli("history --employee emp-1 --json").out), 7u);
   EXPECT_EQ(Cli("history --employee emp-404 --json").out, "");
