@@ -240,6 +240,10 @@ Status EventLog::ScanRows(std::string_view table, std::string_view from, std::st
   return impl_->store().ScanRows(table, from, to, visit);
 }
 Status EventLog::ClearTable(std::string_view table) { return impl_->store().ClearTable(table); }
+Status EventLog::IngestTable(std::string_view table,
+                             const std::function<bool(std::string*, std::string*)>& next) {
+  return impl_->store().IngestTable(table, next);
+}
 Result<Position> EventLog::GetCheckpoint(std::string_view name) {
   return impl_->store().GetCheckpoint(name);
 }

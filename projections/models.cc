@@ -5,6 +5,8 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 
 #include "ledger/vocabulary.h"
@@ -32,6 +34,26 @@ void Diff(std::string_view table, const std::map<std::string, std::string>& befo
   }
 }
 
+// Ingests rows produced one at a time by `next`.
+Status Ingest(EventLog& log, std::string_view table,
+              const std::function<bool(std::string*, std::string*)>& next) {
+  return log.IngestTable(table, next);
+}
+
+// Ingests `rows` after sorting them by key.
+Status IngestSorted(EventLog& log, std::string_view table,
+                    std::vector<std::pair<std::string, std::string>> rows) {
+  std::sort(rows.begin(), rows.end());
+  size_t i = 0;
+  return Ingest(log, table, [&](std::string* key, std::string* value) {
+    if (i == rows.size()) return false;
+    *key = std::move(rows[i].first);
+    *value = std::move(rows[i].second);
+    ++i;
+    return true;
+  });
+}
+
 class StatusProjection final : public Projection {
  public:
   std::string_view name() const override { return kStatusTable; }
@@ -46,6 +68,27 @@ class StatusProjection final : public Projection {
       batch.Put(kStatusTable, Key("st", StatusName(after.state.status), id), "");
     }
   }
+  Status Bulk(const BulkInput& input, EventLog& log) override {
+    // "s ‖ id" rows in id order, then "st ‖ state ‖ id" in (state, id) order.
+    std::vector<std::pair<std::string_view, std::string_view>> by_state;
+    for (const Folded* f : input.by_id)
+      by_state.emplace_back(StatusName(f->state.status), f->state.id);
+    std::sort(by_state.begin(), by_state.end());
+    size_t i = 0, j = 0;
+    return Ingest(log, kStatusTable, [&](std::string* key, std::string* value) {
+      if (i < input.by_id.size()) {
+        *key = Key("s", input.by_id[i]->state.id);
+        *value = EncodeSecondment(*input.by_id[i]);
+        ++i;
+        return true;
+      }
+      if (j == by_state.size()) return false;
+      *key = Key("st", std::string(by_state[j].first), std::string(by_state[j].second));
+      value->clear();
+      ++j;
+      return true;
+    });
+  }
 };
 
 class PlacementsProjection final : public Projection {
@@ -54,6 +97,47 @@ class PlacementsProjection final : public Projection {
   std::vector<std::string> tables() const override { return {kPlacementsTable}; }
   void OnChanged(const Folded& before, const Folded& after, TableBatch& batch) override {
     Diff(kPlacementsTable, PlacementEntries(before.state), PlacementEntries(after.state), batch);
+  }
+  Status Bulk(const BulkInput& input, EventLog& log) override {
+    // Active entries ("a ‖ ...") are few: sorted. Ended ones ("m ‖ month ‖ id") come out in
+    // order by walking months, and within a month ids in order.
+    std::vector<std::pair<std::string, std::string>> active;
+    std::vector<std::string> rows(input.by_id.size());
+    std::map<std::string, std::vector<size_t>> months;
+    for (size_t i = 0; i < input.by_id.size(); ++i) {
+      const Secondment& s = input.by_id[i]->state;
+      if (!s.actual_start) continue;
+      if (s.status == SecondmentStatus::kActive) {
+        for (auto& [key, value] : PlacementEntries(s)) active.emplace_back(key, std::move(value));
+        continue;
+      }
+      std::optional<CivilDate> end = s.returned_on ? s.returned_on : s.converted_on;
+      if (!end) continue;
+      rows[i] = EncodePlacement(s);
+      CivilDate month{s.actual_start->year, s.actual_start->month, 1};
+      for (int guard = 0; guard < 1200 && DaysFromCivil(month) <= DaysFromCivil(*end); ++guard) {
+        months[MonthKey(month)].push_back(i);
+        month = AddMonths(month, 1);
+      }
+    }
+    std::sort(active.begin(), active.end());
+    size_t a = 0;
+    auto month = months.begin();
+    size_t k = 0;
+    return Ingest(log, kPlacementsTable, [&](std::string* key, std::string* value) {
+      if (a < active.size()) {
+        *key = std::move(active[a].first);
+        *value = std::move(active[a].second);
+        ++a;
+        return true;
+      }
+      while (month != months.end() && k == month->second.size()) ++month, k = 0;
+      if (month == months.end()) return false;
+      size_t i = month->second[k++];
+      *key = Key("m", month->first, input.by_id[i]->state.id);
+      *value = rows[i];
+      return true;
+    });
   }
 };
 
@@ -68,6 +152,34 @@ class HistoryProjection final : public Projection {
       batch.Put(kHistoryTable, Key("e", after.state.employee_id, Position8(event.position)), id);
     }
   }
+  Status Bulk(const BulkInput& input, EventLog& log) override {
+    // "e ‖ employee ‖ P8" (employees in order, positions ascending), then "s ‖ id ‖ P8".
+    size_t employee = 0, e = 0, i = 0, p = 0;
+    return Ingest(log, kHistoryTable, [&](std::string* key, std::string* value) {
+      while (employee < input.employees.size() && e == input.employees[employee].second->size()) {
+        ++employee, e = 0;
+      }
+      if (employee < input.employees.size()) {
+        const auto& [position, secondment] = (*input.employees[employee].second)[e++];
+        key->assign("e");
+        key->push_back('\0');
+        key->append(input.employees[employee].first);
+        key->push_back('\0');
+        key->append(Position8(position));
+        value->assign(secondment);
+        return true;
+      }
+      while (i < input.by_id.size() && p == input.positions[i]->size()) ++i, p = 0;
+      if (i == input.by_id.size()) return false;
+      key->assign("s");
+      key->push_back('\0');
+      key->append(input.by_id[i]->state.id);
+      key->push_back('\0');
+      key->append(Position8((*input.positions[i])[p++]));
+      value->clear();
+      return true;
+    });
+  }
 };
 
 class AlertsProjection final : public Projection {
@@ -76,6 +188,13 @@ class AlertsProjection final : public Projection {
   std::vector<std::string> tables() const override { return {kAlertsTable}; }
   void OnChanged(const Folded& before, const Folded& after, TableBatch& batch) override {
     Diff(kAlertsTable, Entries(before.state), Entries(after.state), batch);
+  }
+  Status Bulk(const BulkInput& input, EventLog& log) override {
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (const Folded* f : input.by_id) {
+      for (auto& [key, value] : Entries(f->state)) rows.emplace_back(key, value);
+    }
+    return IngestSorted(log, kAlertsTable, std::move(rows));
   }
 
  private:

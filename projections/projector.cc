@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "ledger/hash.h"
 #include "projections/keys.h"
@@ -122,22 +123,87 @@ Result<uint64_t> Projector::CatchUp(const Progress& progress) {
 }
 
 Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progress& progress) {
+  std::vector<Projection*> targets;
   TableBatch reset;
-  bool found = false;
   for (const auto& p : projections_) {
     if (name && p->name() != *name) continue;
-    found = true;
+    targets.push_back(p.get());
     for (const auto& table : p->tables()) RETURN_IF_ERROR(log_->ClearTable(table));
-    reset.SetCheckpoint(p->name(), 0);
+    reset.SetCheckpoint(p->name(), 0);  // a crash from here on leaves it to CatchUp
   }
-  if (!found) {
+  if (targets.empty()) {
     std::string names;
     for (const auto& n : ProjectionNames()) names += (names.empty() ? "" : ", ") + n;
     return InvalidArgument(
         fmt::format("no projection '{}'; the projections are: {}", name.value_or(""), names));
   }
   RETURN_IF_ERROR(log_->WriteTables(reset));
-  return CatchUp(progress);
+  Position head = log_->Head();
+  if (head == 0) return uint64_t{0};
+
+  // Fold the whole log once, in memory.
+  struct Slot {
+    Folded folded;
+    std::vector<Position> positions;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, Slot, Hash, std::equal_to<>> slots;
+  std::unordered_map<std::string, BulkInput::Timeline, Hash, std::equal_to<>> timelines;
+  RETURN_IF_ERROR(log_->Scan(1, head, [&](const EventView& view) -> Status {
+    auto id = SecondmentIdOf({view.event.getStreamId().cStr(), view.event.getStreamId().size()});
+    if (!id) return Status::Ok();
+    auto it = slots.find(*id);
+    if (it == slots.end()) {
+      it = slots.emplace(std::string(*id), Slot()).first;
+      it->second.folded.state.id = it->first;
+    }
+    Folded& f = it->second.folded;
+    f.state = Evolve(std::move(f.state), view.event);
+    f.last_position = view.position;
+    f.version = view.event.getStreamVersion();
+    it->second.positions.push_back(view.position);
+    if (!f.state.employee_id.empty()) {
+      auto t = timelines.find(f.state.employee_id);
+      if (t == timelines.end())
+        t = timelines.emplace(f.state.employee_id, BulkInput::Timeline()).first;
+      t->second.emplace_back(view.position, it->first);
+    }
+    if (progress && view.position % kBatchEvents == 0) progress(view.position, head);
+    return Status::Ok();
+  }));
+
+  BulkInput input;
+  std::vector<const std::pair<const std::string, Slot>*> ordered;
+  ordered.reserve(slots.size());
+  for (const auto& entry : slots) ordered.push_back(&entry);
+  std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* entry : ordered) {
+    input.by_id.push_back(&entry->second.folded);
+    input.positions.push_back(&entry->second.positions);
+  }
+  for (const auto& [employee, timeline] : timelines)
+    input.employees.emplace_back(employee, &timeline);
+  std::sort(input.employees.begin(), input.employees.end());
+
+  // Each table's file is built on its own thread (history, the largest, alone on one core).
+  std::vector<Status> results(targets.size());
+  std::vector<std::thread> builders;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    builders.emplace_back([&, i] { results[i] = targets[i]->Bulk(input, *log_); });
+  }
+  for (auto& builder : builders) builder.join();
+  TableBatch done;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    RETURN_IF_ERROR(results[i]);
+    done.SetCheckpoint(targets[i]->name(), head);
+  }
+  RETURN_IF_ERROR(log_->WriteTables(done));
+  if (progress) progress(head, head);
+  ASSIGN_OR_RETURN(uint64_t later, CatchUp());  // anything appended meanwhile
+  return uint64_t{head + later};
 }
 
 }  // namespace secondment::projections

@@ -18,6 +18,7 @@
 #define SECONDMENT_PROJECTIONS_PROJECTOR_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,16 @@
 
 namespace secondment::projections {
 
+// What a rebuild from scratch knows once it has folded the whole log: every secondment's final
+// state (by id, ascending), the positions of each one's events, and each employee's.
+struct BulkInput {
+  std::vector<const Folded*> by_id;
+  std::vector<const std::vector<Position>*> positions;  // aligned with by_id
+  // Employees in order, each with its events' positions (ascending) and their secondment.
+  using Timeline = std::vector<std::pair<Position, std::string_view>>;
+  std::vector<std::pair<std::string_view, const Timeline*>> employees;
+};
+
 // One read model: what it writes for each event and for each secondment a batch changed.
 class Projection {
  public:
@@ -41,6 +52,9 @@ class Projection {
   // Once per batch for each secondment it touched: the state before the batch (status kNone
   // when new) and after it.
   virtual void OnChanged(const Folded& before, const Folded& after, TableBatch& batch) {}
+  // The whole table for a rebuild from scratch, ingested into `log` (rows in key order,
+  // identical to what the events applied one by one would leave).
+  virtual Status Bulk(const BulkInput& input, EventLog& log) = 0;
 };
 
 // The names of every projection and of the tables to open for them.
@@ -58,8 +72,9 @@ class Projector {
 
   // Applies every event after each projection's checkpoint. Returns the events applied.
   Result<uint64_t> CatchUp(const Progress& progress = nullptr);
-  // Drops projection `name` (every projection when nullopt) and replays it from the start.
-  // InvalidArgument for an unknown name.
+  // Drops projection `name` (every projection when nullopt) and replays it from the start:
+  // the log is folded in memory once and each table is written in key order straight into
+  // table files (no memtable). InvalidArgument for an unknown name.
   Result<uint64_t> Rebuild(std::optional<std::string> name, const Progress& progress = nullptr);
 
   static constexpr size_t kBatchEvents = 20000;

@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 
@@ -507,12 +508,56 @@ Status Store::ScanRows(std::string_view table, std::string_view from, std::strin
   return FromRocks(iter->status(), fmt::format("reading table {}", table));
 }
 
+// Drops the table's family and creates it anew: its files go at once, with no tombstones
+// for compaction to work through.
 Status Store::ClearTable(std::string_view table) {
   auto it = tables_.find(table);
   if (it == tables_.end()) return Status::Ok();
   if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
-  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), it->second, "", "\xff\xff\xff\xff"),
-                   fmt::format("clearing table {}", table));
+  rocksdb::ColumnFamilyHandle* old = it->second;
+  rocksdb::ColumnFamilyDescriptor descriptor;
+  RETURN_IF_ERROR(
+      FromRocks(old->GetDescriptor(&descriptor), fmt::format("clearing table {}", table)));
+  RETURN_IF_ERROR(FromRocks(db_->DropColumnFamily(old), fmt::format("clearing table {}", table)));
+  rocksdb::ColumnFamilyHandle* fresh = nullptr;
+  RETURN_IF_ERROR(FromRocks(db_->CreateColumnFamily(descriptor.options, descriptor.name, &fresh),
+                            fmt::format("clearing table {}", table)));
+  std::replace(handles_.begin(), handles_.end(), old, fresh);
+  it->second = fresh;
+  return FromRocks(db_->DestroyColumnFamilyHandle(old), fmt::format("clearing table {}", table));
+}
+
+Status Store::IngestTable(std::string_view table,
+                          const std::function<bool(std::string*, std::string*)>& next) {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return InvalidArgument(fmt::format("no table {}", table));
+  if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+  rocksdb::Options options = db_->GetOptions(it->second);
+  options.compression = rocksdb::kNoCompression;  // compaction compresses later; this is fast
+  std::string path = fmt::format("{}/ingest-{}-{}.sst", dir_, table, EventId::Random().ToString());
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, it->second);
+  RETURN_IF_ERROR(FromRocks(writer.Open(path), fmt::format("rebuilding table {}", table)));
+  std::string key, value;
+  uint64_t rows = 0;
+  while (next(&key, &value)) {
+    auto s = writer.Put(key, value);
+    if (!s.ok()) {
+      std::filesystem::remove(path);
+      return FromRocks(s, fmt::format("rebuilding table {}", table));
+    }
+    ++rows;
+  }
+  if (rows == 0) {
+    writer.Finish().PermitUncheckedError();  // an empty file cannot be finished or ingested
+    std::filesystem::remove(path);
+    return Status::Ok();
+  }
+  RETURN_IF_ERROR(FromRocks(writer.Finish(), fmt::format("rebuilding table {}", table)));
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;
+  auto s = db_->IngestExternalFile(it->second, {path}, ingest);
+  if (!s.ok()) std::filesystem::remove(path);
+  return FromRocks(s, fmt::format("rebuilding table {}", table));
 }
 
 Result<Position> Store::GetCheckpoint(std::string_view projection) {

@@ -98,6 +98,10 @@ class Store {
   Status ScanRows(std::string_view table, std::string_view from, std::string_view to,
                   const std::function<bool(std::string_view, std::string_view)>& visit);
   Status ClearTable(std::string_view table);
+  // Writes rows given in strictly ascending key order straight into table files and ingests
+  // them (no memtable): the fast path for rebuilding a cleared table.
+  Status IngestTable(std::string_view table,
+                     const std::function<bool(std::string* key, std::string* value)>& next);
   Result<Position> GetCheckpoint(std::string_view projection);
 
   // Flushes memtables and waits until no flush or compaction runs or is pending.
