@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "cli/output.h"
 #include "ledger/vocabulary.h"
@@ -52,12 +54,42 @@ Result<Actor> Env::RequireActor(std::string_view command) const {
   return actor;
 }
 
+namespace {
+
+// Another `secondment` command holds the lock for a few tens of milliseconds: wait for it a
+// little before reporting the ledger as locked (exit 7).
+constexpr auto kLockPatience = std::chrono::milliseconds(1000);
+
+Result<std::unique_ptr<EventLog>> OpenPatiently(const std::string& dir, const Options& options) {
+  auto deadline = std::chrono::steady_clock::now() + kLockPatience;
+  for (;;) {
+    auto opened = EventLog::Open(dir, options);
+    if (opened.status().code() != StatusCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return opened;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+// True when some projection has not applied every event (a crash between an event's commit
+// and its projection update leaves that).
+Result<bool> ProjectionsLag(EventLog& log) {
+  for (const auto& name : projections::ProjectionNames()) {
+    ASSIGN_OR_RETURN(Position checkpoint, log.GetCheckpoint(name));
+    if (checkpoint < log.Head()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<Secondments*> Env::OpenForWrite() {
   ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
   Options options;
   options.clock = &clock_;
   options.tables = projections::ProjectionTables();
-  ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
+  ASSIGN_OR_RETURN(log_, OpenPatiently(globals_.data, options));
   RETURN_IF_ERROR(CatchUpProjections());
   secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
   return secondments_.get();
@@ -70,23 +102,30 @@ Status Env::CatchUpProjections() {
 
 Result<EventLog*> Env::OpenForRead() {
   Options options;
-  options.create_if_missing = false;
+  options.read_only = true;
   options.clock = &clock_;
   options.tables = projections::ProjectionTables();
   options.block_cache_bytes = 64 << 20;
   auto opened = EventLog::Open(globals_.data, options);
-  if (opened.status().code() == StatusCode::kUnavailable) {
-    options.read_only = true;  // a writer holds it: read what its projections say
-    opened = EventLog::Open(globals_.data, options);
-  } else if (opened.ok()) {
-    log_ = std::move(opened).value();
-    RETURN_IF_ERROR(CatchUpProjections());
-    return log_.get();
-  }
   if (opened.status().code() == StatusCode::kNotFound) {
     return NotFound(fmt::format("no ledger at {}", globals_.data));
   }
   ASSIGN_OR_RETURN(log_, std::move(opened));
+  ASSIGN_OR_RETURN(bool lag, ProjectionsLag(*log_));
+  if (!lag) return log_.get();
+  // Repair first, if no writer holds the ledger; a live writer repairs on its own.
+  log_.reset();
+  options.read_only = false;
+  options.create_if_missing = false;
+  auto writable = EventLog::Open(globals_.data, options);
+  if (writable.ok()) {
+    log_ = std::move(writable).value();
+    RETURN_IF_ERROR(CatchUpProjections());
+    return log_.get();
+  }
+  if (writable.status().code() != StatusCode::kUnavailable) return writable.status();
+  options.read_only = true;
+  ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
   return log_.get();
 }
 

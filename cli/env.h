@@ -40,11 +40,12 @@ class Env {
   bool json() const { return globals_.json; }
 
   // Opens the ledger for writing (creating it) with the policy, for write commands, and
-  // catches the projections up (repairing any lag a crash left).
+  // catches the projections up (repairing any lag a crash left). Waits up to a second for
+  // another command's lock before Unavailable.
   Result<Secondments*> OpenForWrite();
-  // Opens the ledger to read; NotFound when there is none. When no other process holds it,
-  // it is opened for writing so that projection lag is repaired first; otherwise read-only
-  // (a live writer keeps its projections caught up).
+  // Opens the ledger read-only, so that reads never block writers; NotFound when there is
+  // none. Only when the projections lag behind the log (a crash left them so) and no other
+  // process holds the ledger is it reopened for writing to repair them first.
   Result<EventLog*> OpenForRead();
   // The log opened by OpenForWrite or OpenForRead (null before).
   EventLog* log() const { return log_.get(); }

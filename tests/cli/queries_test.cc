@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/secondments.h"
+#include "projections/projector.h"
 #include "tests/cli/cli_fixture.h"
 
 namespace secondment {
@@ -105,6 +107,25 @@ TEST_F(QueriesTest, StatusAlertsAndCsv) {
                          "internal,,2026-02-02,2026-07-31,2026-04-30\r\n"),
             std::string::npos)
       << csv.out;
+}
+
+TEST_F(QueriesTest, AReadRepairsWhatACrashLeftBehind) {
+  {
+    // Commit an event without updating the projections: a crash in between leaves this.
+    Options options;
+    options.tables = projections::ProjectionTables();
+    auto log = EventLog::Open(data(), options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    SystemClock clock;
+    Secondments secondments(log->get(), Policy::Default(), &clock);
+    auto returned = secondments.Execute(
+        "SEC-2", ReturnCommand{{2026, 5, 29}, "", schema::ReturnPosition::SUBSTANTIVE},
+        Actor{"hr-1", schema::Role::HR});
+    ASSERT_TRUE(returned.ok()) << returned.status().ToString();
+    EXPECT_LT(*(*log)->GetCheckpoint("placements"), (*log)->Head());
+  }
+  EXPECT_EQ(Cli("placements --json").out, "") << "the return must show once repaired";
+  EXPECT_NE(Cli("status --state returned --json").out.find("\"id\":\"SEC-2\""), std::string::npos);
 }
 
 TEST_F(QueriesTest, HistoryAndLogAsCsv) {
