@@ -21,12 +21,6 @@ void SetDate(schema::Date::Builder out, const CivilDate& date) {
   out.setDay(static_cast<uint8_t>(date.day));
 }
 
-CivilDate GetDate(schema::Date::Reader date) {
-  return {date.getYear(), date.getMonth(), date.getDay()};
-}
-
-std::string Text(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
-
 // Free text: valid UTF-8, no control characters, at most `max` bytes; `required` refuses
 // empty or blank text.
 Status CheckText(std::string_view value, std::string_view what, bool required,
@@ -558,113 +552,6 @@ Result<Decision> Decide(const Secondment& state, const Command& command, const C
   }
   RETURN_IF_ERROR(ValidateId(context.actor.id, "actor"));
   return std::visit([&](const auto& c) { return DecideOne(state, c, context); }, command);
-}
-
-Secondment Evolve(Secondment s, schema::Event::Reader event) {
-  using P = schema::Event::Payload;
-  auto payload = event.getPayload();
-  switch (payload.which()) {
-    case P::PROPOSED: {
-      auto p = payload.getProposed();
-      s.status = SecondmentStatus::kProposed;
-      s.employee_id = Text(p.getEmployeeId());
-      s.home = {Text(p.getHome().getOrg()), Text(p.getHome().getUnit()),
-                Text(p.getHome().getManagerId())};
-      s.host = {Text(p.getHost().getOrg()), Text(p.getHost().getUnit()),
-                Text(p.getHost().getManagerId())};
-      s.kind = p.getKind();
-      s.role_title = Text(p.getRoleTitle());
-      s.objectives.clear();
-      for (auto objective : p.getObjectives()) s.objectives.push_back(Text(objective));
-      s.planned_start = GetDate(p.getPlannedStart());
-      s.planned_end = GetDate(p.getPlannedEnd());
-      s.fte_percent = p.getFtePercent();
-      s.location = Text(p.getLocation());
-      s.country = Text(p.getCountry());
-      s.cost = p.getCostArrangement();
-      s.backfill = Text(p.getBackfillPlan());
-      break;
-    }
-    case P::APPROVAL_GRANTED: {
-      auto g = payload.getApprovalGranted();
-      if (g.getScope() == Scope::PLACEMENT) {
-        s.placement.granted.push_back(g.getApproverRole());
-        if (g.getCompletesRequest()) s.status = SecondmentStatus::kApproved;
-      } else if (g.getScope() == Scope::EXTENSION && s.extension_request) {
-        s.extension_request->approvals.granted.push_back(g.getApproverRole());
-      } else if (g.getScope() == Scope::CONVERSION && s.conversion_request) {
-        s.conversion_request->approvals.granted.push_back(g.getApproverRole());
-      }
-      break;
-    }
-    case P::APPROVAL_REFUSED: {
-      auto r = payload.getApprovalRefused();
-      if (r.getScope() == Scope::PLACEMENT) {
-        s.status = SecondmentStatus::kRejected;
-        s.closing_reason = Text(r.getReason());
-      } else if (r.getScope() == Scope::EXTENSION) {
-        s.extension_request.reset();
-      } else if (r.getScope() == Scope::CONVERSION) {
-        s.conversion_request.reset();
-      }
-      break;
-    }
-    case P::WITHDRAWN:
-      s.status = SecondmentStatus::kWithdrawn;
-      s.closing_reason = Text(payload.getWithdrawn().getReason());
-      break;
-    case P::AGREEMENT_SIGNED:
-      s.agreement_reference = Text(payload.getAgreementSigned().getReference());
-      s.agreement_version = payload.getAgreementSigned().getVersion();
-      break;
-    case P::STARTED:
-      s.status = SecondmentStatus::kActive;
-      s.actual_start = GetDate(payload.getStarted().getActualStart());
-      break;
-    case P::HANDOVER_RECORDED:
-      ++s.handover_count;
-      break;
-    case P::FEEDBACK_RECORDED:
-      ++s.feedback_count;
-      break;
-    case P::EXTENSION_REQUESTED:
-      s.extension_request =
-          ExtensionRequest{GetDate(payload.getExtensionRequested().getNewPlannedEnd()),
-                           Text(payload.getExtensionRequested().getRationale()),
-                           {}};
-      break;
-    case P::EXTENDED: {
-      auto e = payload.getExtended();
-      s.extensions.push_back(
-          {GetDate(e.getPreviousEnd()), GetDate(e.getNewEnd()), e.getCumulativeDays()});
-      s.planned_end = GetDate(e.getNewEnd());
-      s.extension_request.reset();
-      break;
-    }
-    case P::RETURNED:
-      s.status = SecondmentStatus::kReturned;
-      s.returned_on = GetDate(payload.getReturned().getReturnDate());
-      s.returned_early = payload.getReturned().getEarly();
-      s.extension_request.reset();
-      s.conversion_request.reset();
-      break;
-    case P::CONVERSION_PROPOSED: {
-      auto c = payload.getConversionProposed();
-      s.conversion_request = ConversionRequest{
-          GetDate(c.getEffectiveDate()), Text(c.getNewRole()), Text(c.getRecruitmentRef()), {}};
-      break;
-    }
-    case P::CONVERTED_TO_PERMANENT:
-      s.status = SecondmentStatus::kConverted;
-      s.converted_on = GetDate(payload.getConvertedToPermanent().getEffectiveDate());
-      s.converted_role = Text(payload.getConvertedToPermanent().getNewRole());
-      s.extension_request.reset();
-      s.conversion_request.reset();
-      break;
-    case P::PERIOD_CLAIMED:
-      break;
-  }
-  return s;
 }
 
 }  // namespace secondment
