@@ -101,8 +101,6 @@ std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type) {
   }
 }
 
-CivilDate DateOf(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
-
 std::string Summary(schema::Event::Reader event) {
   using P = schema::Event::Payload;
   auto p = event.getPayload();

@@ -95,4 +95,14 @@ std::string FormatDate(const CivilDate& date) {
   return fmt::format("{:04d}-{:02d}-{:02d}", date.year, date.month, date.day);
 }
 
+void SetDate(schema::Date::Builder out, const CivilDate& date) {
+  out.setYear(static_cast<uint16_t>(date.year));
+  out.setMonth(static_cast<uint8_t>(date.month));
+  out.setDay(static_cast<uint8_t>(date.day));
+}
+
+CivilDate DateOf(schema::Date::Reader date) {
+  return {date.getYear(), date.getMonth(), date.getDay()};
+}
+
 }  // namespace secondment

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "ledger/status.h"
+#include "schemas/event.capnp.h"
 
 namespace secondment {
 
@@ -42,6 +43,10 @@ CivilDate DateOfMicros(int64_t micros);
 Result<CivilDate> ParseDate(std::string_view text);
 // "YYYY-MM-DD".
 std::string FormatDate(const CivilDate& date);
+
+// A date in and out of the schema's Date struct (all zero: no date).
+void SetDate(schema::Date::Builder out, const CivilDate& date);
+CivilDate DateOf(schema::Date::Reader date);
 
 }  // namespace secondment
 

@@ -7,10 +7,6 @@ namespace {
 
 using schema::Scope;
 
-CivilDate GetDate(schema::Date::Reader date) {
-  return {date.getYear(), date.getMonth(), date.getDay()};
-}
-
 std::string Text(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
 
 }  // namespace
@@ -31,8 +27,8 @@ Secondment Evolve(Secondment s, schema::Event::Reader event) {
       s.role_title = Text(p.getRoleTitle());
       s.objectives.clear();
       for (auto objective : p.getObjectives()) s.objectives.push_back(Text(objective));
-      s.planned_start = GetDate(p.getPlannedStart());
-      s.planned_end = GetDate(p.getPlannedEnd());
+      s.planned_start = DateOf(p.getPlannedStart());
+      s.planned_end = DateOf(p.getPlannedEnd());
       s.fte_percent = p.getFtePercent();
       s.location = Text(p.getLocation());
       s.country = Text(p.getCountry());
@@ -74,7 +70,7 @@ Secondment Evolve(Secondment s, schema::Event::Reader event) {
       break;
     case P::STARTED:
       s.status = SecondmentStatus::kActive;
-      s.actual_start = GetDate(payload.getStarted().getActualStart());
+      s.actual_start = DateOf(payload.getStarted().getActualStart());
       break;
     case P::HANDOVER_RECORDED:
       ++s.handover_count;
@@ -84,21 +80,21 @@ Secondment Evolve(Secondment s, schema::Event::Reader event) {
       break;
     case P::EXTENSION_REQUESTED:
       s.extension_request =
-          ExtensionRequest{GetDate(payload.getExtensionRequested().getNewPlannedEnd()),
+          ExtensionRequest{DateOf(payload.getExtensionRequested().getNewPlannedEnd()),
                            Text(payload.getExtensionRequested().getRationale()),
                            {}};
       break;
     case P::EXTENDED: {
       auto e = payload.getExtended();
       s.extensions.push_back(
-          {GetDate(e.getPreviousEnd()), GetDate(e.getNewEnd()), e.getCumulativeDays()});
-      s.planned_end = GetDate(e.getNewEnd());
+          {DateOf(e.getPreviousEnd()), DateOf(e.getNewEnd()), e.getCumulativeDays()});
+      s.planned_end = DateOf(e.getNewEnd());
       s.extension_request.reset();
       break;
     }
     case P::RETURNED:
       s.status = SecondmentStatus::kReturned;
-      s.returned_on = GetDate(payload.getReturned().getReturnDate());
+      s.returned_on = DateOf(payload.getReturned().getReturnDate());
       s.returned_early = payload.getReturned().getEarly();
       s.extension_request.reset();
       s.conversion_request.reset();
@@ -106,12 +102,12 @@ Secondment Evolve(Secondment s, schema::Event::Reader event) {
     case P::CONVERSION_PROPOSED: {
       auto c = payload.getConversionProposed();
       s.conversion_request = ConversionRequest{
-          GetDate(c.getEffectiveDate()), Text(c.getNewRole()), Text(c.getRecruitmentRef()), {}};
+          DateOf(c.getEffectiveDate()), Text(c.getNewRole()), Text(c.getRecruitmentRef()), {}};
       break;
     }
     case P::CONVERTED_TO_PERMANENT:
       s.status = SecondmentStatus::kConverted;
-      s.converted_on = GetDate(payload.getConvertedToPermanent().getEffectiveDate());
+      s.converted_on = DateOf(payload.getConvertedToPermanent().getEffectiveDate());
       s.converted_role = Text(payload.getConvertedToPermanent().getNewRole());
       s.extension_request.reset();
       s.conversion_request.reset();

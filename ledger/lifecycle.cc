@@ -15,12 +15,6 @@ using schema::Scope;
 
 constexpr size_t kMaxNameLength = 200;  // org, unit, person, role title, reference
 
-void SetDate(schema::Date::Builder out, const CivilDate& date) {
-  out.setYear(static_cast<uint16_t>(date.year));
-  out.setMonth(static_cast<uint8_t>(date.month));
-  out.setDay(static_cast<uint8_t>(date.day));
-}
-
 // Free text: valid UTF-8, no control characters, at most `max` bytes; `required` refuses
 // empty or blank text.
 Status CheckText(std::string_view value, std::string_view what, bool required,

@@ -69,10 +69,7 @@ Status Secondments::LoadEmployee(const std::string& employee_id, std::string_vie
     if (!event.Get().getPayload().isPeriodClaimed()) continue;
     auto claim = event.Get().getPayload().getPeriodClaimed();
     std::string id = claim.getSecondmentId().cStr();
-    auto date = [](schema::Date::Reader d) {
-      return CivilDate{d.getYear(), d.getMonth(), d.getDay()};
-    };
-    claims[id] = {id, date(claim.getPlannedStart()), date(claim.getPlannedEnd())};
+    claims[id] = {id, DateOf(claim.getPlannedStart()), DateOf(claim.getPlannedEnd())};
   }
   for (auto& [id, claim] : claims) {
     if (id == except) continue;

@@ -16,12 +16,6 @@
 namespace secondment::projections {
 namespace {
 
-void SetDate(schema::Date::Builder out, const CivilDate& d) {
-  out.setYear(static_cast<uint16_t>(d.year));
-  out.setMonth(static_cast<uint8_t>(d.month));
-  out.setDay(static_cast<uint8_t>(d.day));
-}
-
 // Keys whose values came out of `before` but not `after` are deleted; `after`'s are written.
 void Diff(std::string_view table, const std::map<std::string, std::string>& before,
           const std::map<std::string, std::string>& after, TableBatch& batch) {

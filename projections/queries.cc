@@ -16,8 +16,6 @@
 namespace secondment::projections {
 namespace {
 
-CivilDate GetDate(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
-
 // Decodes a PlacementRow; `scratch` is reused across rows so that a scan allocates once.
 Result<Placement> DecodePlacement(std::string_view bytes, std::vector<capnp::word>& scratch) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
@@ -40,9 +38,9 @@ Result<Placement> DecodePlacement(std::string_view bytes, std::vector<capnp::wor
                  p.country = text(row.getCountry());
                  p.role_title = text(row.getRoleTitle());
                  p.kind = row.getKind();
-                 p.start = GetDate(row.getStart());
-                 p.planned_end = GetDate(row.getPlannedEnd());
-                 if (row.hasEnd()) p.end = GetDate(row.getEnd());
+                 p.start = DateOf(row.getStart());
+                 p.planned_end = DateOf(row.getPlannedEnd());
+                 if (row.hasEnd()) p.end = DateOf(row.getEnd());
                })) {
     return Corruption(
         fmt::format("a placement row does not decode: {}", exception->getDescription().cStr()));
@@ -151,8 +149,10 @@ Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<Secondm
   return out;
 }
 
-Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_view id) {
-  std::string prefix = Key("s", id) + '\0';
+namespace {
+
+// The positions that end the keys under `prefix` of the history table.
+Result<std::vector<Position>> PositionsUnder(EventLog& log, const std::string& prefix) {
   std::vector<Position> out;
   RETURN_IF_ERROR(log.ScanRows(kHistoryTable, prefix, PrefixEnd(prefix),
                                [&](std::string_view key, std::string_view) {
@@ -162,15 +162,14 @@ Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_vie
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_view id) {
+  return PositionsUnder(log, Key("s", id) + '\0');
+}
+
 Result<std::vector<Position>> EmployeePositions(EventLog& log, std::string_view employee) {
-  std::string prefix = Key("e", employee) + '\0';
-  std::vector<Position> out;
-  RETURN_IF_ERROR(log.ScanRows(kHistoryTable, prefix, PrefixEnd(prefix),
-                               [&](std::string_view key, std::string_view) {
-                                 out.push_back(PositionOf(key.substr(prefix.size())));
-                                 return true;
-                               }));
-  return out;
+  return PositionsUnder(log, Key("e", employee) + '\0');
 }
 
 Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, CivilDate today,

@@ -12,14 +12,6 @@
 namespace secondment::projections {
 namespace {
 
-void SetDate(schema::Date::Builder out, const CivilDate& d) {
-  out.setYear(static_cast<uint16_t>(d.year));
-  out.setMonth(static_cast<uint8_t>(d.month));
-  out.setDay(static_cast<uint8_t>(d.day));
-}
-
-CivilDate GetDate(schema::Date::Reader d) { return {d.getYear(), d.getMonth(), d.getDay()}; }
-
 std::string Text(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 
 void SetParty(schema::Party::Builder out, const Party& p) {
@@ -121,9 +113,9 @@ Result<Folded> DecodeSecondment(std::string_view bytes) {
                  s.kind = row.getKind();
                  s.role_title = Text(row.getRoleTitle());
                  for (auto o : row.getObjectives()) s.objectives.push_back(Text(o));
-                 s.planned_start = GetDate(row.getPlannedStart());
-                 s.planned_end = GetDate(row.getPlannedEnd());
-                 if (row.hasActualStart()) s.actual_start = GetDate(row.getActualStart());
+                 s.planned_start = DateOf(row.getPlannedStart());
+                 s.planned_end = DateOf(row.getPlannedEnd());
+                 if (row.hasActualStart()) s.actual_start = DateOf(row.getActualStart());
                  s.fte_percent = row.getFtePercent();
                  s.country = Text(row.getCountry());
                  s.location = Text(row.getLocation());
@@ -137,24 +129,24 @@ Result<Folded> DecodeSecondment(std::string_view bytes) {
                  if (row.hasExtensionRequest()) {
                    auto r = row.getExtensionRequest();
                    s.extension_request =
-                       ExtensionRequest{GetDate(r.getUntil()), Text(r.getRationale()),
+                       ExtensionRequest{DateOf(r.getUntil()), Text(r.getRationale()),
                                         GetApprovals(r.getApprovals())};
                  }
                  if (row.hasConversionRequest()) {
                    auto r = row.getConversionRequest();
                    s.conversion_request = ConversionRequest{
-                       GetDate(r.getEffective()), Text(r.getNewRole()), Text(r.getRecruitmentRef()),
+                       DateOf(r.getEffective()), Text(r.getNewRole()), Text(r.getRecruitmentRef()),
                        GetApprovals(r.getApprovals())};
                  }
                  for (auto x : row.getExtensions()) {
-                   s.extensions.push_back({GetDate(x.getPreviousEnd()), GetDate(x.getNewEnd()),
-                                           x.getCumulativeDays()});
+                   s.extensions.push_back(
+                       {DateOf(x.getPreviousEnd()), DateOf(x.getNewEnd()), x.getCumulativeDays()});
                  }
                  s.feedback_count = static_cast<int>(row.getFeedbackCount());
                  s.handover_count = static_cast<int>(row.getHandoverCount());
-                 if (row.hasReturnedOn()) s.returned_on = GetDate(row.getReturnedOn());
+                 if (row.hasReturnedOn()) s.returned_on = DateOf(row.getReturnedOn());
                  s.returned_early = row.getReturnedEarly();
-                 if (row.hasConvertedOn()) s.converted_on = GetDate(row.getConvertedOn());
+                 if (row.hasConvertedOn()) s.converted_on = DateOf(row.getConvertedOn());
                  s.converted_role = Text(row.getConvertedRole());
                  s.closing_reason = Text(row.getClosingReason());
                  f.last_position = row.getLastPosition();
