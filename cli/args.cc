@@ -19,15 +19,32 @@ std::string Printable(std::string_view text, size_t max) {
 
 Result<int64_t> ParseTimestamp(std::string_view text, std::string_view what) {
   auto invalid = [&] {
-    return InvalidArgument(
-        fmt::format("invalid timestamp '{}' for {}; expected YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD",
-                    Printable(text, 40), what));
+    return InvalidArgument(fmt::format(
+        "invalid timestamp '{}' for {}; expected YYYY-MM-DDTHH:MM:SSZ (or an offset such as "
+        "+02:00) or YYYY-MM-DD",
+        Printable(text, 40), what));
   };
   constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
   auto date = ParseDate(text.substr(0, 10));
   if (!date.ok()) return invalid();
   int64_t day = DaysFromCivil(*date) * kMicrosPerDay;
   if (text.size() == 10) return day + kMicrosPerDay - 1;
+  // The zone: "Z", or an offset "+hh:mm" / "-hh:mm" from UTC.
+  int64_t offset_micros = 0;
+  if (text.size() > 6 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-') &&
+      text[text.size() - 3] == ':') {
+    std::string_view zone = text.substr(text.size() - 6);
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (!digit(zone[1]) || !digit(zone[2]) || !digit(zone[4]) || !digit(zone[5])) return invalid();
+    int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
+    int minutes = (zone[4] - '0') * 10 + (zone[5] - '0');
+    if (hours > 23 || minutes > 59) return invalid();
+    offset_micros = (hours * 60 + minutes) * 60 * 1000000LL * (zone[0] == '+' ? 1 : -1);
+    std::string normalized(text.substr(0, text.size() - 6));
+    normalized += 'Z';
+    ASSIGN_OR_RETURN(int64_t local, ParseTimestamp(normalized, what));
+    return local - offset_micros;
+  }
   if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
       text.back() != 'Z') {
     return invalid();

@@ -63,10 +63,11 @@ Result<Proposal> FromFile(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, path));
   ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
+  o.SetLooseNames(true);  // "homeOrg", "home-org" (as the option) and "home_org" all work
   RETURN_IF_ERROR(
       o.CheckKnownFields({"id", "employee", "homeOrg", "homeUnit", "homeManager", "hostOrg",
                           "hostUnit", "hostManager", "kind", "roleTitle", "start", "end", "fte",
-                          "country", "location", "cost", "objectives", "backfill"}));
+                          "country", "location", "cost", "objectives", "objective", "backfill"}));
   Proposal p;
   ProposeCommand& c = p.command;
   ASSIGN_OR_RETURN(p.id, o.String("id"));
@@ -92,8 +93,17 @@ Result<Proposal> FromFile(const std::string& path) {
   if (cost) {
     ASSIGN_OR_RETURN(c.cost, ParseCost(*cost, "cost in " + path));
   }
+  // "objectives" is a list; "objective", as the repeatable option, a string or a list.
   ASSIGN_OR_RETURN(auto objectives, o.Strings("objectives"));
   c.objectives = objectives.value_or(std::vector<std::string>());
+  auto one_objective = o.String("objective");
+  if (one_objective.ok()) {
+    if (*one_objective) c.objectives.push_back(**one_objective);
+  } else {
+    ASSIGN_OR_RETURN(auto list, o.Strings("objective"));
+    for (auto& objective : list.value_or(std::vector<std::string>()))
+      c.objectives.push_back(objective);
+  }
   ASSIGN_OR_RETURN(auto backfill, o.String("backfill"));
   c.backfill = backfill.value_or("");
   return p;

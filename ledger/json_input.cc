@@ -5,6 +5,7 @@
 #include <kj/exception.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -89,10 +90,22 @@ Result<JsonObject> JsonDocument::RootObject() const {
   return JsonObject(root, where_);
 }
 
+bool JsonObject::SameName(std::string_view field, std::string_view name) const {
+  if (!loose_) return field == name;
+  auto fold = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(c));
+    }
+    return out;
+  };
+  return fold(field) == fold(name);
+}
+
 std::optional<capnp::JsonValue::Reader> JsonObject::Find(std::string_view name) const {
   std::optional<capnp::JsonValue::Reader> found;
   for (auto field : fields_) {
-    if (std::string_view(field.getName().cStr(), field.getName().size()) == name) {
+    if (SameName(std::string_view(field.getName().cStr(), field.getName().size()), name)) {
       found = field.getValue();  // the last occurrence wins, as in most JSON readers
     }
   }
@@ -103,7 +116,9 @@ std::optional<capnp::JsonValue::Reader> JsonObject::Find(std::string_view name) 
 Status JsonObject::CheckKnownFields(const std::vector<std::string_view>& allowed) const {
   for (auto field : fields_) {
     std::string_view name(field.getName().cStr(), field.getName().size());
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+    bool known = std::any_of(allowed.begin(), allowed.end(),
+                             [&](std::string_view a) { return SameName(name, a); });
+    if (!known) {
       std::string shown(name.substr(0, 40));
       for (char& c : shown) {
         if (static_cast<unsigned char>(c) < 0x20) c = '?';

@@ -26,6 +26,10 @@ class JsonObject {
   JsonObject(capnp::JsonValue::Reader value, std::string where)
       : fields_(value.getObject()), where_(std::move(where)) {}
 
+  // With loose names, a field matches whatever its spelling: "home-org", "home_org", "homeOrg"
+  // and "HomeOrg" are one name (letters and digits compared case-insensitively).
+  void SetLooseNames(bool loose) { loose_ = loose; }
+
   // InvalidArgument naming the first field that is not in `allowed`.
   Status CheckKnownFields(const std::vector<std::string_view>& allowed) const;
 
@@ -42,8 +46,11 @@ class JsonObject {
  private:
   std::optional<capnp::JsonValue::Reader> Find(std::string_view name) const;
 
+  bool SameName(std::string_view field, std::string_view name) const;
+
   capnp::List<capnp::json::Value::Field>::Reader fields_;
   std::string where_;
+  bool loose_ = false;
 };
 
 class JsonDocument {

@@ -104,6 +104,16 @@ TEST_F(CliTest, ProposeFromAJsonFile) {
   EXPECT_NE(show.out.find("\"ftePercent\":80"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("\"cost\":\"host_reimburses\""), std::string::npos);
 
+  // The option names work as field names too, as does snake_case.
+  std::string kebab = dir_.Sub("kebab.json");
+  std::ofstream(kebab) << R"({"id":"SEC-CAR-2","employee":"eng-8","home-org":"Velocar",
+    "home_unit":"Powertrain","home-manager":"mgr-v","host-org":"Codeworks","host-unit":"Autonomy",
+    "host-manager":"mgr-c","kind":"external","role-title":"Integration engineer",
+    "start":"2027-03-01","end":"2027-06-30","objective":"Port the planner"})";
+  EXPECT_EQ(Ok("--actor hr-1 --as hr propose --file " + Quote(kebab)), "SEC-CAR-2\n");
+  EXPECT_NE(Cli("show SEC-CAR-2 --json").out.find("\"objectives\":[\"Port the planner\"]"),
+            std::string::npos);
+
   std::ofstream(dir_.Sub("bad.json")) << R"({"employee":"x", "salary": 5})";
   ExpectRefused("--actor hr-1 --as hr propose --file " + Quote(dir_.Sub("bad.json")), 2,
                 "unknown field 'salary'");

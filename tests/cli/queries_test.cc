@@ -83,6 +83,9 @@ TEST_F(QueriesTest, WhatTheLedgerSaidBeforeTheReturnWasRecorded) {
   ExpectRefused("show SEC-1 --known-at 2000-01-01", 5, "no secondment SEC-1 at position 0");
   EXPECT_EQ(Cli("placements --known-at 2000-01-01T00:00:00Z --json").out, "");
   EXPECT_EQ(Lines(Cli("placements --known-at 2999-12-31T23:59:59.5Z --json").out), 1u);
+  EXPECT_EQ(Lines(Cli("placements --known-at 2999-12-31T23:59:59+02:00 --json").out), 1u);
+  EXPECT_EQ(Cli("placements --known-at 2000-01-01T01:00:00-05:00 --json").out, "");
+  ExpectRefused("show SEC-1 --known-at 2026-01-01T00:00:00+25:00", 2, "invalid timestamp");
 }
 
 TEST_F(QueriesTest, StatusAlertsAndCsv) {
