@@ -30,11 +30,9 @@ Status ValidateStreamId(std::string_view stream) {
   }
   for (size_t i = 0; i < stream.size(); ++i) {
     auto c = static_cast<unsigned char>(stream[i]);
-    if (c < 0x21 || c > 0x7E) {
+    if (c < 0x20 || c > 0x7E) {
       return InvalidArgument(fmt::format(
-          "stream id has byte 0x{:02x} at offset {}; only printable ASCII without spaces is "
-          "allowed",
-          c, i));
+          "stream id has byte 0x{:02x} at offset {}; only printable ASCII is allowed", c, i));
     }
   }
   return Status::Ok();

@@ -196,8 +196,8 @@ class EventLog {
   std::unique_ptr<Impl> impl_;
 };
 
-// OK when `stream` is 1 to 128 printable ASCII characters (0x21..0x7E); else InvalidArgument
-// saying what is wrong.
+// OK when `stream` is 1 to 128 printable ASCII characters (0x20..0x7E, space included); else
+// InvalidArgument saying what is wrong.
 Status ValidateStreamId(std::string_view stream);
 
 }  // namespace secondment
