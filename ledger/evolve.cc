@@ -11,7 +11,7 @@ std::string Text(capnp::Text::Reader text) { return {text.cStr(), text.size()}; 
 
 }  // namespace
 
-Secondment Evolve(Secondment s, schema::Event::Reader event) {
+void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
   using P = schema::Event::Payload;
   auto payload = event.getPayload();
   switch (payload.which()) {
@@ -115,7 +115,11 @@ Secondment Evolve(Secondment s, schema::Event::Reader event) {
     case P::PERIOD_CLAIMED:
       break;
   }
-  return s;
+}
+
+Secondment Evolve(Secondment state, schema::Event::Reader event) {
+  EvolveInPlace(state, event);
+  return state;
 }
 
 }  // namespace secondment

@@ -198,6 +198,9 @@ Result<Decision> Decide(const Secondment& state, const Command& command, const C
 
 // The state after `event`. Events of other streams (PeriodClaimed) leave it unchanged.
 Secondment Evolve(Secondment state, schema::Event::Reader event);
+// The same, in place: for folds over many events, where moving the state in and out of
+// Evolve for every event shows.
+void EvolveInPlace(Secondment& state, schema::Event::Reader event);
 
 // The roles whose approval `scope` still needs: the policy's approvers (plus `exception` for
 // an extension beyond the maximum duration) that have not approved the open request. Empty

@@ -95,7 +95,7 @@ Result<uint64_t> Projector::CatchUp(const Progress& progress) {
         entry->touched = true;
         touched.push_back(entry);
       }
-      entry->after.state = Evolve(std::move(entry->after.state), view.event);
+      EvolveInPlace(entry->after.state, view.event);
       entry->after.last_position = view.position;
       entry->after.version = view.event.getStreamVersion();
       for (size_t i = 0; i < projections_.size(); ++i) {
@@ -159,9 +159,10 @@ Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progr
     if (it == slots.end()) {
       it = slots.emplace(std::string(*id), Slot()).first;
       it->second.folded.state.id = it->first;
+      it->second.positions.reserve(12);  // a secondment has ~8-12 events
     }
     Folded& f = it->second.folded;
-    f.state = Evolve(std::move(f.state), view.event);
+    EvolveInPlace(f.state, view.event);
     f.last_position = view.position;
     f.version = view.event.getStreamVersion();
     it->second.positions.push_back(view.position);

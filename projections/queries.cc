@@ -244,7 +244,7 @@ Result<std::map<std::string, Folded>> FoldUpTo(EventLog& log, Position position)
     if (!id) return Status::Ok();
     auto [it, added] = states.try_emplace(std::string(*id));
     if (added) it->second.state.id = std::string(*id);
-    it->second.state = Evolve(std::move(it->second.state), view.event);
+    EvolveInPlace(it->second.state, view.event);
     it->second.last_position = view.position;
     it->second.version = view.event.getStreamVersion();
     return Status::Ok();
