@@ -168,8 +168,10 @@ Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progr
     it->second.positions.push_back(view.position);
     if (!f.state.employee_id.empty()) {
       auto t = timelines.find(f.state.employee_id);
-      if (t == timelines.end())
+      if (t == timelines.end()) {
         t = timelines.emplace(f.state.employee_id, BulkInput::Timeline()).first;
+        t->second.reserve(12);
+      }
       t->second.emplace_back(view.position, it->first);
     }
     if (progress && view.position % kBatchEvents == 0) progress(view.position, head);
