@@ -11,6 +11,16 @@ std::string Text(capnp::Text::Reader text) { return {text.cStr(), text.size()}; 
 
 }  // namespace
 
+void SetParty(schema::Party::Builder out, const Party& party) {
+  out.setOrg(party.org);
+  out.setUnit(party.unit);
+  out.setManagerId(party.manager_id);
+}
+
+Party PartyOf(schema::Party::Reader party) {
+  return {Text(party.getOrg()), Text(party.getUnit()), Text(party.getManagerId())};
+}
+
 void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
   using P = schema::Event::Payload;
   auto payload = event.getPayload();
@@ -19,10 +29,8 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       auto p = payload.getProposed();
       s.status = SecondmentStatus::kProposed;
       s.employee_id = Text(p.getEmployeeId());
-      s.home = {Text(p.getHome().getOrg()), Text(p.getHome().getUnit()),
-                Text(p.getHome().getManagerId())};
-      s.host = {Text(p.getHost().getOrg()), Text(p.getHost().getUnit()),
-                Text(p.getHost().getManagerId())};
+      s.home = PartyOf(p.getHome());
+      s.host = PartyOf(p.getHost());
       s.kind = p.getKind();
       s.role_title = Text(p.getRoleTitle());
       s.objectives.clear();

@@ -184,13 +184,8 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeCommand& c, const C
   NewEvent event = Stamped(ctx, ctx.today);
   auto p = event.Mutable().getPayload().initProposed();
   p.setEmployeeId(c.employee_id);
-  auto set_party = [](schema::Party::Builder out, const Party& in) {
-    out.setOrg(in.org);
-    out.setUnit(in.unit);
-    out.setManagerId(in.manager_id);
-  };
-  set_party(p.initHome(), c.home);
-  set_party(p.initHost(), c.host);
+  SetParty(p.initHome(), c.home);
+  SetParty(p.initHost(), c.host);
   p.setKind(c.kind);
   p.setRoleTitle(c.role_title);
   auto objectives = p.initObjectives(static_cast<unsigned>(c.objectives.size()));

@@ -45,6 +45,10 @@ struct Party {
   std::string org, unit, manager_id;
 };
 
+// A Party in and out of the schema's Party struct.
+void SetParty(schema::Party::Builder out, const Party& party);
+Party PartyOf(schema::Party::Reader party);
+
 struct Approvals {
   std::vector<schema::Role> granted;
   bool has(schema::Role role) const;

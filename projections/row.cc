@@ -14,16 +14,6 @@ namespace {
 
 std::string Text(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 
-void SetParty(schema::Party::Builder out, const Party& p) {
-  out.setOrg(p.org);
-  out.setUnit(p.unit);
-  out.setManagerId(p.manager_id);
-}
-
-Party GetParty(schema::Party::Reader p) {
-  return {Text(p.getOrg()), Text(p.getUnit()), Text(p.getManagerId())};
-}
-
 void SetApprovals(schema::ApprovalsRow::Builder out, const Approvals& a) {
   auto list = out.initGranted(static_cast<unsigned>(a.granted.size()));
   for (size_t i = 0; i < a.granted.size(); ++i) list.set(i, a.granted[i]);
@@ -108,8 +98,8 @@ Result<Folded> DecodeSecondment(std::string_view bytes) {
                  s.id = Text(row.getId());
                  s.status = static_cast<SecondmentStatus>(row.getStatus());
                  s.employee_id = Text(row.getEmployeeId());
-                 s.home = GetParty(row.getHome());
-                 s.host = GetParty(row.getHost());
+                 s.home = PartyOf(row.getHome());
+                 s.host = PartyOf(row.getHost());
                  s.kind = row.getKind();
                  s.role_title = Text(row.getRoleTitle());
                  for (auto o : row.getObjectives()) s.objectives.push_back(Text(o));
