@@ -119,8 +119,12 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     auto appended = log_->Append(std::move(appends));
     if (appended.status().code() == StatusCode::kConflict) continue;  // decide again
     RETURN_IF_ERROR(appended.status());
-    ASSIGN_OR_RETURN(Secondment after, Load(*id));
-    return Outcome{*id, std::move(appended->positions), std::move(after)};
+    // The state after: the loaded one evolved by the events just appended (read back, as
+    // stored), not the whole stream again.
+    StreamVersion next = loaded.version ? *loaded.version + 1 : 0;
+    ASSIGN_OR_RETURN(auto added, log_->ReadStream(SecondmentStream(*id), next, UINT32_MAX));
+    for (const RecordedEvent& event : added) EvolveInPlace(loaded.state, event.Get());
+    return Outcome{*id, std::move(appended->positions), std::move(loaded.state)};
   }
   return Conflict(fmt::format("secondment {} kept changing while deciding {}; tried {} times",
                               id.value_or("?"), CommandName(command), kMaxAttempts));

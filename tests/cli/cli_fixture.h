@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -21,6 +22,9 @@ inline std::string Quote(const std::string& text) {
   for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+
+// The number of lines in `text`.
+inline size_t Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
 struct CliResult {
   int code = -1;

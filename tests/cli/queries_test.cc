@@ -12,9 +12,8 @@ namespace {
 
 using testing::CliResult;
 using testing::CliTest;
+using testing::Lines;
 using testing::Quote;
-
-size_t Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
 class QueriesTest : public CliTest {
  protected:
