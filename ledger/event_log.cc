@@ -3,10 +3,15 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/null_sink.h>
 
+#include <algorithm>
+#include <mutex>
 #include <unordered_set>
 
+#include "ledger/internal/checkpoint_store.h"
 #include "ledger/internal/store.h"
+#include "ledger/internal/verifier.h"
 #include "ledger/internal/writer.h"
+#include "ledger/merkle.h"
 
 namespace secondment {
 
@@ -73,8 +78,9 @@ class EventLog::Impl {
       writer_options.sync = options_.durability == Durability::kSync;
       writer_options.clock = clock_;
       writer_options.logger = options_.logger.get();
-      writer_ =
-          std::make_unique<internal::Writer>(store_.get(), writer_options, head, last_recorded_at);
+      ASSIGN_OR_RETURN(MerkleFrontier tree, MerkleFrontier::Load(head, Tree()));
+      writer_ = std::make_unique<internal::Writer>(store_.get(), writer_options, std::move(tree),
+                                                   last_recorded_at);
     }
     options_.logger->info("opened ledger at {} (head {}, {})", dir_, head,
                           options_.read_only ? "read-only"
@@ -176,6 +182,60 @@ class EventLog::Impl {
     return std::optional<StreamState>(StreamState{tip->version, tip->position});
   }
 
+  SubtreeSource Tree() {
+    return [this](int level, uint64_t index) { return store_->Subtree(level, index); };
+  }
+
+  Result<std::string> LedgerId() {
+    ASSIGN_OR_RETURN(std::string raw, store_->LedgerId());
+    ASSIGN_OR_RETURN(EventId id, EventId::FromBytes(raw));
+    std::string text;
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (uint8_t b : id.bytes()) {
+      text += kDigits[b >> 4];
+      text += kDigits[b & 0x0F];
+    }
+    return text;
+  }
+
+  Status CheckSizes(uint64_t first, uint64_t second, std::string_view what) {
+    Position head = Head();
+    if (first == 0 || first > second || second > head) {
+      return InvalidArgument(fmt::format("{} needs 1 <= {} <= {} <= {} (the head)", what, first,
+                                         second, head));
+    }
+    return Status::Ok();
+  }
+
+  Result<SignedCheckpoint> MakeCheckpoint(const SigningKey& key) {
+    if (!writer_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    Checkpoint checkpoint;
+    ASSIGN_OR_RETURN(checkpoint.ledger_id, LedgerId());
+    checkpoint.size = Head();
+    ASSIGN_OR_RETURN(checkpoint.root, RootOfSize(checkpoint.size, Tree()));
+    checkpoint.time_micros = clock_->NowMicros();
+    ASSIGN_OR_RETURN(auto stored, internal::LoadCheckpoints(*store_));
+    uint64_t sequence = 1;
+    if (!stored.empty()) {
+      const Checkpoint& last = stored.back().signed_checkpoint.checkpoint;
+      sequence = stored.back().sequence + 1;
+      if (checkpoint.size < last.size || checkpoint.time_micros < last.time_micros) {
+        return RuleViolation(fmt::format(
+            "checkpoints never go back: the last one covers {} events at {}, this one would "
+            "cover {} at {}",
+            last.size, FormatMicros(last.time_micros), checkpoint.size,
+            FormatMicros(checkpoint.time_micros)));
+      }
+    }
+    SignedCheckpoint signed_checkpoint = key.Sign(checkpoint);
+    RETURN_IF_ERROR(
+        internal::SaveCheckpoint(*store_, sequence, signed_checkpoint, key.Public()));
+    options_.logger->info("signed checkpoint #{} at size {} with key {}", sequence,
+                          checkpoint.size, signed_checkpoint.key_id);
+    return signed_checkpoint;
+  }
+
   internal::Store& store() { return *store_; }
   const std::string& dir() const { return dir_; }
 
@@ -187,6 +247,7 @@ class EventLog::Impl {
   std::unique_ptr<internal::Store> store_;
   std::unique_ptr<internal::Writer> writer_;
   Position read_only_head_ = 0;
+  std::mutex checkpoint_mu_;
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -245,6 +306,64 @@ Status EventLog::IngestTable(std::string_view table,
 Result<Position> EventLog::GetCheckpoint(std::string_view name) {
   return impl_->store().GetCheckpoint(name);
 }
+Result<std::string> EventLog::LedgerId() { return impl_->LedgerId(); }
+
+Result<TreeHead> EventLog::GetTreeHead() {
+  TreeHead head;
+  head.size = Head();
+  ASSIGN_OR_RETURN(head.root, RootOfSize(head.size, impl_->Tree()));
+  return head;
+}
+
+Result<Hash256> EventLog::RootAt(uint64_t size) {
+  if (size > Head()) {
+    return InvalidArgument(
+        fmt::format("the log holds {} events; there is no tree of size {}", Head(), size));
+  }
+  return RootOfSize(size, impl_->Tree());
+}
+
+Result<std::vector<Hash256>> EventLog::InclusionProof(Position position, uint64_t tree_size) {
+  RETURN_IF_ERROR(impl_->CheckSizes(position, tree_size, "an inclusion proof"));
+  return secondment::InclusionProof(position - 1, tree_size, impl_->Tree());
+}
+
+Result<std::vector<Hash256>> EventLog::ConsistencyProof(uint64_t old_size, uint64_t new_size) {
+  RETURN_IF_ERROR(impl_->CheckSizes(old_size, new_size, "a consistency proof"));
+  return secondment::ConsistencyProof(old_size, new_size, impl_->Tree());
+}
+
+Result<VerifyReport> EventLog::Verify(const std::function<void(uint64_t, uint64_t)>& progress) {
+  ASSIGN_OR_RETURN(std::string ledger_id, impl_->LedgerId());
+  return internal::VerifyStore(impl_->store(), ledger_id, progress);
+}
+
+Result<SignedCheckpoint> EventLog::MakeCheckpoint(const SigningKey& key) {
+  return impl_->MakeCheckpoint(key);
+}
+
+Result<std::vector<SignedCheckpoint>> EventLog::Checkpoints() {
+  ASSIGN_OR_RETURN(auto stored, internal::LoadCheckpoints(impl_->store()));
+  std::vector<SignedCheckpoint> out;
+  for (auto& s : stored) out.push_back(std::move(s.signed_checkpoint));
+  return out;
+}
+
+Result<std::vector<PublicKey>> EventLog::CheckpointKeys() {
+  ASSIGN_OR_RETURN(auto stored, internal::LoadCheckpoints(impl_->store()));
+  std::vector<PublicKey> keys;
+  for (auto& s : stored) {
+    if (!s.key) {
+      return Corruption(fmt::format("the public key {} of checkpoint #{} is not stored",
+                                    s.signed_checkpoint.key_id, s.sequence));
+    }
+    bool seen = std::any_of(keys.begin(), keys.end(),
+                            [&](const PublicKey& k) { return k.raw() == s.key->raw(); });
+    if (!seen) keys.push_back(*s.key);
+  }
+  return keys;
+}
+
 Status EventLog::Settle() { return impl_->store().Settle(); }
 Status EventLog::CompactAll() { return impl_->store().CompactAll(); }
 const std::string& EventLog::dir() const { return impl_->dir(); }

@@ -30,8 +30,10 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/checkpoint.h"
 #include "ledger/clock.h"
 #include "ledger/event.h"
+#include "ledger/hash.h"
 #include "ledger/status.h"
 #include "ledger/tables.h"
 
@@ -110,6 +112,20 @@ struct StreamState {
   Position position = 0;      // of its last event
 };
 
+// The Merkle tree over events 1..size (ledger/merkle.h).
+struct TreeHead {
+  uint64_t size = 0;
+  Hash256 root{};
+};
+
+// What EventLog::Verify checked.
+struct VerifyReport {
+  uint64_t events = 0;     // positions 1..events
+  Hash256 root{};          // of the tree over them
+  size_t streams = 0;      // hash chains followed
+  size_t checkpoints = 0;  // stored checkpoints whose signature and root matched
+};
+
 class EventLog {
  public:
   // Creates or opens the ledger in `dir`.
@@ -182,6 +198,41 @@ class EventLog {
                      const std::function<bool(std::string* key, std::string* value)>& next);
   // The last position projection `name` has applied (0: none).
   Result<Position> GetCheckpoint(std::string_view name);
+
+  // Integrity (DESIGN.md section 5, docs/audit.md). Every event is a leaf of an RFC 6962
+  // Merkle tree whose nodes are stored in the same batch as the event, so these read a
+  // consistent tree up to Head().
+
+  // The random id given to this ledger when it was created: 32 lowercase hex digits.
+  Result<std::string> LedgerId();
+  // The tree over positions 1..Head().
+  Result<TreeHead> GetTreeHead();
+  // The root of the tree over positions 1..size; InvalidArgument when size > Head().
+  Result<Hash256> RootAt(uint64_t size);
+  // The audit path of the event at `position` in the tree of `tree_size` events (RFC 6962).
+  // InvalidArgument unless 1 <= position <= tree_size <= Head().
+  Result<std::vector<Hash256>> InclusionProof(Position position, uint64_t tree_size);
+  // The proof that the tree of `new_size` events extends the tree of `old_size` events.
+  // InvalidArgument unless 1 <= old_size <= new_size <= Head().
+  Result<std::vector<Hash256>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
+
+  // Recomputes every leaf from the stored bytes and checks the Merkle tree, every stream's
+  // hash chain, position density, the id and stream indexes, and every stored checkpoint
+  // (signature, and root against the log). Corruption "position P: what is wrong" for the
+  // first bad position P, or naming the checkpoint or index entry when no position is at
+  // fault; IOError when reading fails. `progress` (may be empty) is called now and then with
+  // (positions checked, last position). Does not block appends.
+  Result<VerifyReport> Verify(const std::function<void(uint64_t, uint64_t)>& progress = {});
+
+  // Signs the current tree (size Head(), its root, the ledger clock's time) with `key`,
+  // stores the checkpoint durably and returns it. RuleViolation when the last stored
+  // checkpoint has a larger size or a later time: checkpoints never go back. Unavailable
+  // when read-only. Thread-safe; checkpoints are serialised.
+  Result<SignedCheckpoint> MakeCheckpoint(const SigningKey& key);
+  // The stored checkpoints, oldest first.
+  Result<std::vector<SignedCheckpoint>> Checkpoints();
+  // The public keys of the stored checkpoints, one per key id, in first-use order.
+  Result<std::vector<PublicKey>> CheckpointKeys();
 
   // Flushes memtables and waits for background compaction to finish (a quiet store).
   Status Settle();

@@ -56,4 +56,21 @@ std::string ToHex(const Hash256& hash) {
   return out;
 }
 
+std::optional<Hash256> HashFromHex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Hash256 hash;
+  for (size_t i = 0; i < hash.size(); ++i) {
+    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    hash[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return hash;
+}
+
 }  // namespace secondment

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,9 @@ Hash256 LeafHash(std::string_view canonical_event_bytes);
 Hash256 NodeHash(const Hash256& left, const Hash256& right);
 Hash256 Sha256(std::string_view bytes);
 
-// Lowercase hex, 64 characters.
+// Lowercase hex, 64 characters, and back (nullopt unless exactly 64 hex digits).
 std::string ToHex(const Hash256& hash);
+std::optional<Hash256> HashFromHex(std::string_view hex);
 
 }  // namespace secondment
 

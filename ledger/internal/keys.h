@@ -58,6 +58,13 @@ inline bool ParseStreamKey(std::string_view key, std::string_view* stream, Strea
   return true;
 }
 
+// merkle: u8 level, u64 big-endian index within the level.
+inline std::string MerkleKey(int level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  PutBigEndian64(key, index);
+  return key;
+}
+
 }  // namespace secondment::internal
 
 #endif  // SECONDMENT_LEDGER_INTERNAL_KEYS_H_

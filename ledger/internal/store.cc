@@ -22,9 +22,10 @@ constexpr char kEventsFamily[] = "events";
 constexpr char kStreamsFamily[] = "streams";
 constexpr char kEventIdsFamily[] = "event_ids";
 constexpr char kMetaFamily[] = "meta";
+constexpr char kMerkleFamily[] = "merkle";
 
 constexpr char kFormatVersionKey[] = "format_version";
-constexpr char kFormatVersion[] = "1";
+constexpr char kFormatVersion[] = "2";  // 2: the merkle family
 constexpr char kLedgerIdKey[] = "ledger_id";
 
 // The stream id of a streams key (everything before the 0x00 separator): consecutive versions
@@ -134,6 +135,17 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
     event_ids.level_compaction_dynamic_level_bytes = true;
   }
 
+  rocksdb::ColumnFamilyOptions merkle;
+  {
+    // Keys grow in index order within a level; hashes do not compress, but the 8-byte RocksDB
+    // trailer that follows each key does.
+    auto table = TableOptions(cache, 16 * 1024);
+    merkle.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    merkle.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+    merkle.compression = rocksdb::kLZ4Compression;
+    merkle.level_compaction_dynamic_level_bytes = true;
+  }
+
   rocksdb::ColumnFamilyOptions meta;
   return {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
@@ -141,6 +153,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
       {kStreamsFamily, streams},
       {kEventIdsFamily, event_ids},
       {kMetaFamily, meta},
+      {kMerkleFamily, merkle},
   };
 }
 
@@ -215,7 +228,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
     auto s = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
     if (!s.ok()) return FromRocks(s, fmt::format("reading ledger at {}", dir));
     for (const auto& family : families) {
-      if (std::find(existing.begin(), existing.end(), family.name) == existing.end()) {
+      bool found = std::find(existing.begin(), existing.end(), family.name) != existing.end();
+      if (!found && family.name == kMerkleFamily) {
+        return InvalidArgument(fmt::format(
+            "ledger at {} has format version 1 (no Merkle tree); this build reads version {}",
+            dir, kFormatVersion));
+      }
+      if (!found) {
         return InvalidArgument(fmt::format(
             "{} holds a RocksDB database that is not a secondment ledger (no '{}' family)", dir,
             family.name));
@@ -254,8 +273,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->streams_ = store->handles_[2];
   store->event_ids_ = store->handles_[3];
   store->meta_ = store->handles_[4];
+  store->merkle_ = store->handles_[5];
   for (size_t i = 0; i < table_names.size(); ++i)
-    store->tables_[table_names[i]] = store->handles_[5 + i];
+    store->tables_[table_names[i]] = store->handles_[6 + i];
 
   RETURN_IF_ERROR(has_ledger ? store->CheckFormat() : store->InitializeNewLedger());
   return store;
@@ -289,6 +309,14 @@ Status Store::CheckFormat() {
                                        dir_, version, kFormatVersion));
   }
   return Status::Ok();
+}
+
+Result<std::string> Store::LedgerId() {
+  ASSIGN_OR_RETURN(std::optional<std::string> id, GetMeta(kLedgerIdKey));
+  if (!id || id->size() != EventId::kSize) {
+    return Corruption(fmt::format("ledger at {} has no valid ledger id", dir_));
+  }
+  return std::move(*id);
 }
 
 Result<Position> Store::LastPosition() {
@@ -444,6 +472,13 @@ void Store::Batch::PutEventId(const EventId& id, Position position) {
       .PermitUncheckedError();
 }
 
+void Store::Batch::PutMerkleNode(int level, uint64_t index, const Hash256& hash) {
+  batch_
+      .Put(store_->merkle_, MerkleKey(level, index),
+           rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()))
+      .PermitUncheckedError();
+}
+
 void Store::Batch::RollbackToSavePoint() {
   auto s = batch_.RollbackToSavePoint();
   (void)s;  // a save point was always set before
@@ -454,6 +489,135 @@ Status Store::Commit(Batch& batch, bool sync) {
   rocksdb::WriteOptions write;
   write.sync = sync;
   return FromRocks(db_->Write(write, &batch.batch_), "appending to the ledger");
+}
+
+Result<Hash256> Store::Subtree(int level, uint64_t index) {
+  if (KeepsLevel(level)) {
+    rocksdb::PinnableSlice value;
+    auto s = db_->Get(rocksdb::ReadOptions(), merkle_, MerkleKey(level, index), &value);
+    if (s.IsNotFound()) {
+      return Corruption(
+          fmt::format("Merkle node at level {} index {} is missing", level, index));
+    }
+    RETURN_IF_ERROR(FromRocks(s, "reading the Merkle tree"));
+    if (value.size() != sizeof(Hash256)) {
+      return Corruption(fmt::format("Merkle node at level {} index {} is {} bytes, not 32", level,
+                                    index, value.size()));
+    }
+    Hash256 hash;
+    std::memcpy(hash.data(), value.data(), hash.size());
+    return hash;
+  }
+  uint64_t first = index << level;
+  uint64_t count = uint64_t{1} << level;
+  std::vector<Hash256> nodes;
+  nodes.reserve(count);
+  Status malformed = Status::Ok();
+  RETURN_IF_ERROR(ScanMerkleLevel(0, first, [&](uint64_t leaf, std::string_view hash) {
+    if (leaf != first + nodes.size() || hash.size() != sizeof(Hash256)) {
+      malformed = Corruption(fmt::format("Merkle leaf {} is missing or malformed",
+                                         first + nodes.size()));
+      return false;
+    }
+    nodes.emplace_back();
+    std::memcpy(nodes.back().data(), hash.data(), hash.size());
+    return nodes.size() < count;
+  }));
+  RETURN_IF_ERROR(malformed);
+  if (nodes.size() != count) {
+    return Corruption(fmt::format("Merkle leaf {} is missing", first + nodes.size()));
+  }
+  for (; count > 1; count /= 2) {
+    for (uint64_t i = 0; i < count / 2; ++i) nodes[i] = NodeHash(nodes[2 * i], nodes[2 * i + 1]);
+  }
+  return nodes[0];
+}
+
+Status Store::ScanMerkleLevel(
+    int level, uint64_t first_index,
+    const std::function<bool(uint64_t index, std::string_view hash)>& visit) {
+  std::string upper(1, static_cast<char>(level + 1));
+  rocksdb::Slice upper_bound(upper);
+  rocksdb::ReadOptions read;
+  read.iterate_upper_bound = &upper_bound;
+  read.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, merkle_));
+  for (it->Seek(MerkleKey(level, first_index)); it->Valid(); it->Next()) {
+    if (it->key().size() != 9) {
+      return Corruption(fmt::format("Merkle key of {} bytes at level {}", it->key().size(), level));
+    }
+    if (!visit(GetBigEndian(View(it->key()).substr(1)), View(it->value()))) break;
+  }
+  return FromRocks(it->status(), "reading the Merkle tree");
+}
+
+namespace {
+
+class RocksCursor final : public Store::Cursor {
+ public:
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view start) {
+    rocksdb::ReadOptions read;
+    read.readahead_size = 2 << 20;
+    read.adaptive_readahead = true;
+    it_.reset(db->NewIterator(read, family));
+    it_->Seek(rocksdb::Slice(start.data(), start.size()));
+  }
+  bool Valid() const override { return it_->Valid(); }
+  std::string_view key() const override { return View(it_->key()); }
+  std::string_view value() const override { return View(it_->value()); }
+  void Next() override { it_->Next(); }
+  Status status() const override { return FromRocks(it_->status(), "reading the ledger"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store::Cursor> Store::OpenCursor(Family family, std::string_view start) {
+  rocksdb::ColumnFamilyHandle* handle = events_;
+  switch (family) {
+    case Family::kEvents:
+      handle = events_;
+      break;
+    case Family::kStreams:
+      handle = streams_;
+      break;
+    case Family::kEventIds:
+      handle = event_ids_;
+      break;
+    case Family::kMerkle:
+      handle = merkle_;
+      break;
+  }
+  return std::make_unique<RocksCursor>(db_.get(), handle, start);
+}
+
+Result<std::optional<std::string>> Store::GetMeta(std::string_view key) {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), meta_, rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  RETURN_IF_ERROR(FromRocks(s, "reading the meta family"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::ScanMeta(std::string_view prefix,
+                       const std::function<Status(std::string_view, std::string_view)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Valid() && View(it->key()).substr(0, prefix.size()) == prefix; it->Next()) {
+    RETURN_IF_ERROR(visit(View(it->key()), View(it->value())));
+  }
+  return FromRocks(it->status(), "reading the meta family");
+}
+
+Status Store::PutMeta(const std::vector<std::pair<std::string, std::string>>& records) {
+  if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : records) batch.Put(meta_, key, value).PermitUncheckedError();
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  return FromRocks(db_->Write(write, &batch), "writing the meta family");
 }
 
 Status Store::Settle() {

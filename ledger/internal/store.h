@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ledger/event.h"
+#include "ledger/hash.h"
 #include "ledger/status.h"
 #include "ledger/tables.h"
 
@@ -53,6 +54,8 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const std::string& dir() const { return dir_; }
+  // The random id given to the ledger when it was created (16 bytes).
+  Result<std::string> LedgerId();
 
   // The highest stored position, 0 when empty.
   Result<Position> LastPosition();
@@ -68,12 +71,48 @@ class Store {
   // For each id, the position of the event that holds it, or nullopt.
   Status LookupEventIds(const std::vector<EventId>& ids, std::vector<std::optional<Position>>* out);
 
+  // The Merkle tree (ledger/merkle.h). The store keeps the leaves (level 0) and the perfect
+  // subtrees from level kFirstUpperLevel up; the levels between are hashed from at most
+  // 2^(kFirstUpperLevel-1) leaves when needed. That keeps ~1.1 hashes per event on disk.
+  static constexpr int kFirstUpperLevel = 4;
+  static bool KeepsLevel(int level) { return level == 0 || level >= kFirstUpperLevel; }
+  // The hash of the perfect subtree (level, index), stored or hashed from stored leaves;
+  // Corruption when a node it needs is missing or malformed.
+  Result<Hash256> Subtree(int level, uint64_t index);
+  // Visits the stored nodes of `level` from `first_index` in index order until `visit`
+  // returns false.
+  Status ScanMerkleLevel(int level, uint64_t first_index,
+                         const std::function<bool(uint64_t index, std::string_view hash)>& visit);
+  // A forward cursor over one family's raw keys and values, for checks that walk several
+  // families side by side (the verifier). Views are valid until the next Next().
+  enum class Family { kEvents, kStreams, kEventIds, kMerkle };
+  class Cursor {
+   public:
+    virtual ~Cursor() = default;
+    virtual bool Valid() const = 0;
+    virtual std::string_view key() const = 0;
+    virtual std::string_view value() const = 0;
+    virtual void Next() = 0;
+    // OK, or the read error that ended the walk.
+    virtual Status status() const = 0;
+  };
+  // A cursor at the first key >= `start`.
+  std::unique_ptr<Cursor> OpenCursor(Family family, std::string_view start);
+
+  // Small records of the meta family (checkpoints and keys): get, and scan by key prefix.
+  Result<std::optional<std::string>> GetMeta(std::string_view key);
+  Status ScanMeta(std::string_view prefix,
+                  const std::function<Status(std::string_view key, std::string_view value)>& visit);
+  // Writes `records` atomically and synced.
+  Status PutMeta(const std::vector<std::pair<std::string, std::string>>& records);
+
   // The writes of one group commit. Not thread-safe.
   class Batch {
    public:
     void PutEvent(Position position, std::string_view canonical_bytes);
     void PutStreamEntry(std::string_view stream, StreamVersion version, Position position);
     void PutEventId(const EventId& id, Position position);
+    void PutMerkleNode(int level, uint64_t index, const Hash256& hash);
     // Marks a point to roll back to, discarding what a refused request had added.
     void SetSavePoint() { batch_.SetSavePoint(); }
     void RollbackToSavePoint();
@@ -123,6 +162,7 @@ class Store {
   rocksdb::ColumnFamilyHandle* streams_ = nullptr;
   rocksdb::ColumnFamilyHandle* event_ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* merkle_ = nullptr;
   std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> tables_;
 };
 

@@ -42,8 +42,12 @@ void Notify(std::atomic<int>& signal, int value) {
 
 }  // namespace
 
-Writer::Writer(Store* store, WriterOptions options, Position head, int64_t last_recorded_at)
-    : store_(store), options_(options), head_(head), last_recorded_at_(last_recorded_at) {}
+Writer::Writer(Store* store, WriterOptions options, MerkleFrontier tree, int64_t last_recorded_at)
+    : store_(store),
+      options_(options),
+      head_(tree.size()),
+      last_recorded_at_(last_recorded_at),
+      tree_(std::move(tree)) {}
 
 Writer::~Writer() { Stop(); }
 
@@ -152,6 +156,7 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
   }
 
   Store::Batch batch = store_->NewBatch();
+  MerkleFrontier tree = tree_;
   TipMap staged;
   Position next = Head() + 1;
   int64_t recorded_at = std::max(options_.clock->NowMicros(), last_recorded_at_);
@@ -175,10 +180,12 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
       continue;
     }
     batch.SetSavePoint();
+    MerkleFrontier tree_before = tree;
     std::vector<Position> positions;
-    Status status = Stage(*request, batch, recorded_at, &next, &staged, &positions);
+    Status status = Stage(*request, batch, recorded_at, &next, &staged, &tree, &positions);
     if (!status.ok()) {
       batch.RollbackToSavePoint();
+      tree = std::move(tree_before);
       request->result = status;
       continue;
     }
@@ -193,7 +200,8 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
     for (auto& [request, positions] : staged_requests) request->result = commit;
     return;
   }
-  LEDGER_ASSERT(next - 1 > Head(), next, Head());
+  LEDGER_ASSERT(next - 1 > Head() && tree.size() == next - 1, next, Head(), tree.size());
+  tree_ = std::move(tree);
   head_.store(next - 1, std::memory_order_release);
   last_recorded_at_ = recorded_at;
   if (tips_.size() + staged.size() > kMaxCachedTips) tips_.clear();
@@ -206,7 +214,10 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
 }
 
 Status Writer::Stage(Request& request, Store::Batch& batch, int64_t recorded_at, Position* next,
-                     TipMap* staged, std::vector<Position>* positions) {
+                     TipMap* staged, MerkleFrontier* tree, std::vector<Position>* positions) {
+  auto keep_node = [&](int level, uint64_t index, const Hash256& hash) {
+    if (Store::KeepsLevel(level)) batch.PutMerkleNode(level, index, hash);
+  };
   Position position = *next;
   TipMap tips;  // this request's stream tips, merged into `staged` on success
   for (StreamAppend& append : *request.appends) {
@@ -247,6 +258,7 @@ Status Writer::Stage(Request& request, Store::Batch& batch, int64_t recorded_at,
       batch.PutStreamEntry(append.stream, version, position);
       batch.PutEventId(event.id(), position);
       tip = Tip{version, position, LeafHash(bytes)};
+      tree->Append(tip->leaf_hash, keep_node);
       positions->push_back(position);
       ++position;
     }

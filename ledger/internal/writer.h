@@ -32,6 +32,7 @@
 #include "ledger/event_log.h"
 #include "ledger/hash.h"
 #include "ledger/internal/store.h"
+#include "ledger/merkle.h"
 
 namespace secondment::internal {
 
@@ -43,9 +44,10 @@ struct WriterOptions {
 
 class Writer {
  public:
-  // `store` is borrowed and must outlive the writer. `head` is the last stored position and
-  // `last_recorded_at` its recorded-at time (recorded-at never decreases).
-  Writer(Store* store, WriterOptions options, Position head, int64_t last_recorded_at);
+  // `store` is borrowed and must outlive the writer. `tree` is the Merkle tree of the stored
+  // events (its size is the last stored position) and `last_recorded_at` the recorded-at time
+  // of the last event (recorded-at never decreases).
+  Writer(Store* store, WriterOptions options, MerkleFrontier tree, int64_t last_recorded_at);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -82,9 +84,10 @@ class Writer {
   std::vector<Request*> TakeGroup();
   // Decides and commits `group`; requests that must wait for the next group go to `deferred`.
   void CommitGroup(const std::vector<Request*>& group, std::vector<Request*>* deferred);
-  // Stamps and stages one fresh request into `batch`; `next` and `staged` advance only on OK.
+  // Stamps and stages one fresh request into `batch`, with its leaves and completed subtrees
+  // of `tree`; `next` and `staged` advance only on OK (`tree` is the caller's to restore).
   Status Stage(Request& request, Store::Batch& batch, int64_t recorded_at, Position* next,
-               TipMap* staged, std::vector<Position>* positions);
+               TipMap* staged, MerkleFrontier* tree, std::vector<Position>* positions);
   // Answers a request all of whose ids are stored: the original positions, or Conflict.
   Result<AppendResult> AnswerRetry(const Request& request,
                                    const std::vector<Position>& stored_positions);
@@ -105,6 +108,7 @@ class Writer {
   std::atomic<Position> head_;
   // Only the current leader touches these.
   int64_t last_recorded_at_;
+  MerkleFrontier tree_;  // of the committed events
   TipMap tips_;
 };
 

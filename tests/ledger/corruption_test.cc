@@ -29,7 +29,7 @@ class CorruptionTest : public LedgerTest {
   void OverwriteEventAndClose(Position position, const std::string& value) {
     log_.reset();
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "events", "streams", "event_ids", "meta"}) {
+    for (const char* name : {"default", "events", "streams", "event_ids", "meta", "merkle"}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
