@@ -47,26 +47,25 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Result<std::string> ReadSmallFile(const std::string& path) {
+Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument(fmt::format("cannot read {}", path));
   std::string text;
   char buffer[64 * 1024];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxJsonInputBytes) {
-      return InvalidArgument(
-          fmt::format("{} is over the limit of {} bytes", path, kMaxJsonInputBytes));
+    if (text.size() > max_bytes) {
+      return InvalidArgument(fmt::format("{} is over the limit of {} bytes", path, max_bytes));
     }
   }
   if (in.bad()) return InvalidArgument(fmt::format("cannot read {}", path));
   return text;
 }
 
-Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string where) {
-  if (text.size() > kMaxJsonInputBytes) {
-    return InvalidArgument(
-        fmt::format("{} is over the limit of {} bytes", where, kMaxJsonInputBytes));
+Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string where,
+                                         size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return InvalidArgument(fmt::format("{} is over the limit of {} bytes", where, max_bytes));
   }
   if (!IsValidUtf8(text)) return InvalidArgument(fmt::format("{} is not valid UTF-8", where));
   JsonDocument doc;
@@ -158,6 +157,22 @@ Result<std::optional<bool>> JsonObject::Bool(std::string_view name) const {
     return InvalidArgument(fmt::format("{} in {} must be true or false", name, where_));
   }
   return std::optional<bool>(value->getBoolean());
+}
+
+Result<std::optional<std::vector<JsonObject>>> JsonObject::Objects(std::string_view name) const {
+  auto value = Find(name);
+  if (!value) return std::optional<std::vector<JsonObject>>();
+  auto wrong = [&] {
+    return InvalidArgument(fmt::format("{} in {} must be a list of objects", name, where_));
+  };
+  if (!value->isArray()) return wrong();
+  std::vector<JsonObject> out;
+  size_t i = 0;
+  for (auto item : value->getArray()) {
+    if (!item.isObject()) return wrong();
+    out.emplace_back(item, fmt::format("{}[{}] of {}", name, i++, where_));
+  }
+  return std::optional<std::vector<JsonObject>>(std::move(out));
 }
 
 Result<std::optional<std::vector<std::string>>> JsonObject::Strings(std::string_view name) const {

@@ -40,6 +40,7 @@ class JsonObject {
   Result<std::optional<bool>> Bool(std::string_view name) const;
   Result<std::optional<std::vector<std::string>>> Strings(std::string_view name) const;
   Result<std::optional<JsonObject>> Object(std::string_view name) const;
+  Result<std::optional<std::vector<JsonObject>>> Objects(std::string_view name) const;
 
   const std::string& where() const { return where_; }
 
@@ -55,8 +56,10 @@ class JsonObject {
 
 class JsonDocument {
  public:
-  // InvalidArgument when `text` is over 1 MiB, not UTF-8, or not JSON; `where` names the input.
-  static Result<JsonDocument> Parse(std::string_view text, std::string where);
+  // InvalidArgument when `text` is over `max_bytes`, not UTF-8, or not JSON; `where` names the
+  // input.
+  static Result<JsonDocument> Parse(std::string_view text, std::string where,
+                                    size_t max_bytes = kMaxJsonInputBytes);
   // The top-level object; InvalidArgument when the document is not an object.
   Result<JsonObject> RootObject() const;
 
@@ -66,8 +69,8 @@ class JsonDocument {
   std::string where_;
 };
 
-// Reads a whole file of at most 1 MiB; InvalidArgument naming the path when it cannot.
-Result<std::string> ReadSmallFile(const std::string& path);
+// Reads a whole file of at most `max_bytes`; InvalidArgument naming the path when it cannot.
+Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = kMaxJsonInputBytes);
 
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);

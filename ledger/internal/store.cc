@@ -559,6 +559,7 @@ class RocksCursor final : public Store::Cursor {
     rocksdb::ReadOptions read;
     read.readahead_size = 2 << 20;
     read.adaptive_readahead = true;
+    read.total_order_seek = true;  // the id family has a prefix extractor; walk all of it
     it_.reset(db->NewIterator(read, family));
     it_->Seek(rocksdb::Slice(start.data(), start.size()));
   }

@@ -1,0 +1,29 @@
+// Checking a live ledger against a checkpoint an auditor holds (`secondment verify
+// --checkpoint`).
+
+#ifndef SECONDMENT_LEDGER_AUDIT_H_
+#define SECONDMENT_LEDGER_AUDIT_H_
+
+#include "ledger/checkpoint.h"
+#include "ledger/event_log.h"
+
+namespace secondment {
+
+// What the check established: the log now holds `size` events with `root`, and its first
+// checkpoint.size events are exactly those the checkpoint signed.
+struct Extension {
+  uint64_t size = 0;
+  Hash256 root{};
+};
+
+// OK when `checkpoint` is signed by `key`, names this ledger, and a consistency proof drawn
+// from the log shows that today's tree extends the checkpointed one (checked by
+// ledger/merkle_verify.h). Corruption when the signature does not verify, the log holds fewer
+// events than the checkpoint, or the proof fails (the log was altered or forked since);
+// InvalidArgument when the checkpoint names another ledger.
+Result<Extension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
+                                const PublicKey& key);
+
+}  // namespace secondment
+
+#endif  // SECONDMENT_LEDGER_AUDIT_H_

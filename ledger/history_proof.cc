@@ -1,0 +1,248 @@
+#include "ledger/history_proof.h"
+
+#include <capnp/message.h>
+#include <fmt/format.h>
+#include <kj/encoding.h>
+
+#include <cstring>
+
+#include "ledger/json_input.h"
+#include "ledger/merkle_verify.h"
+#include "schemas/event.capnp.h"
+
+namespace secondment {
+namespace {
+
+constexpr std::string_view kFormat = "secondment-ledger history proof v1";
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    auto b = static_cast<uint8_t>(c);
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0F];
+  }
+  return out;
+}
+
+std::string_view View(const Hash256& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+// The envelope fields the completeness check needs, read with Cap'n Proto's own bounds checks.
+struct Envelope {
+  uint64_t position = 0;
+  std::string stream;
+  uint32_t version = 0;
+  std::optional<std::string> prev_hash;
+};
+
+Result<Envelope> ReadEnvelope(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
+    return Corruption(fmt::format("its bytes ({}) are not whole Cap'n Proto words", bytes.size()));
+  }
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  Envelope envelope;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 // Stored bytes are one canonical segment, without a segment table.
+                 const kj::ArrayPtr<const capnp::word> segments[1] = {
+                     kj::ArrayPtr<const capnp::word>(words.begin(), words.size())};
+                 capnp::SegmentArrayMessageReader reader(segments);
+                 auto event = reader.getRoot<schema::Event>();
+                 envelope.position = event.getPosition();
+                 envelope.stream = event.getStreamId();
+                 envelope.version = event.getStreamVersion();
+                 if (event.hasPrevHash()) {
+                   auto prev = event.getPrevHash();
+                   envelope.prev_hash.emplace(reinterpret_cast<const char*>(prev.begin()),
+                                              prev.size());
+                 }
+               })) {
+    return Corruption(
+        fmt::format("its bytes do not decode: {}", exception->getDescription().cStr()));
+  }
+  return envelope;
+}
+
+}  // namespace
+
+std::string HistoryProof::ToJson() const {
+  std::string out = fmt::format("{{\"format\":\"{}\",\"stream\":\"{}\",\"checkpoint\":\"{}\",\"events\":[",
+                                kFormat, Escape(stream), Escape(checkpoint_note));
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Entry& e = events[i];
+    auto canonical = kj::encodeBase64(kj::arrayPtr(
+        reinterpret_cast<const kj::byte*>(e.canonical.data()), e.canonical.size()));
+    out += fmt::format("{}\n{{\"position\":\"{}\",\"canonical\":\"{}\",\"inclusion\":[", i ? "," : "",
+                       e.position, canonical.cStr());
+    for (size_t j = 0; j < e.inclusion.size(); ++j) {
+      out += fmt::format("{}\"{}\"", j ? "," : "", Hex(e.inclusion[j]));
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return out;
+}
+
+Result<HistoryProof> HistoryProof::FromJson(std::string_view text) {
+  ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, "the proof", kMaxProofBytes));
+  ASSIGN_OR_RETURN(JsonObject root, doc.RootObject());
+  RETURN_IF_ERROR(root.CheckKnownFields({"format", "stream", "checkpoint", "events"}));
+  auto required = [](auto result, std::string_view name) -> decltype(result) {
+    if (result.ok() && !result->has_value()) {
+      return InvalidArgument(fmt::format("the proof has no {}", name));
+    }
+    return result;
+  };
+  ASSIGN_OR_RETURN(auto format, required(root.String("format"), "format"));
+  if (*format != kFormat) {
+    return InvalidArgument(fmt::format("the proof's format is not '{}'", kFormat));
+  }
+  HistoryProof proof;
+  ASSIGN_OR_RETURN(auto stream, required(root.String("stream"), "stream"));
+  proof.stream = std::move(*stream);
+  ASSIGN_OR_RETURN(auto note, required(root.String("checkpoint"), "checkpoint"));
+  proof.checkpoint_note = std::move(*note);
+  ASSIGN_OR_RETURN(auto events, required(root.Objects("events"), "events"));
+  for (const JsonObject& item : *events) {
+    RETURN_IF_ERROR(item.CheckKnownFields({"position", "canonical", "inclusion"}));
+    Entry entry;
+    ASSIGN_OR_RETURN(auto position, required(item.String("position"), "position"));
+    if (position->empty() || position->size() > 19 ||
+        position->find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument(fmt::format("position in {} must be a whole number", item.where()));
+    }
+    entry.position = std::stoull(*position);
+    ASSIGN_OR_RETURN(auto canonical, required(item.String("canonical"), "canonical"));
+    auto decoded = kj::decodeBase64(kj::StringPtr(canonical->c_str()));
+    if (decoded.hadErrors) {
+      return InvalidArgument(fmt::format("canonical in {} is not base64", item.where()));
+    }
+    entry.canonical.assign(reinterpret_cast<const char*>(decoded.begin()), decoded.size());
+    ASSIGN_OR_RETURN(auto hashes, required(item.Strings("inclusion"), "inclusion"));
+    for (const std::string& hex : *hashes) {
+      auto raw = kj::decodeHex(kj::ArrayPtr<const char>(hex.data(), hex.size()));
+      if (raw.hadErrors) {
+        return InvalidArgument(fmt::format("inclusion in {} holds a hash that is not hex",
+                                           item.where()));
+      }
+      entry.inclusion.emplace_back(reinterpret_cast<const char*>(raw.begin()), raw.size());
+    }
+    proof.events.push_back(std::move(entry));
+  }
+  return proof;
+}
+
+Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
+                                  const SignedCheckpoint& checkpoint) {
+  const Checkpoint& c = checkpoint.checkpoint;
+  ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
+  if (c.ledger_id != ledger_id) {
+    return InvalidArgument(
+        fmt::format("the checkpoint is of ledger {}, not of this one ({})", c.ledger_id, ledger_id));
+  }
+  if (c.size > log.Head()) {
+    return InvalidArgument(fmt::format(
+        "the checkpoint covers {} events but this ledger holds {}", c.size, log.Head()));
+  }
+  ASSIGN_OR_RETURN(Hash256 root, log.RootAt(c.size));
+  if (root != c.root) {
+    return Corruption(fmt::format(
+        "this ledger's first {} events give root {}, not the checkpoint's {}: the log does not "
+        "extend the checkpoint",
+        c.size, ToHex(root), ToHex(c.root)));
+  }
+  ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, log.ReadStream(stream, 0, UINT32_MAX));
+  HistoryProof proof;
+  proof.stream = std::string(stream);
+  proof.checkpoint_note = checkpoint.Note();
+  for (const RecordedEvent& event : events) {
+    if (event.position() > c.size) break;
+    HistoryProof::Entry entry;
+    entry.position = event.position();
+    entry.canonical = std::string(event.bytes());
+    ASSIGN_OR_RETURN(auto path, log.InclusionProof(event.position(), c.size));
+    for (const Hash256& hash : path) entry.inclusion.emplace_back(View(hash));
+    proof.events.push_back(std::move(entry));
+  }
+  if (proof.events.empty()) {
+    return NotFound(fmt::format("stream {} has no events within the checkpoint's {} events",
+                                stream, c.size));
+  }
+  return proof;
+}
+
+Result<VerifiedHistory> VerifyHistoryProof(const HistoryProof& proof, const PublicKey& key) {
+  ASSIGN_OR_RETURN(SignedCheckpoint checkpoint, ParseCheckpointNote(proof.checkpoint_note));
+  RETURN_IF_ERROR(key.Verify(checkpoint));
+  const Checkpoint& c = checkpoint.checkpoint;
+  std::string_view root = View(c.root);
+  if (proof.events.empty()) return Corruption("the proof holds no events");
+  std::optional<Hash256> previous_leaf;
+  Position previous_position = 0;
+  for (size_t i = 0; i < proof.events.size(); ++i) {
+    const HistoryProof::Entry& entry = proof.events[i];
+    auto fail = [&](std::string_view what) {
+      return Corruption(fmt::format("event {} of the proof (position {}): {}", i + 1,
+                                    entry.position, what));
+    };
+    if (entry.position == 0 || entry.position <= previous_position) {
+      return fail("positions must rise from 1");
+    }
+    Hash256 leaf = LeafHash(entry.canonical);
+    Status included =
+        VerifyInclusion(View(leaf), entry.position - 1, c.size, entry.inclusion, root);
+    if (!included.ok()) return fail(included.message());
+    auto envelope = ReadEnvelope(entry.canonical);
+    if (!envelope.ok()) return fail(envelope.status().message());
+    if (envelope->position != entry.position) {
+      return fail(fmt::format("the event names position {}", envelope->position));
+    }
+    if (envelope->stream != proof.stream) {
+      return fail(fmt::format("the event belongs to stream {}", envelope->stream));
+    }
+    if (envelope->version != i) {
+      return fail(fmt::format("it is version {} where version {} should be: {} missing",
+                              envelope->version, i,
+                              envelope->version > i ? "events are" : "the order is wrong or events are"));
+    }
+    if (i == 0 && envelope->prev_hash) {
+      return fail("the first event names a predecessor");
+    }
+    if (i > 0 && (!envelope->prev_hash || *envelope->prev_hash != View(*previous_leaf))) {
+      return fail("it does not name the hash of the event before it: the chain is broken");
+    }
+    previous_leaf = leaf;
+    previous_position = entry.position;
+  }
+  return VerifiedHistory{std::move(checkpoint),
+                         static_cast<StreamVersion>(proof.events.size() - 1)};
+}
+
+}  // namespace secondment

@@ -1,0 +1,481 @@
+// Integrity: the Merkle tree kept at append, proofs drawn from it, signed checkpoints, and
+// `Verify` naming the first bad position for every kind of tampering done straight in RocksDB.
+
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "ledger/audit.h"
+#include "ledger/history_proof.h"
+#include "ledger/merkle.h"
+#include "ledger/merkle_verify.h"
+#include "tests/ledger/test_util.h"
+
+namespace secondment {
+namespace {
+
+using testing::LedgerTest;
+using testing::One;
+using testing::Withdrawal;
+using testing::Withdrawals;
+
+std::string Bytes(const Hash256& h) { return {reinterpret_cast<const char*>(h.data()), 32}; }
+
+std::string Key64(uint64_t v) {
+  std::string key;
+  for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>((v >> shift) & 0xFF);
+  return key;
+}
+
+// Raw access to a closed ledger's families, to damage it on purpose.
+class RawLedger {
+ public:
+  explicit RawLedger(const std::string& dir) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "events", "streams", "event_ids", "meta", "merkle"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    rocksdb::DB* db = nullptr;
+    auto s = rocksdb::DB::Open(rocksdb::Options(), dir, families, &handles_, &db);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    db_.reset(db);
+  }
+  ~RawLedger() {
+    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  rocksdb::ColumnFamilyHandle* events() { return handles_[1]; }
+  rocksdb::ColumnFamilyHandle* streams() { return handles_[2]; }
+  rocksdb::ColumnFamilyHandle* ids() { return handles_[3]; }
+  rocksdb::ColumnFamilyHandle* merkle() { return handles_[5]; }
+
+  std::string GetEvent(Position p) {
+    std::string value;
+    EXPECT_TRUE(db_->Get(rocksdb::ReadOptions(), events(), Key64(p), &value).ok());
+    return value;
+  }
+  void PutEvent(Position p, const std::string& value) {
+    EXPECT_TRUE(db_->Put(rocksdb::WriteOptions(), events(), Key64(p), value).ok());
+  }
+  void DeleteEvent(Position p) {
+    EXPECT_TRUE(db_->Delete(rocksdb::WriteOptions(), events(), Key64(p)).ok());
+  }
+  // Removes every trace of positions >= first in every family: a tail cut a careful forger
+  // would make before appending other events.
+  void CutTail(Position first) {
+    auto cut = [&](rocksdb::ColumnFamilyHandle* family, auto position_of) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (position_of(it->key().ToString(), it->value().ToString()) >= first) {
+          EXPECT_TRUE(db_->Delete(rocksdb::WriteOptions(), family, it->key()).ok());
+        }
+      }
+    };
+    auto big_endian = [](std::string_view bytes) {
+      uint64_t v = 0;
+      for (char c : bytes) v = (v << 8) | static_cast<uint8_t>(c);
+      return v;
+    };
+    cut(events(), [&](const std::string& k, const std::string&) { return big_endian(k); });
+    cut(streams(), [&](const std::string&, const std::string& v) { return big_endian(v); });
+    cut(ids(), [&](const std::string&, const std::string& v) { return big_endian(v); });
+    // A node of level l, index i covers positions i*2^l+1 .. (i+1)*2^l.
+    cut(merkle(), [&](const std::string& k, const std::string&) {
+      int level = static_cast<uint8_t>(k[0]);
+      return ((big_endian(k.substr(1)) + 1) << level);
+    });
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+class IntegrityTest : public LedgerTest {
+ protected:
+  // 40 events over 4 streams, interleaved, some appended together.
+  void Fill(int rounds = 10) {
+    for (int i = 0; i < rounds; ++i) {
+      for (const char* stream : {"a", "b", "c", "d"}) {
+        AppendOne(stream, ExpectedVersion::Any(), fmt::format("{}-{}", stream, i));
+      }
+    }
+  }
+
+  Hash256 ReferenceRoot() {
+    auto events = log_->ReadAll(1, 1 << 20);
+    MerkleFrontier frontier;
+    for (const auto& e : *events) frontier.Append(LeafHash(e.bytes()), nullptr);
+    return frontier.Root();
+  }
+
+  // Runs `damage` on the closed ledger, reopens it read-only and verifies.
+  Status DamageAndVerify(const std::function<void(RawLedger&)>& damage) {
+    log_.reset();
+    {
+      RawLedger raw(dir_.Sub("ledger"));
+      damage(raw);
+    }
+    Options options;
+    options.read_only = true;
+    Reopen(options);
+    auto report = log_->Verify();
+    return report.status();
+  }
+
+  std::string ledger_dir() { return dir_.Sub("ledger"); }
+};
+
+TEST_F(IntegrityTest, AnEmptyLedgerVerifies) {
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, 0u);
+  EXPECT_EQ(ToHex(report->root), ToHex(Sha256("")));
+}
+
+TEST_F(IntegrityTest, TheStoredTreeIsTheTreeOfTheEvents) {
+  Fill();
+  ASSERT_TRUE(log_->Append("e", ExpectedVersion::NoStream(), Withdrawals(37)).ok());
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, 77u);
+  EXPECT_EQ(report->streams, 5u);
+  EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
+  EXPECT_EQ(ToHex(log_->GetTreeHead()->root), ToHex(ReferenceRoot()));
+  EXPECT_EQ(log_->RootAt(78).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(IntegrityTest, TheTreeGoesOnAfterReopen) {
+  Fill(3);
+  Reopen();
+  Fill(5);
+  Reopen();
+  ASSERT_TRUE(log_->Append("z", ExpectedVersion::Any(), Withdrawals(21)).ok());
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, 53u);
+  EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
+}
+
+TEST_F(IntegrityTest, RefusedAppendsInAGroupLeaveNoTraceInTheTree) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        // Half of these race for the same version and lose.
+        (void)log_->Append("shared", ExpectedVersion::Exactly(static_cast<StreamVersion>(i)),
+                           One(Withdrawal("race")));
+        (void)log_->Append(fmt::format("own-{}", t), ExpectedVersion::Any(),
+                           One(Withdrawal("mine")));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, log_->Head());
+  EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
+}
+
+TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
+  Fill(9);  // 36 events
+  auto events = log_->ReadAll(1, 100);
+  for (uint64_t size : {1u, 7u, 16u, 17u, 36u}) {
+    std::string root = Bytes(*log_->RootAt(size));
+    for (Position p = 1; p <= size; ++p) {
+      auto proof = log_->InclusionProof(p, size);
+      ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+      std::vector<std::string> raw;
+      for (auto& h : *proof) raw.push_back(Bytes(h));
+      EXPECT_TRUE(
+          VerifyInclusion(Bytes(LeafHash((*events)[p - 1].bytes())), p - 1, size, raw, root).ok())
+          << p << " in " << size;
+    }
+    auto consistency = log_->ConsistencyProof(size, 36);
+    ASSERT_TRUE(consistency.ok());
+    std::vector<std::string> raw;
+    for (auto& h : *consistency) raw.push_back(Bytes(h));
+    EXPECT_TRUE(
+        VerifyConsistency(size, 36, raw, root, Bytes(log_->GetTreeHead()->root)).ok());
+  }
+  EXPECT_EQ(log_->InclusionProof(0, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->InclusionProof(6, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->InclusionProof(5, 37).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->ConsistencyProof(0, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->ConsistencyProof(6, 5).status().code(), StatusCode::kInvalidArgument);
+}
+
+// --- tampering, found by Verify --------------------------------------------------------
+
+TEST_F(IntegrityTest, OneChangedByteIsFoundAtItsPosition) {
+  Fill();
+  Status status = DamageAndVerify([](RawLedger& raw) {
+    std::string value = raw.GetEvent(23);
+    size_t at = value.find("c-5");  // the reason text: the event still decodes
+    ASSERT_NE(at, std::string::npos);
+    value[at + 2] = '6';
+    raw.PutEvent(23, value);
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message().substr(0, 13), "position 23: ") << status.message();
+  EXPECT_NE(status.message().find("altered"), std::string::npos) << status.message();
+}
+
+TEST_F(IntegrityTest, ADeletedEventIsFoundAtItsPosition) {
+  Fill();
+  Status status = DamageAndVerify([](RawLedger& raw) { raw.DeleteEvent(17); });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message(), "position 17: the event is missing (the log goes on at position 18)");
+}
+
+TEST_F(IntegrityTest, TwoSwappedEventsAreFoundAtTheFirst) {
+  Fill();
+  Status status = DamageAndVerify([](RawLedger& raw) {
+    std::string a = raw.GetEvent(9), b = raw.GetEvent(30);
+    raw.PutEvent(9, b);
+    raw.PutEvent(30, a);
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message().substr(0, 12), "position 9: ") << status.message();
+}
+
+TEST_F(IntegrityTest, ARemovedTailIsFound) {
+  Fill();
+  Status status = DamageAndVerify([](RawLedger& raw) {
+    for (Position p = 35; p <= 40; ++p) raw.DeleteEvent(p);
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message().substr(0, 13), "position 35: ") << status.message();
+  EXPECT_NE(status.message().find("tail was removed"), std::string::npos) << status.message();
+}
+
+TEST_F(IntegrityTest, ATruncatedTailWithOtherEventsAppendedIsFound) {
+  Fill();
+  log_.reset();
+  {
+    RawLedger raw(ledger_dir());
+    for (Position p = 31; p <= 40; ++p) raw.DeleteEvent(p);
+  }
+  Reopen();
+  for (int i = 0; i < 12; ++i) AppendOne(fmt::format("fork-{}", i));
+  auto report = log_->Verify();
+  EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(report.status().message().substr(0, 13), "position 31: ")
+      << report.status().message();
+}
+
+// A careful forger removes every trace of the tail, then appends other events: the log is
+// consistent in itself, and only a checkpoint taken before tells.
+class CheckpointTest : public IntegrityTest {
+ protected:
+  SigningKey key_ = std::move(SigningKey::Generate()).value();
+  SigningKey other_key_ = std::move(SigningKey::Generate()).value();
+};
+
+TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
+  Fill();
+  auto held = log_->MakeCheckpoint(key_);  // what the auditor took away
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  log_.reset();
+  {
+    RawLedger raw(ledger_dir());
+    raw.CutTail(31);
+  }
+  Reopen();
+  for (int i = 0; i < 12; ++i) AppendOne(fmt::format("fork-{}", i));
+  auto report = log_->Verify();
+  EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(report.status().message().find("no longer matches checkpoint #1"), std::string::npos)
+      << report.status().message();
+  auto extends = VerifyExtends(*log_, *held, key_.Public());
+  EXPECT_EQ(extends.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(extends.status().message().find("does not extend the checkpoint of 40 events"),
+            std::string::npos)
+      << extends.status().message();
+}
+
+TEST_F(CheckpointTest, TodaysLogExtendsAnEarlierCheckpoint) {
+  Fill(3);
+  auto held = log_->MakeCheckpoint(key_);
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->checkpoint.size, 12u);
+  Fill(5);
+  auto extension = VerifyExtends(*log_, *held, key_.Public());
+  ASSERT_TRUE(extension.ok()) << extension.status().ToString();
+  EXPECT_EQ(extension->size, 32u);
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->checkpoints, 1u);
+}
+
+TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
+  Fill(2);
+  auto held = log_->MakeCheckpoint(other_key_);
+  ASSERT_TRUE(held.ok());
+  auto extension = VerifyExtends(*log_, *held, key_.Public());
+  EXPECT_EQ(extension.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(extension.status().message().find("signed by key"), std::string::npos);
+  // The same body with a signature made by the other key, but claiming ours.
+  SignedCheckpoint forged = *held;
+  forged.key_id = key_.Public().KeyId();
+  EXPECT_EQ(VerifyExtends(*log_, forged, key_.Public()).status().code(),
+            StatusCode::kCorruption);
+}
+
+TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
+  Fill(2);
+  auto held = log_->MakeCheckpoint(key_);
+  ASSERT_TRUE(held.ok());
+  std::string note = held->Note();
+  note.replace(note.find("size 8"), 6, "size 7");
+  auto parsed = ParseCheckpointNote(note);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(key_.Public().Verify(*parsed).code(), StatusCode::kCorruption);
+  EXPECT_EQ(VerifyExtends(*log_, *parsed, key_.Public()).status().code(),
+            StatusCode::kCorruption);
+}
+
+TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
+  Fill(1);
+  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  clock_.Advance(1000);
+  Fill(1);
+  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());  // same size, same time: not older
+  clock_.Advance(-5000);                          // the clock steps back
+  auto older = log_->MakeCheckpoint(key_);
+  EXPECT_EQ(older.status().code(), StatusCode::kRuleViolation);
+  EXPECT_NE(older.status().message().find("checkpoints never go back"), std::string::npos);
+  clock_.Advance(10000);
+  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  auto all = log_->Checkpoints();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[0].checkpoint.size, 4u);
+  EXPECT_EQ((*all)[3].checkpoint.size, 8u);
+  EXPECT_EQ(log_->CheckpointKeys()->size(), 1u);
+}
+
+TEST_F(CheckpointTest, ACheckpointNoteRoundTripsAndMalformedNotesAreRefused) {
+  Fill(1);
+  auto held = log_->MakeCheckpoint(key_);
+  ASSERT_TRUE(held.ok());
+  auto parsed = ParseCheckpointNote(held->Note());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->Note(), held->Note());
+  EXPECT_TRUE(key_.Public().Verify(*parsed).ok());
+  std::string note = held->Note();
+  for (const std::string& bad :
+       {std::string(""), note.substr(0, note.size() / 2), "x" + note,
+        note.substr(0, note.find("size")) + "size -4\n" + note.substr(note.find("root")),
+        note.substr(0, note.find("root")) + "root abc\n" + note.substr(note.find("time")),
+        note.substr(0, note.find("time")) + "time yesterday\n" + note.substr(note.find("\n\n")),
+        note + "extra line\n", std::string(2000, 'a')}) {
+    EXPECT_EQ(ParseCheckpointNote(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+// --- history proofs --------------------------------------------------------------------
+
+class HistoryProofTest : public CheckpointTest {
+ protected:
+  void SetUp() override {
+    CheckpointTest::SetUp();
+    Fill();  // stream "b" holds versions 0..9 at positions 2, 6, 10, ...
+    checkpoint_ = *log_->MakeCheckpoint(key_);
+    auto proof = ProveHistory(*log_, "b", checkpoint_);
+    ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+    proof_ = *proof;
+  }
+  StatusCode Check(const HistoryProof& proof) {
+    return VerifyHistoryProof(proof, key_.Public()).status().code();
+  }
+  SignedCheckpoint checkpoint_;
+  HistoryProof proof_;
+};
+
+TEST_F(HistoryProofTest, AnHonestHistoryVerifiesThroughItsJson) {
+  ASSERT_EQ(proof_.events.size(), 10u);
+  auto parsed = HistoryProof::FromJson(proof_.ToJson());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  auto verified = VerifyHistoryProof(*parsed, key_.Public());
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(verified->last_version, 9u);
+  EXPECT_EQ(verified->checkpoint.checkpoint.size, 40u);
+}
+
+TEST_F(HistoryProofTest, EventsAfterTheCheckpointAreLeftOut) {
+  AppendOne("b");
+  auto proof = ProveHistory(*log_, "b", checkpoint_);
+  ASSERT_TRUE(proof.ok());
+  EXPECT_EQ(proof->events.size(), 10u);
+  EXPECT_EQ(ProveHistory(*log_, "new", checkpoint_).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(HistoryProofTest, AWithheldEventFailsTheCompletenessCheck) {
+  for (size_t withheld : {size_t{0}, size_t{4}}) {
+    HistoryProof proof = proof_;
+    proof.events.erase(proof.events.begin() + static_cast<long>(withheld));
+    auto verified = VerifyHistoryProof(proof, key_.Public());
+    EXPECT_EQ(verified.status().code(), StatusCode::kCorruption) << withheld;
+    EXPECT_NE(verified.status().message().find("missing"), std::string::npos)
+        << verified.status().message();
+  }
+}
+
+TEST_F(HistoryProofTest, ReorderedForeignOrAlteredEventsFail) {
+  HistoryProof swapped = proof_;
+  std::swap(swapped.events[2], swapped.events[3]);
+  EXPECT_EQ(Check(swapped), StatusCode::kCorruption);
+
+  HistoryProof foreign = proof_;
+  auto other = ProveHistory(*log_, "c", checkpoint_);
+  foreign.events.insert(foreign.events.begin() + 3, other->events[3]);
+  EXPECT_EQ(Check(foreign), StatusCode::kCorruption);
+
+  HistoryProof altered = proof_;
+  std::string& bytes = altered.events[5].canonical;
+  bytes[bytes.find("b-5") + 2] = '7';
+  EXPECT_EQ(Check(altered), StatusCode::kCorruption);
+
+  HistoryProof bad_path = proof_;
+  bad_path.events[1].inclusion.pop_back();
+  EXPECT_EQ(Check(bad_path), StatusCode::kCorruption);
+
+  HistoryProof moved = proof_;
+  moved.events[1].position += 1;
+  EXPECT_EQ(Check(moved), StatusCode::kCorruption);
+}
+
+TEST_F(HistoryProofTest, AProofIsCheckedOnlyAgainstTheKeyTheAuditorTrusts) {
+  EXPECT_EQ(VerifyHistoryProof(proof_, other_key_.Public()).status().code(),
+            StatusCode::kCorruption);
+  HistoryProof resigned = proof_;
+  auto parsed = ParseCheckpointNote(proof_.checkpoint_note);
+  resigned.checkpoint_note = other_key_.Sign(parsed->checkpoint).Note();
+  EXPECT_EQ(Check(resigned), StatusCode::kCorruption);
+}
+
+TEST_F(HistoryProofTest, MalformedProofDocumentsAreInvalidArgument) {
+  std::string json = proof_.ToJson();
+  for (const std::string& bad :
+       {std::string(""), std::string("[]"), std::string("{}"), json.substr(0, json.size() / 2),
+        std::string(R"({"format":"something else","stream":"b","checkpoint":"","events":[]})"),
+        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+                    R"("checkpoint":"x","events":[{"position":"-1","canonical":"","inclusion":[]}]})"),
+        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+                    R"("checkpoint":"x","events":[{"position":"1","canonical":"@@","inclusion":[]}]})"),
+        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+                    R"("checkpoint":"x","events":[{"position":"1","canonical":"","inclusion":["zz"]}]})"),
+        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b","checkpoint":"x",)"
+                    R"("events":[],"extra":1})")}) {
+    EXPECT_EQ(HistoryProof::FromJson(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  HistoryProof unsigned_note = proof_;
+  unsigned_note.checkpoint_note = "not a note";
+  EXPECT_EQ(Check(unsigned_note), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace secondment
