@@ -25,6 +25,8 @@ CommandDef RefuseCommandDef();
 std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover, feedback, ...
 std::vector<CommandDef> ReadCommandDefs();   // show, history, log
 std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
+std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
+std::vector<CommandDef> OfflineAuditCommandDefs();  // prove, verify-proof, audit-bundle, ...
 
 std::vector<CommandDef> AllCommands();
 

@@ -84,12 +84,17 @@ Result<bool> ProjectionsLag(EventLog& log) {
 
 }  // namespace
 
-Result<Secondments*> Env::OpenForWrite() {
+Result<Secondments*> Env::OpenForWrite(bool create) {
   ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
   Options options;
   options.clock = &clock_;
   options.tables = projections::ProjectionTables();
-  ASSIGN_OR_RETURN(log_, OpenPatiently(globals_.data, options));
+  options.create_if_missing = create;
+  auto opened = OpenPatiently(globals_.data, options);
+  if (opened.status().code() == StatusCode::kNotFound) {
+    return NotFound(fmt::format("no ledger at {}", globals_.data));
+  }
+  ASSIGN_OR_RETURN(log_, std::move(opened));
   RETURN_IF_ERROR(CatchUpProjections());
   secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
   return secondments_.get();
@@ -100,7 +105,7 @@ Status Env::CatchUpProjections() {
   return projector.CatchUp().status();
 }
 
-Result<EventLog*> Env::OpenForRead() {
+Result<EventLog*> Env::OpenForRead(bool repair) {
   Options options;
   options.read_only = true;
   options.clock = &clock_;
@@ -111,6 +116,7 @@ Result<EventLog*> Env::OpenForRead() {
     return NotFound(fmt::format("no ledger at {}", globals_.data));
   }
   ASSIGN_OR_RETURN(log_, std::move(opened));
+  if (!repair) return log_.get();
   ASSIGN_OR_RETURN(bool lag, ProjectionsLag(*log_));
   if (!lag) return log_.get();
   // Repair first, if no writer holds the ledger; a live writer repairs on its own.

@@ -42,11 +42,13 @@ class Env {
   // Opens the ledger for writing (creating it) with the policy, for write commands, and
   // catches the projections up (repairing any lag a crash left). Waits up to a second for
   // another command's lock before Unavailable.
-  Result<Secondments*> OpenForWrite();
+  // With create = false, NotFound "no ledger at DIR" when there is none.
+  Result<Secondments*> OpenForWrite(bool create = true);
   // Opens the ledger read-only, so that reads never block writers; NotFound when there is
-  // none. Only when the projections lag behind the log (a crash left them so) and no other
-  // process holds the ledger is it reopened for writing to repair them first.
-  Result<EventLog*> OpenForRead();
+  // none. Only when the projections lag behind the log (a crash left them so), `repair` is
+  // true and no other process holds the ledger is it reopened for writing to repair them
+  // first. Audit commands pass repair = false: they read the log as it is.
+  Result<EventLog*> OpenForRead(bool repair = true);
   // The log opened by OpenForWrite or OpenForRead (null before).
   EventLog* log() const { return log_.get(); }
   // Catches the projections up after a write.

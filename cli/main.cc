@@ -23,6 +23,8 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : StepCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ReadCommandDefs()) all.push_back(std::move(c));
   for (auto& c : QueryCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : AuditCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : OfflineAuditCommandDefs()) all.push_back(std::move(c));
   return all;
 }
 

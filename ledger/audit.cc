@@ -13,8 +13,8 @@ std::string Bytes(const Hash256& hash) {
 
 }  // namespace
 
-Result<Extension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
-                                const PublicKey& key) {
+Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
+                                   const PublicKey& key) {
   RETURN_IF_ERROR(key.Verify(checkpoint));
   const Checkpoint& c = checkpoint.checkpoint;
   ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
@@ -24,11 +24,11 @@ Result<Extension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoin
   }
   ASSIGN_OR_RETURN(TreeHead head, log.GetTreeHead());
   if (c.size > head.size) {
-    return Corruption(fmt::format(
-        "the checkpoint covers {} events but the log holds {}: events were removed", c.size,
-        head.size));
+    return Corruption(
+        fmt::format("the checkpoint covers {} events but the log holds {}: events were removed",
+                    c.size, head.size));
   }
-  if (c.size == 0) return Extension{head.size, head.root};
+  if (c.size == 0) return LogExtension{head.size, head.root};
   ASSIGN_OR_RETURN(std::vector<Hash256> proof, log.ConsistencyProof(c.size, head.size));
   std::vector<std::string> raw;
   for (const Hash256& hash : proof) raw.push_back(Bytes(hash));
@@ -39,7 +39,7 @@ Result<Extension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoin
         "before position {} was altered, removed or reordered",
         c.size, ToHex(c.root), consistent.message(), c.size));
   }
-  return Extension{head.size, head.root};
+  return LogExtension{head.size, head.root};
 }
 
 }  // namespace secondment

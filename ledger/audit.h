@@ -11,7 +11,7 @@ namespace secondment {
 
 // What the check established: the log now holds `size` events with `root`, and its first
 // checkpoint.size events are exactly those the checkpoint signed.
-struct Extension {
+struct LogExtension {
   uint64_t size = 0;
   Hash256 root{};
 };
@@ -21,8 +21,8 @@ struct Extension {
 // ledger/merkle_verify.h). Corruption when the signature does not verify, the log holds fewer
 // events than the checkpoint, or the proof fails (the log was altered or forked since);
 // InvalidArgument when the checkpoint names another ledger.
-Result<Extension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
-                                const PublicKey& key);
+Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
+                                   const PublicKey& key);
 
 }  // namespace secondment
 

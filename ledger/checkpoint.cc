@@ -47,15 +47,15 @@ std::string BioText(BIO* bio) {
 std::string RawPublicKey(EVP_PKEY* pkey) {
   std::string raw(kRawKeySize, '\0');
   size_t size = raw.size();
-  bool ok = EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(raw.data()),
-                                        &size) == 1;
+  bool ok =
+      EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(raw.data()), &size) == 1;
   LEDGER_ASSERT(ok && size == kRawKeySize, ok, size);
   return raw;
 }
 
 std::string Base64(std::string_view bytes) {
-  auto encoded = kj::encodeBase64(
-      kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+  auto encoded =
+      kj::encodeBase64(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
   return std::string(encoded.cStr(), encoded.size());
 }
 
@@ -127,8 +127,7 @@ std::string Checkpoint::Body() const {
 }
 
 std::string SignedCheckpoint::Note() const {
-  return fmt::format("{}\nsignature ed25519 {} {}\n", checkpoint.Body(), key_id,
-                     Base64(signature));
+  return fmt::format("{}\nsignature ed25519 {} {}\n", checkpoint.Body(), key_id, Base64(signature));
 }
 
 Result<SignedCheckpoint> ParseCheckpointNote(std::string_view text) {
@@ -230,14 +229,13 @@ Status PublicKey::Verify(const SignedCheckpoint& signed_checkpoint) const {
   LEDGER_ASSERT(pkey != nullptr && ctx != nullptr);
   std::string body = signed_checkpoint.checkpoint.Body();
   const std::string& sig = signed_checkpoint.signature;
-  bool ok = EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) == 1 &&
-            EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
-                             sig.size(), reinterpret_cast<const unsigned char*>(body.data()),
-                             body.size()) == 1;
+  bool ok =
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) == 1 &&
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                       reinterpret_cast<const unsigned char*>(body.data()), body.size()) == 1;
   if (!ok) {
     return Corruption(fmt::format(
-        "the checkpoint's signature does not verify with key {}: the note was altered",
-        KeyId()));
+        "the checkpoint's signature does not verify with key {}: the note was altered", KeyId()));
   }
   return Status::Ok();
 }
@@ -282,7 +280,8 @@ SignedCheckpoint SigningKey::Sign(const Checkpoint& checkpoint) const {
   std::string signature(kSignatureSize, '\0');
   size_t size = signature.size();
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  bool ok = ctx && EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_->pkey.get()) == 1 &&
+  bool ok = ctx &&
+            EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_->pkey.get()) == 1 &&
             EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
                            reinterpret_cast<const unsigned char*>(body.data()), body.size()) == 1;
   LEDGER_ASSERT(ok && size == kSignatureSize, ok, size);

@@ -27,9 +27,9 @@ namespace secondment {
 
 // What a checkpoint asserts. A value.
 struct Checkpoint {
-  std::string ledger_id;  // 32 lowercase hex digits
-  uint64_t size = 0;      // events 1..size
-  Hash256 root{};         // of the tree over them
+  std::string ledger_id;    // 32 lowercase hex digits
+  uint64_t size = 0;        // events 1..size
+  Hash256 root{};           // of the tree over them
   int64_t time_micros = 0;  // when it was signed (UTC)
 
   // The signed text: the five body lines.

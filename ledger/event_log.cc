@@ -4,6 +4,7 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <unordered_set>
 
@@ -201,8 +202,8 @@ class EventLog::Impl {
   Status CheckSizes(uint64_t first, uint64_t second, std::string_view what) {
     Position head = Head();
     if (first == 0 || first > second || second > head) {
-      return InvalidArgument(fmt::format("{} needs 1 <= {} <= {} <= {} (the head)", what, first,
-                                         second, head));
+      return InvalidArgument(
+          fmt::format("{} needs 1 <= {} <= {} <= {} (the head)", what, first, second, head));
     }
     return Status::Ok();
   }
@@ -229,10 +230,9 @@ class EventLog::Impl {
       }
     }
     SignedCheckpoint signed_checkpoint = key.Sign(checkpoint);
-    RETURN_IF_ERROR(
-        internal::SaveCheckpoint(*store_, sequence, signed_checkpoint, key.Public()));
-    options_.logger->info("signed checkpoint #{} at size {} with key {}", sequence,
-                          checkpoint.size, signed_checkpoint.key_id);
+    RETURN_IF_ERROR(internal::SaveCheckpoint(*store_, sequence, signed_checkpoint, key.Public()));
+    options_.logger->info("signed checkpoint #{} at size {} with key {}", sequence, checkpoint.size,
+                          signed_checkpoint.key_id);
     return signed_checkpoint;
   }
 
@@ -331,6 +331,23 @@ Result<std::vector<Hash256>> EventLog::InclusionProof(Position position, uint64_
 Result<std::vector<Hash256>> EventLog::ConsistencyProof(uint64_t old_size, uint64_t new_size) {
   RETURN_IF_ERROR(impl_->CheckSizes(old_size, new_size, "a consistency proof"));
   return secondment::ConsistencyProof(old_size, new_size, impl_->Tree());
+}
+
+Status EventLog::ScanLeaves(Position first, Position last, std::vector<Hash256>* out) {
+  RETURN_IF_ERROR(impl_->CheckSizes(first, last, "reading leaf hashes"));
+  Position expected = first;
+  RETURN_IF_ERROR(
+      impl_->store().ScanMerkleLevel(0, first - 1, [&](uint64_t index, std::string_view hash) {
+        if (index + 1 != expected || hash.size() != sizeof(Hash256)) return false;
+        out->emplace_back();
+        std::memcpy(out->back().data(), hash.data(), hash.size());
+        return ++expected <= last;
+      }));
+  if (expected != last + 1) {
+    return Corruption(
+        fmt::format("the Merkle leaf of position {} is missing or malformed", expected));
+  }
+  return Status::Ok();
 }
 
 Result<VerifyReport> EventLog::Verify(const std::function<void(uint64_t, uint64_t)>& progress) {

@@ -216,6 +216,10 @@ class EventLog {
   // InvalidArgument unless 1 <= old_size <= new_size <= Head().
   Result<std::vector<Hash256>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
 
+  // The leaf hashes recorded at append for positions first..last, appended to `out`.
+  // InvalidArgument unless 1 <= first <= last <= Head(); Corruption when one is missing.
+  Status ScanLeaves(Position first, Position last, std::vector<Hash256>* out);
+
   // Recomputes every leaf from the stored bytes and checks the Merkle tree, every stream's
   // hash chain, position density, the id and stream indexes, and every stored checkpoint
   // (signature, and root against the log). Corruption "position P: what is wrong" for the

@@ -1,14 +1,13 @@
 #include "ledger/history_proof.h"
 
-#include <capnp/message.h>
 #include <fmt/format.h>
 #include <kj/encoding.h>
 
 #include <cstring>
 
+#include "ledger/envelope.h"
 #include "ledger/json_input.h"
 #include "ledger/merkle_verify.h"
-#include "schemas/event.capnp.h"
 
 namespace secondment {
 namespace {
@@ -54,53 +53,18 @@ std::string_view View(const Hash256& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
 }
 
-// The envelope fields the completeness check needs, read with Cap'n Proto's own bounds checks.
-struct Envelope {
-  uint64_t position = 0;
-  std::string stream;
-  uint32_t version = 0;
-  std::optional<std::string> prev_hash;
-};
-
-Result<Envelope> ReadEnvelope(std::string_view bytes) {
-  if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
-    return Corruption(fmt::format("its bytes ({}) are not whole Cap'n Proto words", bytes.size()));
-  }
-  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
-  Envelope envelope;
-  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
-                 // Stored bytes are one canonical segment, without a segment table.
-                 const kj::ArrayPtr<const capnp::word> segments[1] = {
-                     kj::ArrayPtr<const capnp::word>(words.begin(), words.size())};
-                 capnp::SegmentArrayMessageReader reader(segments);
-                 auto event = reader.getRoot<schema::Event>();
-                 envelope.position = event.getPosition();
-                 envelope.stream = event.getStreamId();
-                 envelope.version = event.getStreamVersion();
-                 if (event.hasPrevHash()) {
-                   auto prev = event.getPrevHash();
-                   envelope.prev_hash.emplace(reinterpret_cast<const char*>(prev.begin()),
-                                              prev.size());
-                 }
-               })) {
-    return Corruption(
-        fmt::format("its bytes do not decode: {}", exception->getDescription().cStr()));
-  }
-  return envelope;
-}
-
 }  // namespace
 
 std::string HistoryProof::ToJson() const {
-  std::string out = fmt::format("{{\"format\":\"{}\",\"stream\":\"{}\",\"checkpoint\":\"{}\",\"events\":[",
-                                kFormat, Escape(stream), Escape(checkpoint_note));
+  std::string out =
+      fmt::format("{{\"format\":\"{}\",\"stream\":\"{}\",\"checkpoint\":\"{}\",\"events\":[",
+                  kFormat, Escape(stream), Escape(checkpoint_note));
   for (size_t i = 0; i < events.size(); ++i) {
     const Entry& e = events[i];
-    auto canonical = kj::encodeBase64(kj::arrayPtr(
-        reinterpret_cast<const kj::byte*>(e.canonical.data()), e.canonical.size()));
-    out += fmt::format("{}\n{{\"position\":\"{}\",\"canonical\":\"{}\",\"inclusion\":[", i ? "," : "",
-                       e.position, canonical.cStr());
+    auto canonical = kj::encodeBase64(
+        kj::arrayPtr(reinterpret_cast<const kj::byte*>(e.canonical.data()), e.canonical.size()));
+    out += fmt::format("{}\n{{\"position\":\"{}\",\"canonical\":\"{}\",\"inclusion\":[",
+                       i ? "," : "", e.position, canonical.cStr());
     for (size_t j = 0; j < e.inclusion.size(); ++j) {
       out += fmt::format("{}\"{}\"", j ? "," : "", Hex(e.inclusion[j]));
     }
@@ -149,8 +113,8 @@ Result<HistoryProof> HistoryProof::FromJson(std::string_view text) {
     for (const std::string& hex : *hashes) {
       auto raw = kj::decodeHex(kj::ArrayPtr<const char>(hex.data(), hex.size()));
       if (raw.hadErrors) {
-        return InvalidArgument(fmt::format("inclusion in {} holds a hash that is not hex",
-                                           item.where()));
+        return InvalidArgument(
+            fmt::format("inclusion in {} holds a hash that is not hex", item.where()));
       }
       entry.inclusion.emplace_back(reinterpret_cast<const char*>(raw.begin()), raw.size());
     }
@@ -164,12 +128,12 @@ Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
   const Checkpoint& c = checkpoint.checkpoint;
   ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
   if (c.ledger_id != ledger_id) {
-    return InvalidArgument(
-        fmt::format("the checkpoint is of ledger {}, not of this one ({})", c.ledger_id, ledger_id));
+    return InvalidArgument(fmt::format("the checkpoint is of ledger {}, not of this one ({})",
+                                       c.ledger_id, ledger_id));
   }
   if (c.size > log.Head()) {
-    return InvalidArgument(fmt::format(
-        "the checkpoint covers {} events but this ledger holds {}", c.size, log.Head()));
+    return InvalidArgument(fmt::format("the checkpoint covers {} events but this ledger holds {}",
+                                       c.size, log.Head()));
   }
   ASSIGN_OR_RETURN(Hash256 root, log.RootAt(c.size));
   if (root != c.root) {
@@ -192,8 +156,8 @@ Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
     proof.events.push_back(std::move(entry));
   }
   if (proof.events.empty()) {
-    return NotFound(fmt::format("stream {} has no events within the checkpoint's {} events",
-                                stream, c.size));
+    return NotFound(
+        fmt::format("stream {} has no events within the checkpoint's {} events", stream, c.size));
   }
   return proof;
 }
@@ -209,8 +173,8 @@ Result<VerifiedHistory> VerifyHistoryProof(const HistoryProof& proof, const Publ
   for (size_t i = 0; i < proof.events.size(); ++i) {
     const HistoryProof::Entry& entry = proof.events[i];
     auto fail = [&](std::string_view what) {
-      return Corruption(fmt::format("event {} of the proof (position {}): {}", i + 1,
-                                    entry.position, what));
+      return Corruption(
+          fmt::format("event {} of the proof (position {}): {}", i + 1, entry.position, what));
     };
     if (entry.position == 0 || entry.position <= previous_position) {
       return fail("positions must rise from 1");
@@ -228,9 +192,9 @@ Result<VerifiedHistory> VerifyHistoryProof(const HistoryProof& proof, const Publ
       return fail(fmt::format("the event belongs to stream {}", envelope->stream));
     }
     if (envelope->version != i) {
-      return fail(fmt::format("it is version {} where version {} should be: {} missing",
-                              envelope->version, i,
-                              envelope->version > i ? "events are" : "the order is wrong or events are"));
+      return fail(fmt::format(
+          "it is version {} where version {} should be: {} missing", envelope->version, i,
+          envelope->version > i ? "events are" : "the order is wrong or events are"));
     }
     if (i == 0 && envelope->prev_hash) {
       return fail("the first event names a predecessor");

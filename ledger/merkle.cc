@@ -111,8 +111,7 @@ Result<Hash256> RootOfSize(uint64_t size, const SubtreeSource& source) {
 Result<std::vector<Hash256>> InclusionProof(uint64_t index, uint64_t size,
                                             const SubtreeSource& source) {
   if (index >= size) {
-    return InvalidArgument(
-        fmt::format("leaf {} is not in a tree of {} leaves", index, size));
+    return InvalidArgument(fmt::format("leaf {} is not in a tree of {} leaves", index, size));
   }
   std::vector<Hash256> proof;
   RETURN_IF_ERROR(AppendPath(index, 0, size, source, &proof));
@@ -122,8 +121,8 @@ Result<std::vector<Hash256>> InclusionProof(uint64_t index, uint64_t size,
 Result<std::vector<Hash256>> ConsistencyProof(uint64_t old_size, uint64_t new_size,
                                               const SubtreeSource& source) {
   if (old_size == 0 || old_size > new_size) {
-    return InvalidArgument(fmt::format(
-        "no consistency proof from a tree of {} leaves to one of {}", old_size, new_size));
+    return InvalidArgument(fmt::format("no consistency proof from a tree of {} leaves to one of {}",
+                                       old_size, new_size));
   }
   std::vector<Hash256> proof;
   if (old_size == new_size) return proof;

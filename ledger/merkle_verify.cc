@@ -67,8 +67,8 @@ Status VerifyInclusion(std::string_view leaf_hash, uint64_t index, uint64_t size
   }
   if (sn != 0) return Corruption("the inclusion proof has fewer hashes than the tree has levels");
   if (!Equal(r, root)) {
-    return Corruption(fmt::format("the inclusion proof of leaf {} leads to root {}, not to the root given",
-                                  index, ToHex(r)));
+    return Corruption(fmt::format(
+        "the inclusion proof of leaf {} leads to root {}, not to the root given", index, ToHex(r)));
   }
   return Status::Ok();
 }

@@ -14,25 +14,25 @@ constexpr std::string_view kKeyPrefix = "checkpoint-key/";
 
 Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store) {
   std::vector<StoredCheckpoint> out;
-  RETURN_IF_ERROR(store.ScanMeta(kCheckpointPrefix, [&](std::string_view key,
-                                                        std::string_view value) -> Status {
-    if (key.size() != kCheckpointPrefix.size() + 8) {
-      return Corruption("malformed checkpoint key in the meta family");
-    }
-    StoredCheckpoint stored;
-    stored.sequence = GetBigEndian(key.substr(kCheckpointPrefix.size()));
-    auto parsed = ParseCheckpointNote(value);
-    if (!parsed.ok()) {
-      return Corruption(fmt::format("stored checkpoint #{} does not parse: {}", stored.sequence,
-                                    parsed.status().message()));
-    }
-    stored.signed_checkpoint = std::move(*parsed);
-    out.push_back(std::move(stored));
-    return Status::Ok();
-  }));
+  RETURN_IF_ERROR(store.ScanMeta(
+      kCheckpointPrefix, [&](std::string_view key, std::string_view value) -> Status {
+        if (key.size() != kCheckpointPrefix.size() + 8) {
+          return Corruption("malformed checkpoint key in the meta family");
+        }
+        StoredCheckpoint stored;
+        stored.sequence = GetBigEndian(key.substr(kCheckpointPrefix.size()));
+        auto parsed = ParseCheckpointNote(value);
+        if (!parsed.ok()) {
+          return Corruption(fmt::format("stored checkpoint #{} does not parse: {}", stored.sequence,
+                                        parsed.status().message()));
+        }
+        stored.signed_checkpoint = std::move(*parsed);
+        out.push_back(std::move(stored));
+        return Status::Ok();
+      }));
   for (StoredCheckpoint& stored : out) {
-    ASSIGN_OR_RETURN(auto raw,
-                     store.GetMeta(fmt::format("{}{}", kKeyPrefix, stored.signed_checkpoint.key_id)));
+    ASSIGN_OR_RETURN(
+        auto raw, store.GetMeta(fmt::format("{}{}", kKeyPrefix, stored.signed_checkpoint.key_id)));
     if (!raw) continue;
     auto key = PublicKey::FromRaw(*raw);
     if (key.ok()) stored.key = std::move(*key);

@@ -231,8 +231,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
       bool found = std::find(existing.begin(), existing.end(), family.name) != existing.end();
       if (!found && family.name == kMerkleFamily) {
         return InvalidArgument(fmt::format(
-            "ledger at {} has format version 1 (no Merkle tree); this build reads version {}",
-            dir, kFormatVersion));
+            "ledger at {} has format version 1 (no Merkle tree); this build reads version {}", dir,
+            kFormatVersion));
       }
       if (!found) {
         return InvalidArgument(fmt::format(
@@ -496,8 +496,7 @@ Result<Hash256> Store::Subtree(int level, uint64_t index) {
     rocksdb::PinnableSlice value;
     auto s = db_->Get(rocksdb::ReadOptions(), merkle_, MerkleKey(level, index), &value);
     if (s.IsNotFound()) {
-      return Corruption(
-          fmt::format("Merkle node at level {} index {} is missing", level, index));
+      return Corruption(fmt::format("Merkle node at level {} index {} is missing", level, index));
     }
     RETURN_IF_ERROR(FromRocks(s, "reading the Merkle tree"));
     if (value.size() != sizeof(Hash256)) {
@@ -515,8 +514,8 @@ Result<Hash256> Store::Subtree(int level, uint64_t index) {
   Status malformed = Status::Ok();
   RETURN_IF_ERROR(ScanMerkleLevel(0, first, [&](uint64_t leaf, std::string_view hash) {
     if (leaf != first + nodes.size() || hash.size() != sizeof(Hash256)) {
-      malformed = Corruption(fmt::format("Merkle leaf {} is missing or malformed",
-                                         first + nodes.size()));
+      malformed =
+          Corruption(fmt::format("Merkle leaf {} is missing or malformed", first + nodes.size()));
       return false;
     }
     nodes.emplace_back();

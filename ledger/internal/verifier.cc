@@ -96,8 +96,8 @@ class Verifier {
       }
       Position position = GetBigEndian(key);
       if (position != expected) {
-        Report(expected, fmt::format("the event is missing (the log goes on at position {})",
-                                     position));
+        Report(expected,
+               fmt::format("the event is missing (the log goes on at position {})", position));
         break;
       }
       if (!CheckEvent(position, events->value(), *leaves, upper, scratch)) break;
@@ -131,7 +131,8 @@ class Verifier {
         if (!prev_malformed) std::memcpy(prev.emplace().data(), hash.begin(), hash.size());
       }
       auto event_id = event.getEventId();
-      if (event_id.size() == id.id.size()) std::memcpy(id.id.data(), event_id.begin(), id.id.size());
+      if (event_id.size() == id.id.size())
+        std::memcpy(id.id.data(), event_id.begin(), id.id.size());
       return Status::Ok();
     });
     if (!decoded.ok()) {
@@ -225,8 +226,7 @@ class Verifier {
 
   Status CheckIdIndex() {
     Position limit = Limit();
-    std::sort(ids_.begin(), ids_.end(),
-              [](const IdAt& a, const IdAt& b) { return a.id < b.id; });
+    std::sort(ids_.begin(), ids_.end(), [](const IdAt& a, const IdAt& b) { return a.id < b.id; });
     for (size_t i = 1; i < ids_.size(); ++i) {
       if (ids_[i].id == ids_[i - 1].id) {
         auto [first, second] = std::minmax(ids_[i].position, ids_[i - 1].position);
@@ -319,8 +319,8 @@ class Verifier {
       const Checkpoint& c = sc.checkpoint;
       std::string name = fmt::format("checkpoint #{} (size {})", stored.sequence, c.size);
       if (c.ledger_id != ledger_id_) {
-        ReportOther(fmt::format("{} names ledger {}, not this ledger ({})", name, c.ledger_id,
-                                ledger_id_));
+        ReportOther(
+            fmt::format("{} names ledger {}, not this ledger ({})", name, c.ledger_id, ledger_id_));
       }
       if (!stored.key) {
         ReportOther(fmt::format("{}: its public key {} is not stored", name, sc.key_id));

@@ -196,8 +196,7 @@ TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
     ASSERT_TRUE(consistency.ok());
     std::vector<std::string> raw;
     for (auto& h : *consistency) raw.push_back(Bytes(h));
-    EXPECT_TRUE(
-        VerifyConsistency(size, 36, raw, root, Bytes(log_->GetTreeHead()->root)).ok());
+    EXPECT_TRUE(VerifyConsistency(size, 36, raw, root, Bytes(log_->GetTreeHead()->root)).ok());
   }
   EXPECT_EQ(log_->InclusionProof(0, 5).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log_->InclusionProof(6, 5).status().code(), StatusCode::kInvalidArgument);
@@ -261,8 +260,7 @@ TEST_F(IntegrityTest, ATruncatedTailWithOtherEventsAppendedIsFound) {
   for (int i = 0; i < 12; ++i) AppendOne(fmt::format("fork-{}", i));
   auto report = log_->Verify();
   EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(report.status().message().substr(0, 13), "position 31: ")
-      << report.status().message();
+  EXPECT_EQ(report.status().message().substr(0, 13), "position 31: ") << report.status().message();
 }
 
 // A careful forger removes every trace of the tail, then appends other events: the log is
@@ -319,8 +317,7 @@ TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
   // The same body with a signature made by the other key, but claiming ours.
   SignedCheckpoint forged = *held;
   forged.key_id = key_.Public().KeyId();
-  EXPECT_EQ(VerifyExtends(*log_, forged, key_.Public()).status().code(),
-            StatusCode::kCorruption);
+  EXPECT_EQ(VerifyExtends(*log_, forged, key_.Public()).status().code(), StatusCode::kCorruption);
 }
 
 TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
@@ -332,8 +329,7 @@ TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
   auto parsed = ParseCheckpointNote(note);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(key_.Public().Verify(*parsed).code(), StatusCode::kCorruption);
-  EXPECT_EQ(VerifyExtends(*log_, *parsed, key_.Public()).status().code(),
-            StatusCode::kCorruption);
+  EXPECT_EQ(VerifyExtends(*log_, *parsed, key_.Public()).status().code(), StatusCode::kCorruption);
 }
 
 TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
@@ -343,7 +339,7 @@ TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
   Fill(1);
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());  // same size, same time: not older
-  clock_.Advance(-5000);                          // the clock steps back
+  clock_.Advance(-5000);                         // the clock steps back
   auto older = log_->MakeCheckpoint(key_);
   EXPECT_EQ(older.status().code(), StatusCode::kRuleViolation);
   EXPECT_NE(older.status().message().find("checkpoints never go back"), std::string::npos);
@@ -462,14 +458,18 @@ TEST_F(HistoryProofTest, MalformedProofDocumentsAreInvalidArgument) {
   for (const std::string& bad :
        {std::string(""), std::string("[]"), std::string("{}"), json.substr(0, json.size() / 2),
         std::string(R"({"format":"something else","stream":"b","checkpoint":"","events":[]})"),
-        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
-                    R"("checkpoint":"x","events":[{"position":"-1","canonical":"","inclusion":[]}]})"),
-        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
-                    R"("checkpoint":"x","events":[{"position":"1","canonical":"@@","inclusion":[]}]})"),
-        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b",)"
-                    R"("checkpoint":"x","events":[{"position":"1","canonical":"","inclusion":["zz"]}]})"),
-        std::string(R"({"format":"secondment-ledger history proof v1","stream":"b","checkpoint":"x",)"
-                    R"("events":[],"extra":1})")}) {
+        std::string(
+            R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+            R"("checkpoint":"x","events":[{"position":"-1","canonical":"","inclusion":[]}]})"),
+        std::string(
+            R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+            R"("checkpoint":"x","events":[{"position":"1","canonical":"@@","inclusion":[]}]})"),
+        std::string(
+            R"({"format":"secondment-ledger history proof v1","stream":"b",)"
+            R"("checkpoint":"x","events":[{"position":"1","canonical":"","inclusion":["zz"]}]})"),
+        std::string(
+            R"({"format":"secondment-ledger history proof v1","stream":"b","checkpoint":"x",)"
+            R"("events":[],"extra":1})")}) {
     EXPECT_EQ(HistoryProof::FromJson(bad).status().code(), StatusCode::kInvalidArgument) << bad;
   }
   HistoryProof unsigned_note = proof_;

@@ -1,0 +1,170 @@
+// The auditor's commands on a live ledger: verify, keygen, checkpoint. See docs/audit.md.
+
+#include "ledger/audit.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/audit_files.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+
+namespace secondment::cli {
+namespace {
+
+// "verifying 123,456 of 830,405 events" on a terminal, redrawn in place.
+class Progress {
+ public:
+  Progress() : enabled_(::isatty(::fileno(stderr)) == 1) {}
+  ~Progress() {
+    if (drawn_) std::fputs("\r\033[K", stderr);
+  }
+  void operator()(uint64_t done, uint64_t total) {
+    if (!enabled_) return;
+    drawn_ = true;
+    std::fprintf(stderr, "\rverifying: %llu of %llu events", static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total));
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+};
+
+int RunVerify(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("verify takes no arguments; see secondment verify --help"));
+  }
+  if (args.Has("checkpoint") != args.Has("pubkey")) {
+    return Fail(InvalidArgument(
+        "--checkpoint and --pubkey go together: the checkpoint to check and the key you trust"));
+  }
+  std::optional<SignedCheckpoint> held;
+  std::optional<PublicKey> key;
+  if (args.Has("checkpoint")) {
+    auto note = ReadCheckpointFile(*args.Get("checkpoint"));
+    if (!note.ok()) return Fail(note.status());
+    held = std::move(*note);
+    auto pub = ReadPublicKeyFile(*args.Get("pubkey"));
+    if (!pub.ok()) return Fail(pub.status());
+    key = std::move(*pub);
+  }
+  auto log = env.OpenForRead(/*repair=*/false);
+  if (!log.ok()) return Fail(log.status());
+  VerifyReport report;
+  {
+    Progress progress;
+    auto verified = (*log)->Verify([&](uint64_t done, uint64_t total) { progress(done, total); });
+    if (!verified.ok()) return Fail(verified.status());
+    report = *verified;
+  }
+  std::optional<LogExtension> extension;
+  if (held) {
+    auto extends = VerifyExtends(**log, *held, *key);
+    if (!extends.ok()) return Fail(extends.status());
+    extension = *extends;
+  }
+  if (env.json()) {
+    std::string extends_json;
+    if (extension) {
+      extends_json = fmt::format(
+          ",\"extends\":{{\"size\":\"{}\",\"root\":\"{}\",\"time\":\"{}\",\"keyId\":\"{}\"}}",
+          held->checkpoint.size, ToHex(held->checkpoint.root),
+          FormatMicros(held->checkpoint.time_micros), held->key_id);
+    }
+    std::printf("{\"events\":\"%llu\",\"root\":\"%s\",\"streams\":%zu,\"checkpoints\":%zu%s}\n",
+                static_cast<unsigned long long>(report.events), ToHex(report.root).c_str(),
+                report.streams, report.checkpoints, extends_json.c_str());
+    return 0;
+  }
+  std::printf("verified %llu events, root %s\n", static_cast<unsigned long long>(report.events),
+              ToHex(report.root).c_str());
+  if (extension) {
+    std::printf("extends the checkpoint of %llu events (root %s) signed at %s by key %s\n",
+                static_cast<unsigned long long>(held->checkpoint.size),
+                ToHex(held->checkpoint.root).c_str(),
+                FormatMicros(held->checkpoint.time_micros).c_str(), held->key_id.c_str());
+  }
+  return 0;
+}
+
+int RunKeygen(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("keygen takes no arguments; see secondment keygen --help"));
+  }
+  auto out = args.Required("out");
+  if (!out.ok()) return Fail(out.status());
+  auto key = SigningKey::Generate();
+  if (!key.ok()) return Fail(key.status());
+  std::string public_path = *out + ".pub";
+  Status written = WriteKeyFiles(*out, public_path, *key);
+  if (!written.ok()) return Fail(written);
+  if (env.json()) {
+    std::printf("{\"privateKey\":%s,\"publicKey\":%s,\"keyId\":\"%s\"}\n", JsonString(*out).c_str(),
+                JsonString(public_path).c_str(), key->Public().KeyId().c_str());
+  } else {
+    std::printf("wrote private key %s (readable by its owner only) and public key %s, key id %s\n",
+                out->c_str(), public_path.c_str(), key->Public().KeyId().c_str());
+  }
+  return 0;
+}
+
+int RunCheckpoint(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("checkpoint takes no arguments; see secondment checkpoint --help"));
+  }
+  auto key_path = args.Required("key");
+  if (!key_path.ok()) return Fail(key_path.status());
+  auto key = ReadPrivateKeyFile(*key_path);
+  if (!key.ok()) return Fail(key.status());
+  auto secondments = env.OpenForWrite(/*create=*/false);
+  if (!secondments.ok()) return Fail(secondments.status());
+  auto checkpoint = env.log()->MakeCheckpoint(*key);
+  if (!checkpoint.ok()) return Fail(checkpoint.status());
+  std::string note = checkpoint->Note();
+  if (auto out = args.Get("out")) {
+    Status written = WriteNewFile(*out, note, 0644);
+    if (!written.ok()) return Fail(written);
+  }
+  if (env.json()) {
+    const Checkpoint& c = checkpoint->checkpoint;
+    std::printf(
+        "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\","
+        "\"keyId\":\"%s\",\"note\":%s}\n",
+        c.ledger_id.c_str(), static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
+        FormatMicros(c.time_micros).c_str(), checkpoint->key_id.c_str(), JsonString(note).c_str());
+  } else {
+    std::fputs(note.c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<CommandDef> AuditCommandDefs() {
+  return {
+      {"verify",
+       "verify [--checkpoint FILE --pubkey PUB]",
+       "recompute and check every hash, chain and index; with a checkpoint, prove the log "
+       "extends it",
+       {{"checkpoint"}, {"pubkey"}},
+       RunVerify},
+      {"keygen",
+       "keygen --out KEY",
+       "make an Ed25519 key pair for checkpoints: KEY (owner-only) and KEY.pub",
+       {{"out"}},
+       RunKeygen},
+      {"checkpoint",
+       "checkpoint --key KEY [--out FILE]",
+       "sign the ledger's tree size, root and time with KEY, store it and print the note",
+       {{"key"}, {"out"}},
+       RunCheckpoint},
+  };
+}
+
+}  // namespace secondment::cli
