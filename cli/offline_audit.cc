@@ -125,6 +125,12 @@ int RunVerifyBundle(Env& env, const Args& args) {
     if (!key.ok()) return Fail(key.status());
     trusted = std::move(*key);
   }
+  std::vector<SignedCheckpoint> held;
+  for (const std::string& path : args.All("checkpoint")) {
+    auto note = ReadCheckpointFile(path);
+    if (!note.ok()) return Fail(note.status());
+    held.push_back(std::move(*note));
+  }
   // events.jsonl is what a person reads: each line must be the rendering of the verified
   // bytes.
   std::ifstream json(*dir + "/" + kBundleJson);
@@ -140,7 +146,7 @@ int RunVerifyBundle(Env& env, const Args& args) {
     }
     return Status::Ok();
   };
-  auto report = VerifyBundle(*dir, trusted, check_json);
+  auto report = VerifyBundle(*dir, trusted, held, check_json);
   if (!report.ok()) return Fail(report.status());
   std::string extra;
   if (std::getline(json, extra)) {

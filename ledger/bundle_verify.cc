@@ -109,8 +109,9 @@ std::string_view View(const Hash256& hash) {
 class BundleChecker {
  public:
   BundleChecker(fs::path dir, const std::optional<PublicKey>& trusted,
+                const std::vector<SignedCheckpoint>& held,
                 const std::function<Status(uint64_t, std::string_view)>& visit)
-      : dir_(std::move(dir)), trusted_(trusted), visit_(visit) {}
+      : dir_(std::move(dir)), trusted_(trusted), held_(held), visit_(visit) {}
 
   Result<BundleReport> Run() {
     ASSIGN_OR_RETURN(manifest_, ReadManifest(dir_));
@@ -178,6 +179,24 @@ class BundleChecker {
       names_.push_back(name);
       checkpoints_.push_back(std::move(*parsed));
     }
+    // Checkpoints the auditor kept: the bundle must extend each, whatever it holds itself.
+    for (size_t i = 0; i < held_.size(); ++i) {
+      std::string name = fmt::format("the checkpoint given (#{})", i + 1);
+      const SignedCheckpoint& c = held_[i];
+      if (c.checkpoint.ledger_id != manifest_.ledger_id) {
+        return Corruption(fmt::format("{} is of ledger {}, not of this bundle's ledger {}", name,
+                                      c.checkpoint.ledger_id, manifest_.ledger_id));
+      }
+      auto key = keys.find(c.key_id);
+      if (key == keys.end()) {
+        return Corruption(
+            fmt::format("{} is signed by key {}, not by a key trusted here", name, c.key_id));
+      }
+      if (Status s = key->second.Verify(c); !s.ok()) {
+        return Corruption(fmt::format("{}: {}", name, s.message()));
+      }
+      extra_.push_back({c, name});
+    }
     return Status::Ok();
   }
 
@@ -192,19 +211,25 @@ class BundleChecker {
       return InvalidArgument(
           fmt::format("{} is not an audit bundle: it has no events.bin", dir_.string()));
     }
+    // Every checkpoint to meet on the way, in size order: the bundle's and the auditor's.
+    std::vector<std::pair<SignedCheckpoint, std::string>> all;
+    for (size_t i = 0; i < checkpoints_.size(); ++i) all.push_back({checkpoints_[i], names_[i]});
+    for (const auto& e : extra_) all.push_back(e);
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return a.first.checkpoint.size < b.first.checkpoint.size;
+    });
     size_t next_checkpoint = 0;
     uint64_t matched = 0;
     auto check_checkpoints = [&] {
-      while (next_checkpoint < checkpoints_.size() &&
-             checkpoints_[next_checkpoint].checkpoint.size == count_) {
-        const Checkpoint& c = checkpoints_[next_checkpoint].checkpoint;
+      while (next_checkpoint < all.size() && all[next_checkpoint].first.checkpoint.size == count_) {
+        const Checkpoint& c = all[next_checkpoint].first.checkpoint;
         if (tree_.Root() != c.root) {
           Report(matched + 1,
                  fmt::format("the events up to position {} give root {}, but {} signed root {}: "
                              "an event between positions {} and {} was altered, removed or "
                              "reordered",
-                             c.size, ToHex(tree_.Root()), names_[next_checkpoint], ToHex(c.root),
-                             matched + 1, c.size));
+                             c.size, ToHex(tree_.Root()), all[next_checkpoint].second,
+                             ToHex(c.root), matched + 1, c.size));
           return false;
         }
         matched = c.size;
@@ -241,11 +266,11 @@ class BundleChecker {
       if (!check_checkpoints()) break;
       if (visit_) RETURN_IF_ERROR(visit_(position, canonical));
     }
-    if (problem_.empty() && next_checkpoint < checkpoints_.size()) {
+    if (problem_.empty() && next_checkpoint < all.size()) {
       Report(count_ + 1, fmt::format("the bundle ends at position {}, but {} covers {} events: "
                                      "events were removed",
-                                     count_, names_[next_checkpoint],
-                                     checkpoints_[next_checkpoint].checkpoint.size));
+                                     count_, all[next_checkpoint].second,
+                                     all[next_checkpoint].first.checkpoint.size));
     }
     return Status::Ok();
   }
@@ -281,12 +306,14 @@ class BundleChecker {
                                    envelope->version, envelope->stream, chain->second.version));
       return false;
     } else if (!envelope->prev_hash || *envelope->prev_hash != View(chain->second.leaf)) {
-      Report(position, fmt::format("it does not name the hash of version {} of stream {}: the "
-                                   "stream's chain is broken",
-                                   chain->second.version, envelope->stream));
+      // Either this event's link or the event it links to was altered: name the earlier.
+      Report(chain->second.position,
+             fmt::format("its hash is not the one position {}, the next event of stream {}, "
+                         "names: one of the two was altered and the stream's chain is broken",
+                         position, envelope->stream));
       return false;
     }
-    chain->second = Chain{envelope->version, leaf};
+    chain->second = Chain{envelope->version, leaf, position};
     auto [id, fresh] = ids_.try_emplace(envelope->event_id, position);
     if (!fresh) {
       Report(position, fmt::format("its event id is already used at position {}", id->second));
@@ -299,10 +326,13 @@ class BundleChecker {
   struct Chain {
     uint32_t version = 0;
     Hash256 leaf{};
+    uint64_t position = 0;
   };
 
   const fs::path dir_;
   const std::optional<PublicKey>& trusted_;
+  const std::vector<SignedCheckpoint>& held_;
+  std::vector<std::pair<SignedCheckpoint, std::string>> extra_;
   const std::function<Status(uint64_t, std::string_view)>& visit_;
   Manifest manifest_;
   std::vector<SignedCheckpoint> checkpoints_;
@@ -318,8 +348,9 @@ class BundleChecker {
 
 Result<BundleReport> VerifyBundle(
     const std::string& dir, const std::optional<PublicKey>& trusted,
+    const std::vector<SignedCheckpoint>& held,
     const std::function<Status(uint64_t position, std::string_view canonical)>& visit) {
-  return BundleChecker(dir, trusted, visit).Run();
+  return BundleChecker(dir, trusted, held, visit).Run();
 }
 
 }  // namespace secondment

@@ -29,7 +29,9 @@ struct BundleReport {
 // position density, each stream's hash chain, unique event ids, the tree's root at every
 // checkpoint and at the end against the manifest, and each checkpoint's signature by
 // `trusted` (or, when nullopt, by the bundle's own keys, which shows only that the bundle is
-// consistent in itself). `visit` (may be empty) sees each event's bytes once they have
+// consistent in itself). `held` are checkpoints the auditor kept from earlier (signed by
+// `trusted`, or by a bundle key): the bundle must extend each of them too, so a bundle cut
+// and re-grown after them, with its own checkpoints dropped, is caught. `visit` (may be empty) sees each event's bytes once they have
 // passed, in position order; a non-OK status from it stops the check and is returned.
 //
 // Corruption "position P: what is wrong" for the first bad position P, or naming the
@@ -37,6 +39,7 @@ struct BundleReport {
 // events file, a manifest or key that does not parse).
 Result<BundleReport> VerifyBundle(
     const std::string& dir, const std::optional<PublicKey>& trusted,
+    const std::vector<SignedCheckpoint>& held,
     const std::function<Status(uint64_t position, std::string_view canonical)>& visit);
 
 }  // namespace secondment

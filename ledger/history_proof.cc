@@ -74,50 +74,63 @@ std::string HistoryProof::ToJson() const {
   return out;
 }
 
+namespace {
+
+Status Missing(const JsonObject& object, std::string_view name) {
+  return InvalidArgument(fmt::format("{} has no {}", object.where(), name));
+}
+
+Result<std::string> RequiredString(const JsonObject& object, std::string_view name) {
+  ASSIGN_OR_RETURN(std::optional<std::string> value, object.String(name));
+  if (!value) return Missing(object, name);
+  return std::move(*value);
+}
+
+Result<HistoryProof::Entry> ParseEntry(const JsonObject& item) {
+  RETURN_IF_ERROR(item.CheckKnownFields({"position", "canonical", "inclusion"}));
+  HistoryProof::Entry entry;
+  ASSIGN_OR_RETURN(std::string position, RequiredString(item, "position"));
+  if (position.empty() || position.size() > 19 ||
+      position.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument(fmt::format("position in {} must be a whole number", item.where()));
+  }
+  entry.position = std::stoull(position);
+  ASSIGN_OR_RETURN(std::string canonical, RequiredString(item, "canonical"));
+  auto decoded = kj::decodeBase64(kj::StringPtr(canonical.c_str()));
+  if (decoded.hadErrors) {
+    return InvalidArgument(fmt::format("canonical in {} is not base64", item.where()));
+  }
+  entry.canonical.assign(reinterpret_cast<const char*>(decoded.begin()), decoded.size());
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> hashes, item.Strings("inclusion"));
+  if (!hashes) return Missing(item, "inclusion");
+  for (const std::string& hex : *hashes) {
+    auto raw = kj::decodeHex(kj::ArrayPtr<const char>(hex.data(), hex.size()));
+    if (raw.hadErrors) {
+      return InvalidArgument(
+          fmt::format("inclusion in {} holds a hash that is not hex", item.where()));
+    }
+    entry.inclusion.emplace_back(reinterpret_cast<const char*>(raw.begin()), raw.size());
+  }
+  return entry;
+}
+
+}  // namespace
+
 Result<HistoryProof> HistoryProof::FromJson(std::string_view text) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, "the proof", kMaxProofBytes));
   ASSIGN_OR_RETURN(JsonObject root, doc.RootObject());
   RETURN_IF_ERROR(root.CheckKnownFields({"format", "stream", "checkpoint", "events"}));
-  auto required = [](auto result, std::string_view name) -> decltype(result) {
-    if (result.ok() && !result->has_value()) {
-      return InvalidArgument(fmt::format("the proof has no {}", name));
-    }
-    return result;
-  };
-  ASSIGN_OR_RETURN(auto format, required(root.String("format"), "format"));
-  if (*format != kFormat) {
+  ASSIGN_OR_RETURN(std::string format, RequiredString(root, "format"));
+  if (format != kFormat) {
     return InvalidArgument(fmt::format("the proof's format is not '{}'", kFormat));
   }
   HistoryProof proof;
-  ASSIGN_OR_RETURN(auto stream, required(root.String("stream"), "stream"));
-  proof.stream = std::move(*stream);
-  ASSIGN_OR_RETURN(auto note, required(root.String("checkpoint"), "checkpoint"));
-  proof.checkpoint_note = std::move(*note);
-  ASSIGN_OR_RETURN(auto events, required(root.Objects("events"), "events"));
+  ASSIGN_OR_RETURN(proof.stream, RequiredString(root, "stream"));
+  ASSIGN_OR_RETURN(proof.checkpoint_note, RequiredString(root, "checkpoint"));
+  ASSIGN_OR_RETURN(std::optional<std::vector<JsonObject>> events, root.Objects("events"));
+  if (!events) return Missing(root, "events");
   for (const JsonObject& item : *events) {
-    RETURN_IF_ERROR(item.CheckKnownFields({"position", "canonical", "inclusion"}));
-    Entry entry;
-    ASSIGN_OR_RETURN(auto position, required(item.String("position"), "position"));
-    if (position->empty() || position->size() > 19 ||
-        position->find_first_not_of("0123456789") != std::string::npos) {
-      return InvalidArgument(fmt::format("position in {} must be a whole number", item.where()));
-    }
-    entry.position = std::stoull(*position);
-    ASSIGN_OR_RETURN(auto canonical, required(item.String("canonical"), "canonical"));
-    auto decoded = kj::decodeBase64(kj::StringPtr(canonical->c_str()));
-    if (decoded.hadErrors) {
-      return InvalidArgument(fmt::format("canonical in {} is not base64", item.where()));
-    }
-    entry.canonical.assign(reinterpret_cast<const char*>(decoded.begin()), decoded.size());
-    ASSIGN_OR_RETURN(auto hashes, required(item.Strings("inclusion"), "inclusion"));
-    for (const std::string& hex : *hashes) {
-      auto raw = kj::decodeHex(kj::ArrayPtr<const char>(hex.data(), hex.size()));
-      if (raw.hadErrors) {
-        return InvalidArgument(
-            fmt::format("inclusion in {} holds a hash that is not hex", item.where()));
-      }
-      entry.inclusion.emplace_back(reinterpret_cast<const char*>(raw.begin()), raw.size());
-    }
+    ASSIGN_OR_RETURN(Entry entry, ParseEntry(item));
     proof.events.push_back(std::move(entry));
   }
   return proof;

@@ -55,6 +55,7 @@ class Verifier {
     uint32_t index;  // into names_
     StreamVersion version;
     Hash256 leaf;
+    Position position;
   };
   struct Slot {
     uint32_t stream;
@@ -155,7 +156,7 @@ class Verifier {
       Report(position, "its previous-event hash is not 32 bytes");
       return false;
     }
-    auto [chain, is_new] = streams_.try_emplace(stream, Chain{0, 0, {}});
+    auto [chain, is_new] = streams_.try_emplace(stream, Chain{0, 0, {}, 0});
     if (is_new) {
       chain->second.index = static_cast<uint32_t>(names_.size());
       names_.push_back(&chain->first);
@@ -172,14 +173,17 @@ class Verifier {
         return false;
       }
       if (!prev || *prev != chain->second.leaf) {
-        Report(position, fmt::format("its previous-event hash does not match version {} of "
-                                     "stream {}: the stream's chain is broken",
-                                     chain->second.version, stream));
+        // Either this event's link or the event it links to was altered: name the earlier.
+        Report(chain->second.position,
+               fmt::format("its hash is not the one position {}, the next event of stream {}, "
+                           "names: one of the two was altered and the stream's chain is broken",
+                           position, stream));
         return false;
       }
     }
     chain->second.version = version;
     chain->second.leaf = leaf;
+    chain->second.position = position;
 
     std::optional<std::pair<int, uint64_t>> bad_node;
     tree_.Append(leaf, [&](int level, uint64_t index, const Hash256& node) {
