@@ -25,10 +25,17 @@ inline std::string Key64(uint64_t v) {
 // Raw access to a closed ledger's families, to damage it on purpose.
 class RawLedger {
  public:
+  // Opens every family the ledger has; the first six are the log's own, in order.
   explicit RawLedger(const std::string& dir) {
+    std::vector<std::string> names;
+    auto listed = rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir, &names);
+    EXPECT_TRUE(listed.ok()) << listed.ToString();
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     for (const char* name : {"default", "events", "streams", "event_ids", "meta", "merkle"}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    for (const std::string& name : names) {
+      if (name.rfind("table.", 0) == 0) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     rocksdb::DB* db = nullptr;
     auto s = rocksdb::DB::Open(rocksdb::Options(), dir, families, &handles_, &db);
