@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "bench/audit_bench.h"
 #include "bench/bench_util.h"
 #include "bench/projection_bench.h"
 #include "bench/raw_baseline.h"
@@ -241,6 +242,12 @@ int Main(int argc, char** argv) {
     StreamReadFigures reads = ReadStreams(*log, w);
     figures["stream_read_p50_us"].values.push_back(reads.p50_us);
     figures["stream_read_p99_us"].values.push_back(reads.p99_us);
+
+    progress(fmt::format("run {}/{}: verify and proofs", run, config.runs));
+    figures["verify_eps"].values.push_back(VerifyEps(*log));
+    ProveFigures prove = ProveMicros(*log, 200);
+    figures["prove_us"].values.push_back(prove.p50_us);
+    figures["prove_p99_us"].values.push_back(prove.p99_us);
 
     if (run == config.runs) {  // the event log alone, before any projection is built
       bytes_settled = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);

@@ -37,6 +37,10 @@ class Verifier {
 
   Result<VerifyReport> Run() {
     ASSIGN_OR_RETURN(last_, store_.LastPosition());
+    // Streams hold a few events each: enough buckets up front spares the rehashes.
+    streams_.reserve(last_ / 4);
+    ids_.reserve(last_);
+    slots_.reserve(last_);
     ASSIGN_OR_RETURN(checkpoints_, LoadCheckpoints(store_));
     for (const auto& stored : checkpoints_) roots_wanted_[stored.signed_checkpoint.checkpoint.size];
     RETURN_IF_ERROR(ScanEvents());
@@ -61,10 +65,7 @@ class Verifier {
     uint32_t stream;
     StreamVersion version;
   };
-  struct IdAt {
-    std::array<uint8_t, EventId::kSize> id;
-    Position position;
-  };
+  using EventIdBytes = std::array<uint8_t, EventId::kSize>;
 
   // Keeps the lowest bad position seen.
   void Report(Position position, std::string what) {
@@ -117,14 +118,15 @@ class Verifier {
   bool CheckEvent(Position position, std::string_view bytes, Store::Cursor& leaves,
                   std::array<std::unique_ptr<Store::Cursor>, 64>& upper,
                   kj::Array<capnp::word>& scratch) {
-    std::string stream;
+    std::string_view stream;
     StreamVersion version = 0;
     std::optional<Hash256> prev;
     bool prev_malformed = false;
-    IdAt id{};
+    EventIdBytes id{};
     Status decoded = VisitStoredEvent(position, bytes, scratch, [&](const EventView& view) {
       auto event = view.event;
-      stream = event.getStreamId();
+      auto stream_id = event.getStreamId();
+      stream = std::string_view(stream_id.cStr(), stream_id.size());
       version = event.getStreamVersion();
       if (event.hasPrevHash()) {
         auto hash = event.getPrevHash();
@@ -132,8 +134,7 @@ class Verifier {
         if (!prev_malformed) std::memcpy(prev.emplace().data(), hash.begin(), hash.size());
       }
       auto event_id = event.getEventId();
-      if (event_id.size() == id.id.size())
-        std::memcpy(id.id.data(), event_id.begin(), id.id.size());
+      if (event_id.size() == id.size()) std::memcpy(id.data(), event_id.begin(), id.size());
       return Status::Ok();
     });
     if (!decoded.ok()) {
@@ -156,8 +157,10 @@ class Verifier {
       Report(position, "its previous-event hash is not 32 bytes");
       return false;
     }
-    auto [chain, is_new] = streams_.try_emplace(stream, Chain{0, 0, {}, 0});
+    auto chain = streams_.find(stream);
+    bool is_new = chain == streams_.end();
     if (is_new) {
+      chain = streams_.emplace(std::string(stream), Chain{0, 0, {}, 0}).first;
       chain->second.index = static_cast<uint32_t>(names_.size());
       names_.push_back(&chain->first);
       if (version != 0 || prev) {
@@ -206,7 +209,6 @@ class Verifier {
       return false;
     }
     ids_.push_back(id);
-    ids_.back().position = position;
     slots_.push_back(Slot{chain->second.index, version});
     return true;
   }
@@ -228,21 +230,16 @@ class Verifier {
     return Status::Ok();
   }
 
+  // Each entry must name the position of the event with that id, and every event must be
+  // named once: ids used twice leave one of their events unnamed.
   Status CheckIdIndex() {
     Position limit = Limit();
-    std::sort(ids_.begin(), ids_.end(), [](const IdAt& a, const IdAt& b) { return a.id < b.id; });
-    for (size_t i = 1; i < ids_.size(); ++i) {
-      if (ids_[i].id == ids_[i - 1].id) {
-        auto [first, second] = std::minmax(ids_[i].position, ids_[i - 1].position);
-        Report(second, fmt::format("its event id is already used at position {}", first));
-      }
-    }
-    auto cursor = store_.OpenCursor(Store::Family::kEventIds, "");
-    size_t i = 0;
+    std::vector<bool> covered(limit, false);
     auto id_text = [](std::string_view id) -> std::string {
       auto parsed = EventId::FromBytes(id);
       return parsed.ok() ? parsed->ToString() : "(malformed)";
     };
+    auto cursor = store_.OpenCursor(Store::Family::kEventIds, "");
     for (; cursor->Valid(); cursor->Next()) {
       std::string_view key = cursor->key(), value = cursor->value();
       if (key.size() != EventId::kSize || value.size() != 8) {
@@ -250,30 +247,28 @@ class Verifier {
         continue;
       }
       Position at = GetBigEndian(value);
-      auto key_id = [&](size_t j) {
-        return std::string_view(reinterpret_cast<const char*>(ids_[j].id.data()), EventId::kSize);
-      };
-      while (i < ids_.size() && key_id(i) < key) {
-        Report(ids_[i].position, "its event id is missing from the id index");
-        ++i;
+      if (at > checked_ && first_bad_ == kNoProblem) {
+        Report(checked_ + 1,
+               fmt::format("the event is missing, but the id index maps event id {} to position "
+                           "{}: the log's tail was removed",
+                           id_text(key), at));
+        continue;
       }
-      if (i < ids_.size() && key_id(i) == key) {
-        if (at != ids_[i].position) {
-          Report(std::min(at, ids_[i].position),
-                 fmt::format("the id index maps event id {} to position {}, but that event is "
-                             "at position {}",
-                             id_text(key), at, ids_[i].position));
-        }
-        ++i;
-      } else if (at < limit) {
-        Report(at == 0 ? 1 : at,
-               fmt::format("the id index maps event id {} to this position, which holds "
-                           "another event",
-                           id_text(key)));
+      if (at == 0 || at >= limit) continue;
+      if (std::memcmp(ids_[at - 1].data(), key.data(), EventId::kSize) != 0) {
+        Report(at,
+               fmt::format(
+                   "the id index maps event id {} here, but this event has id {}", id_text(key),
+                   id_text({reinterpret_cast<const char*>(ids_[at - 1].data()), EventId::kSize})));
+        continue;
       }
+      covered[at] = true;
     }
-    for (; i < ids_.size(); ++i) {
-      Report(ids_[i].position, "its event id is missing from the id index");
+    for (Position p = 1; p < limit; ++p) {
+      if (!covered[p]) {
+        Report(p, "its event id is missing from the id index, or another event uses it too");
+        break;
+      }
     }
     return cursor->status();
   }
@@ -281,6 +276,8 @@ class Verifier {
   Status CheckStreamIndex() {
     Position limit = Limit();
     std::vector<bool> covered(limit, false);
+    std::string last_stream;
+    auto last_stream_chain = streams_.end();
     auto cursor = store_.OpenCursor(Store::Family::kStreams, "");
     for (; cursor->Valid(); cursor->Next()) {
       std::string_view stream;
@@ -292,7 +289,12 @@ class Verifier {
       Position at = GetBigEndian(cursor->value());
       if (at == 0 || at >= limit) continue;
       const Slot& slot = slots_[at - 1];
-      auto chain = streams_.find(stream);
+      // Entries come in stream order: look each stream up once.
+      if (stream != last_stream) {
+        last_stream_chain = streams_.find(stream);
+        last_stream.assign(stream);
+      }
+      auto chain = last_stream_chain;
       if (chain == streams_.end() || chain->second.index != slot.stream ||
           version != slot.version) {
         Report(at, fmt::format("the stream index names version {} of stream {} here, but this "
@@ -367,7 +369,7 @@ class Verifier {
   std::unordered_map<std::string, Chain, StringHash, std::equal_to<>> streams_;
   std::vector<const std::string*> names_;  // stream names by Chain::index
   std::vector<Slot> slots_;                // by position - 1
-  std::vector<IdAt> ids_;
+  std::vector<EventIdBytes> ids_;          // by position - 1
   std::vector<StoredCheckpoint> checkpoints_;
   std::map<uint64_t, Hash256> roots_wanted_;  // checkpoint size -> the log's root at it
 

@@ -181,6 +181,28 @@ TEST_F(IntegrityTest, ARemovedTailIsFound) {
   EXPECT_NE(status.message().find("tail was removed"), std::string::npos) << status.message();
 }
 
+TEST_F(IntegrityTest, AnIdIndexEntryMovedToAnotherPositionIsFound) {
+  Fill();
+  std::string id(log_->ReadAll(12, 1)->front().Get().getEventId().asChars().begin(), 16);
+  Status status = DamageAndVerify([&](RawLedger& raw) {
+    ASSERT_TRUE(raw.db()->Put(rocksdb::WriteOptions(), raw.ids(), id, testing::Key64(13)).ok());
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message().substr(0, 13), "position 12: ") << status.message();
+}
+
+TEST_F(IntegrityTest, AStreamIndexEntryRemovedIsFound) {
+  Fill();
+  Status status = DamageAndVerify([&](RawLedger& raw) {
+    std::string key = "b";
+    key += '\0';
+    key += std::string("\0\0\0\3", 4);  // version 3 of stream b: position 14
+    ASSERT_TRUE(raw.db()->Delete(rocksdb::WriteOptions(), raw.streams(), key).ok());
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_EQ(status.message(), "position 14: it is missing from the stream index");
+}
+
 TEST_F(IntegrityTest, ATruncatedTailWithOtherEventsAppendedIsFound) {
   Fill();
   log_.reset();

@@ -45,6 +45,7 @@ class RawLedger {
   ~RawLedger() {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
+  rocksdb::DB* db() { return db_.get(); }
   rocksdb::ColumnFamilyHandle* events() { return handles_[1]; }
   rocksdb::ColumnFamilyHandle* streams() { return handles_[2]; }
   rocksdb::ColumnFamilyHandle* ids() { return handles_[3]; }

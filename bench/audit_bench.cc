@@ -1,0 +1,64 @@
+#include "bench/audit_bench.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "ledger/history_proof.h"
+
+namespace secondment::bench {
+namespace {
+
+void Check(const Status& status, const char* what) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "ledger_bench: %s: %s\n", what, status.ToString().c_str());
+    std::exit(6);
+  }
+}
+
+}  // namespace
+
+double VerifyEps(EventLog& log) {
+  auto start = std::chrono::steady_clock::now();
+  auto report = log.Verify();
+  double seconds = Seconds(start);
+  Check(report.status(), "verify");
+  return static_cast<double>(report->events) / seconds;
+}
+
+ProveFigures ProveMicros(EventLog& log, size_t count) {
+  auto key = SigningKey::Generate();
+  Check(key.status(), "keygen");
+  auto checkpoint = log.MakeCheckpoint(*key);
+  Check(checkpoint.status(), "checkpoint");
+  // Secondment streams met at evenly spaced positions: old and recent, short and long.
+  std::set<std::string> streams;
+  Position head = log.Head();
+  for (size_t i = 0; i < count * 4 && streams.size() < count; ++i) {
+    Position p = 1 + (head - 1) * i / (count * 4);
+    Check(log.Scan(p, p,
+                   [&](const EventView& view) {
+                     std::string stream = view.event.getStreamId();
+                     if (stream.rfind("secondment-", 0) == 0) streams.insert(stream);
+                     return Status::Ok();
+                   }),
+          "scan");
+  }
+  std::vector<double> micros;
+  for (const std::string& stream : streams) {
+    auto start = std::chrono::steady_clock::now();
+    auto proof = ProveHistory(log, stream, *checkpoint);
+    micros.push_back(Seconds(start) * 1e6);
+    Check(proof.status(), "prove");
+    Check(VerifyHistoryProof(*proof, key->Public()).status(), "verify the proof");
+  }
+  return {Quantile(micros, 0.50), Quantile(micros, 0.99), micros.size()};
+}
+
+}  // namespace secondment::bench

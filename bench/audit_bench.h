@@ -1,0 +1,25 @@
+// The integrity figures of ledger_bench (L4): a full verify, and drawing one secondment's
+// history proof.
+
+#ifndef SECONDMENT_BENCH_AUDIT_BENCH_H_
+#define SECONDMENT_BENCH_AUDIT_BENCH_H_
+
+#include "ledger/event_log.h"
+
+namespace secondment::bench {
+
+// Events per second of EventLog::Verify over the whole log (which must verify).
+double VerifyEps(EventLog& log);
+
+struct ProveFigures {
+  double p50_us, p99_us;
+  size_t proofs;
+};
+
+// Signs a checkpoint of `log` (writable) with a fresh key, then times ProveHistory for up to
+// `count` secondment streams spread over the log, each proof checked once untimed.
+ProveFigures ProveMicros(EventLog& log, size_t count);
+
+}  // namespace secondment::bench
+
+#endif  // SECONDMENT_BENCH_AUDIT_BENCH_H_
