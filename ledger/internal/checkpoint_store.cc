@@ -12,7 +12,7 @@ constexpr std::string_view kKeyPrefix = "checkpoint-key/";
 
 }  // namespace
 
-Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store) {
+Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store, const Store::ReadPoint* at) {
   std::vector<StoredCheckpoint> out;
   RETURN_IF_ERROR(store.ScanMeta(
       kCheckpointPrefix, [&](std::string_view key, std::string_view value) -> Status {
@@ -32,7 +32,8 @@ Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store) {
       }));
   for (StoredCheckpoint& stored : out) {
     ASSIGN_OR_RETURN(
-        auto raw, store.GetMeta(fmt::format("{}{}", kKeyPrefix, stored.signed_checkpoint.key_id)));
+        auto raw,
+        store.GetMeta(fmt::format("{}{}", kKeyPrefix, stored.signed_checkpoint.key_id), at));
     if (!raw) continue;
     auto key = PublicKey::FromRaw(*raw);
     if (key.ok()) stored.key = std::move(*key);

@@ -20,7 +20,8 @@ struct StoredCheckpoint {
 };
 
 // Every stored checkpoint, oldest first; Corruption when a record does not parse.
-Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store);
+Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store,
+                                                      const Store::ReadPoint* at = nullptr);
 
 // Stores `signed_checkpoint` after the last one, with its key. Not thread-safe: callers
 // serialise checkpointing.

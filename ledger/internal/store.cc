@@ -319,8 +319,25 @@ Result<std::string> Store::LedgerId() {
   return std::move(*id);
 }
 
-Result<Position> Store::LastPosition() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
+Store::ReadPoint::~ReadPoint() { db_->ReleaseSnapshot(snapshot_); }
+
+std::unique_ptr<Store::ReadPoint> Store::TakeReadPoint() {
+  return std::unique_ptr<ReadPoint>(new ReadPoint(db_.get(), db_->GetSnapshot()));
+}
+
+namespace {
+
+rocksdb::ReadOptions ReadAt(const Store::ReadPoint* at, const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions read;
+  if (at != nullptr) read.snapshot = snapshot;
+  return read;
+}
+
+}  // namespace
+
+Result<Position> Store::LastPosition(const ReadPoint* at) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ReadAt(at, at ? at->snapshot_ : nullptr), events_));
   it->SeekToLast();
   RETURN_IF_ERROR(FromRocks(it->status(), "finding the last position"));
   if (!it->Valid()) return Position{0};
@@ -554,8 +571,10 @@ namespace {
 
 class RocksCursor final : public Store::Cursor {
  public:
-  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view start) {
+  RocksCursor(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string_view start,
+              const rocksdb::Snapshot* snapshot) {
     rocksdb::ReadOptions read;
+    read.snapshot = snapshot;
     read.readahead_size = 2 << 20;
     read.adaptive_readahead = true;
     read.total_order_seek = true;  // the id family has a prefix extractor; walk all of it
@@ -574,7 +593,8 @@ class RocksCursor final : public Store::Cursor {
 
 }  // namespace
 
-std::unique_ptr<Store::Cursor> Store::OpenCursor(Family family, std::string_view start) {
+std::unique_ptr<Store::Cursor> Store::OpenCursor(Family family, std::string_view start,
+                                                 const ReadPoint* at) {
   rocksdb::ColumnFamilyHandle* handle = events_;
   switch (family) {
     case Family::kEvents:
@@ -590,20 +610,23 @@ std::unique_ptr<Store::Cursor> Store::OpenCursor(Family family, std::string_view
       handle = merkle_;
       break;
   }
-  return std::make_unique<RocksCursor>(db_.get(), handle, start);
+  return std::make_unique<RocksCursor>(db_.get(), handle, start, at ? at->snapshot_ : nullptr);
 }
 
-Result<std::optional<std::string>> Store::GetMeta(std::string_view key) {
+Result<std::optional<std::string>> Store::GetMeta(std::string_view key, const ReadPoint* at) {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), meta_, rocksdb::Slice(key.data(), key.size()), &value);
+  auto s = db_->Get(ReadAt(at, at ? at->snapshot_ : nullptr), meta_,
+                    rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   RETURN_IF_ERROR(FromRocks(s, "reading the meta family"));
   return std::optional<std::string>(std::move(value));
 }
 
 Status Store::ScanMeta(std::string_view prefix,
-                       const std::function<Status(std::string_view, std::string_view)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
+                       const std::function<Status(std::string_view, std::string_view)>& visit,
+                       const ReadPoint* at) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(ReadAt(at, at ? at->snapshot_ : nullptr), meta_));
   for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
        it->Valid() && View(it->key()).substr(0, prefix.size()) == prefix; it->Next()) {
     RETURN_IF_ERROR(visit(View(it->key()), View(it->value())));

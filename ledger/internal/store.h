@@ -57,8 +57,24 @@ class Store {
   // The random id given to the ledger when it was created (16 bytes).
   Result<std::string> LedgerId();
 
-  // The highest stored position, 0 when empty.
-  Result<Position> LastPosition();
+  // A consistent point to read at: reads given it see the store as it was when it was taken,
+  // whatever is committed since. Must not outlive the store.
+  class ReadPoint {
+   public:
+    ~ReadPoint();
+    ReadPoint(const ReadPoint&) = delete;
+    ReadPoint& operator=(const ReadPoint&) = delete;
+
+   private:
+    friend class Store;
+    ReadPoint(rocksdb::DB* db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+    rocksdb::DB* db_;
+    const rocksdb::Snapshot* snapshot_;
+  };
+  std::unique_ptr<ReadPoint> TakeReadPoint();
+
+  // The highest stored position, 0 when empty (at `at`, or now when null).
+  Result<Position> LastPosition(const ReadPoint* at = nullptr);
   // The stream's last version, or nullopt when it has no events.
   Result<std::optional<StreamTip>> LastInStream(std::string_view stream);
   // Appends to `out` the positions of `stream`'s versions from `from`, at most `max`.
@@ -96,13 +112,15 @@ class Store {
     // OK, or the read error that ended the walk.
     virtual Status status() const = 0;
   };
-  // A cursor at the first key >= `start`.
-  std::unique_ptr<Cursor> OpenCursor(Family family, std::string_view start);
+  // A cursor at the first key >= `start` (at `at`, or now when null).
+  std::unique_ptr<Cursor> OpenCursor(Family family, std::string_view start,
+                                     const ReadPoint* at = nullptr);
 
   // Small records of the meta family (checkpoints and keys): get, and scan by key prefix.
-  Result<std::optional<std::string>> GetMeta(std::string_view key);
+  Result<std::optional<std::string>> GetMeta(std::string_view key, const ReadPoint* at = nullptr);
   Status ScanMeta(std::string_view prefix,
-                  const std::function<Status(std::string_view key, std::string_view value)>& visit);
+                  const std::function<Status(std::string_view key, std::string_view value)>& visit,
+                  const ReadPoint* at = nullptr);
   // Writes `records` atomically and synced.
   Status PutMeta(const std::vector<std::pair<std::string, std::string>>& records);
 

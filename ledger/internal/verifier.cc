@@ -36,12 +36,14 @@ class Verifier {
       : store_(store), ledger_id_(std::move(ledger_id)), progress_(progress) {}
 
   Result<VerifyReport> Run() {
-    ASSIGN_OR_RETURN(last_, store_.LastPosition());
+    // Every read below is at one point, so appends made meanwhile are not half seen.
+    at_ = store_.TakeReadPoint();
+    ASSIGN_OR_RETURN(last_, store_.LastPosition(at_.get()));
     // Streams hold a few events each: enough buckets up front spares the rehashes.
     streams_.reserve(last_ / 4);
     ids_.reserve(last_);
     slots_.reserve(last_);
-    ASSIGN_OR_RETURN(checkpoints_, LoadCheckpoints(store_));
+    ASSIGN_OR_RETURN(checkpoints_, LoadCheckpoints(store_, at_.get()));
     for (const auto& stored : checkpoints_) roots_wanted_[stored.signed_checkpoint.checkpoint.size];
     RETURN_IF_ERROR(ScanEvents());
     if (first_bad_ == kNoProblem) RETURN_IF_ERROR(CheckTreeEnd());
@@ -81,8 +83,8 @@ class Verifier {
   Position Limit() const { return std::min(first_bad_, checked_ + 1); }
 
   Status ScanEvents() {
-    auto events = store_.OpenCursor(Store::Family::kEvents, "");
-    auto leaves = store_.OpenCursor(Store::Family::kMerkle, MerkleKey(0, 0));
+    auto events = store_.OpenCursor(Store::Family::kEvents, "", at_.get());
+    auto leaves = store_.OpenCursor(Store::Family::kMerkle, MerkleKey(0, 0), at_.get());
     std::array<std::unique_ptr<Store::Cursor>, 64> upper;
     kj::Array<capnp::word> scratch;
     auto next_root = roots_wanted_.begin();
@@ -192,7 +194,8 @@ class Verifier {
     tree_.Append(leaf, [&](int level, uint64_t index, const Hash256& node) {
       if (level < Store::kFirstUpperLevel || bad_node) return;
       auto& cursor = upper[level];
-      if (!cursor) cursor = store_.OpenCursor(Store::Family::kMerkle, MerkleKey(level, index));
+      if (!cursor)
+        cursor = store_.OpenCursor(Store::Family::kMerkle, MerkleKey(level, index), at_.get());
       if (!cursor->Valid() || cursor->key() != MerkleKey(level, index) ||
           cursor->value() != View(node)) {
         bad_node.emplace(level, index);
@@ -218,7 +221,8 @@ class Verifier {
     for (int level = 0; level < 64; ++level) {
       if (level != 0 && !Store::KeepsLevel(level)) continue;
       uint64_t first_beyond = level == 0 ? checked_ : checked_ >> level;
-      auto cursor = store_.OpenCursor(Store::Family::kMerkle, MerkleKey(level, first_beyond));
+      auto cursor =
+          store_.OpenCursor(Store::Family::kMerkle, MerkleKey(level, first_beyond), at_.get());
       RETURN_IF_ERROR(cursor->status());
       if (cursor->Valid() && cursor->key()[0] == static_cast<char>(level)) {
         Report(checked_ + 1,
@@ -239,7 +243,7 @@ class Verifier {
       auto parsed = EventId::FromBytes(id);
       return parsed.ok() ? parsed->ToString() : "(malformed)";
     };
-    auto cursor = store_.OpenCursor(Store::Family::kEventIds, "");
+    auto cursor = store_.OpenCursor(Store::Family::kEventIds, "", at_.get());
     for (; cursor->Valid(); cursor->Next()) {
       std::string_view key = cursor->key(), value = cursor->value();
       if (key.size() != EventId::kSize || value.size() != 8) {
@@ -278,7 +282,7 @@ class Verifier {
     std::vector<bool> covered(limit, false);
     std::string last_stream;
     auto last_stream_chain = streams_.end();
-    auto cursor = store_.OpenCursor(Store::Family::kStreams, "");
+    auto cursor = store_.OpenCursor(Store::Family::kStreams, "", at_.get());
     for (; cursor->Valid(); cursor->Next()) {
       std::string_view stream;
       StreamVersion version;
@@ -360,6 +364,7 @@ class Verifier {
   }
 
   Store& store_;
+  std::unique_ptr<Store::ReadPoint> at_;
   const std::string ledger_id_;
   const std::function<void(uint64_t, uint64_t)>& progress_;
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "ledger/audit.h"
@@ -108,6 +109,32 @@ TEST_F(IntegrityTest, RefusedAppendsInAGroupLeaveNoTraceInTheTree) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, log_->Head());
   EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
+}
+
+TEST_F(IntegrityTest, VerifyReadsOnePointWhileWritersAppend) {
+  Fill(20);
+  SigningKey key = std::move(SigningKey::Generate()).value();
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; !stop.load(); ++i) {
+        AppendOne(fmt::format("live-{}", t));
+        if (t == 0 && i % 20 == 0) {
+          EXPECT_TRUE(log_->MakeCheckpoint(key).ok());
+        }
+      }
+    });
+  }
+  for (int round = 0; round < 5; ++round) {
+    auto report = log_->Verify();
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+  }
+  stop = true;
+  for (auto& w : writers) w.join();
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, log_->Head());
 }
 
 TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
