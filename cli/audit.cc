@@ -40,19 +40,21 @@ int RunVerify(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("verify takes no arguments; see secondment verify --help"));
   }
-  if (args.Has("checkpoint") != args.Has("pubkey")) {
+  if (args.Has("checkpoint") && !args.Has("pubkey")) {
     return Fail(InvalidArgument(
-        "--checkpoint and --pubkey go together: the checkpoint to check and the key you trust"));
+        "--checkpoint needs --pubkey: the checkpoint to check and the key you trust go together"));
   }
   std::optional<SignedCheckpoint> held;
   std::optional<PublicKey> key;
+  if (args.Has("pubkey")) {
+    auto pub = ReadPublicKeyFile(*args.Get("pubkey"));
+    if (!pub.ok()) return Fail(pub.status());
+    key = std::move(*pub);
+  }
   if (args.Has("checkpoint")) {
     auto note = ReadCheckpointFile(*args.Get("checkpoint"));
     if (!note.ok()) return Fail(note.status());
     held = std::move(*note);
-    auto pub = ReadPublicKeyFile(*args.Get("pubkey"));
-    if (!pub.ok()) return Fail(pub.status());
-    key = std::move(*pub);
   }
   auto log = env.OpenForRead(/*repair=*/false);
   if (!log.ok()) return Fail(log.status());
@@ -63,12 +65,29 @@ int RunVerify(Env& env, const Args& args) {
     if (!verified.ok()) return Fail(verified.status());
     report = *verified;
   }
+  // Stored checkpoints were checked against the keys stored beside them; with a key the
+  // auditor trusts, each must be signed by it, or a rewrite re-signed with another key passes.
+  auto stored = (*log)->Checkpoints();
+  if (!stored.ok()) return Fail(stored.status());
+  std::vector<std::string> key_ids;
+  for (size_t i = 0; i < stored->size(); ++i) {
+    const SignedCheckpoint& c = (*stored)[i];
+    if (key) {
+      if (Status s = key->Verify(c); !s.ok()) {
+        return Fail(Corruption(fmt::format("stored checkpoint #{}: {}", i + 1, s.message())));
+      }
+    }
+    if (std::find(key_ids.begin(), key_ids.end(), c.key_id) == key_ids.end()) {
+      key_ids.push_back(c.key_id);
+    }
+  }
   std::optional<LogExtension> extension;
   if (held) {
     auto extends = VerifyExtends(**log, *held, *key);
     if (!extends.ok()) return Fail(extends.status());
     extension = *extends;
   }
+  std::string keys = key_ids.empty() ? "none" : fmt::format("{}", fmt::join(key_ids, ", "));
   if (env.json()) {
     std::string extends_json;
     if (extension) {
@@ -77,13 +96,18 @@ int RunVerify(Env& env, const Args& args) {
           held->checkpoint.size, ToHex(held->checkpoint.root),
           FormatMicros(held->checkpoint.time_micros), held->key_id);
     }
-    std::printf("{\"events\":\"%llu\",\"root\":\"%s\",\"streams\":%zu,\"checkpoints\":%zu%s}\n",
-                static_cast<unsigned long long>(report.events), ToHex(report.root).c_str(),
-                report.streams, report.checkpoints, extends_json.c_str());
+    std::printf("%s\n",
+                fmt::format("{{\"events\":\"{}\",\"root\":\"{}\",\"streams\":{},\"checkpoints\":{},"
+                            "\"checkpointKeys\":{}{}}}",
+                            report.events, ToHex(report.root), report.streams, report.checkpoints,
+                            JsonString(keys), extends_json)
+                    .c_str());
     return 0;
   }
   std::printf("verified %llu events, root %s\n", static_cast<unsigned long long>(report.events),
               ToHex(report.root).c_str());
+  std::printf("%zu stored checkpoints, signed by key %s%s\n", report.checkpoints, keys.c_str(),
+              key ? " (the key given)" : "");
   if (extension) {
     std::printf("extends the checkpoint of %llu events (root %s) signed at %s by key %s\n",
                 static_cast<unsigned long long>(held->checkpoint.size),
@@ -149,9 +173,9 @@ int RunCheckpoint(Env& env, const Args& args) {
 std::vector<CommandDef> AuditCommandDefs() {
   return {
       {"verify",
-       "verify [--checkpoint FILE --pubkey PUB]",
-       "recompute and check every hash, chain and index; with a checkpoint, prove the log "
-       "extends it",
+       "verify [--pubkey PUB [--checkpoint FILE]]",
+       "recompute and check every hash, chain, index and stored checkpoint; with the key you "
+       "trust and a checkpoint you kept, prove the log extends it",
        {{"checkpoint"}, {"pubkey"}},
        RunVerify},
       {"keygen",

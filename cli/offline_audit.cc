@@ -71,18 +71,18 @@ int RunVerifyProof(Env& env, const Args& args) {
   const Checkpoint& c = verified->checkpoint.checkpoint;
   if (env.json()) {
     std::printf(
-        "{\"verified\":true,\"stream\":%s,\"versions\":%u,\"checkpointSize\":\"%llu\","
-        "\"root\":\"%s\",\"time\":\"%s\",\"keyId\":\"%s\"}\n",
-        JsonString(proof->stream).c_str(), verified->last_version + 1,
+        "{\"verified\":true,\"ledger\":\"%s\",\"stream\":%s,\"versions\":%u,"
+        "\"checkpointSize\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\",\"keyId\":\"%s\"}\n",
+        c.ledger_id.c_str(), JsonString(proof->stream).c_str(), verified->last_version + 1,
         static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
         FormatMicros(c.time_micros).c_str(), verified->checkpoint.key_id.c_str());
   } else {
     std::printf(
-        "verified %s: versions 0 to %u, none missing, each in the checkpoint of %llu "
-        "events (root %s) signed at %s by key %s\n",
-        proof->stream.c_str(), verified->last_version, static_cast<unsigned long long>(c.size),
-        ToHex(c.root).c_str(), FormatMicros(c.time_micros).c_str(),
-        verified->checkpoint.key_id.c_str());
+        "verified %s of ledger %s: versions 0 to %u, none missing, each in the checkpoint of "
+        "%llu events (root %s) signed at %s by key %s\n",
+        proof->stream.c_str(), c.ledger_id.c_str(), verified->last_version,
+        static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
+        FormatMicros(c.time_micros).c_str(), verified->checkpoint.key_id.c_str());
   }
   return 0;
 }
@@ -152,23 +152,38 @@ int RunVerifyBundle(Env& env, const Args& args) {
   if (std::getline(json, extra)) {
     return Fail(Corruption("events.jsonl has more lines than the bundle has events"));
   }
+  if (trusted && report->events > 0 && report->covered == 0) {
+    return Fail(Corruption(fmt::format(
+        "no checkpoint signed by the key given ({}) covers any event of the bundle: its {} "
+        "events are not authenticated",
+        trusted->KeyId(), report->events)));
+  }
   std::string keys =
       report->key_ids.empty() ? "none" : fmt::format("{}", fmt::join(report->key_ids, ", "));
   if (env.json()) {
     std::printf(
-        "{\"events\":\"%llu\",\"root\":\"%s\",\"checkpoints\":%zu,\"keys\":%s,"
-        "\"trustedKeyGiven\":%s}\n",
-        static_cast<unsigned long long>(report->events), ToHex(report->root).c_str(),
+        "{\"ledger\":\"%s\",\"events\":\"%llu\",\"covered\":\"%llu\",\"root\":\"%s\","
+        "\"checkpoints\":%zu,\"keys\":%s,\"trustedKeyGiven\":%s}\n",
+        report->ledger_id.c_str(), static_cast<unsigned long long>(report->events),
+        static_cast<unsigned long long>(report->covered), ToHex(report->root).c_str(),
         report->checkpoints, JsonString(keys).c_str(), report->keys_from_bundle ? "false" : "true");
     return 0;
   }
-  std::printf("verified bundle %s: %llu events, root %s, %zu checkpoints signed by key %s\n",
-              dir->c_str(), static_cast<unsigned long long>(report->events),
-              ToHex(report->root).c_str(), report->checkpoints, keys.c_str());
+  std::printf(
+      "verified bundle %s of ledger %s: %llu events, root %s, %zu checkpoints signed by key %s\n",
+      dir->c_str(), report->ledger_id.c_str(), static_cast<unsigned long long>(report->events),
+      ToHex(report->root).c_str(), report->checkpoints, keys.c_str());
+  if (report->covered < report->events) {
+    std::printf(
+        "note: events %llu to %llu come after the last signed checkpoint: they agree with the "
+        "rest, but no signature covers them\n",
+        static_cast<unsigned long long>(report->covered + 1),
+        static_cast<unsigned long long>(report->events));
+  }
   if (report->keys_from_bundle) {
     std::printf(
-        "note: signatures were checked with the bundle's own keys; pass --pubkey with a "
-        "key you trust to know who signed\n");
+        "note: signatures were checked with the bundle's own keys; pass --pubkey with a key you "
+        "trust to know who signed\n");
   }
   return 0;
 }
@@ -193,9 +208,9 @@ std::vector<CommandDef> OfflineAuditCommandDefs() {
        {{"out"}},
        RunAuditBundle},
       {"verify-bundle",
-       "verify-bundle DIR [--pubkey PUB]",
+       "verify-bundle DIR [--pubkey PUB] [--checkpoint FILE]...",
        "check an audit bundle without any ledger or database",
-       {{"pubkey"}},
+       {{"pubkey"}, {"checkpoint", true, true}},
        RunVerifyBundle},
   };
 }

@@ -28,7 +28,10 @@ Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkp
         fmt::format("the checkpoint covers {} events but the log holds {}: events were removed",
                     c.size, head.size));
   }
-  if (c.size == 0) return LogExtension{head.size, head.root};
+  if (c.size == 0) {
+    if (c.root != Sha256("")) return Corruption("the checkpoint of 0 events has a wrong root");
+    return LogExtension{head.size, head.root};
+  }
   ASSIGN_OR_RETURN(std::vector<Hash256> proof, log.ConsistencyProof(c.size, head.size));
   std::vector<std::string> raw;
   for (const Hash256& hash : proof) raw.push_back(Bytes(hash));

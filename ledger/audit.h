@@ -17,10 +17,12 @@ struct LogExtension {
 };
 
 // OK when `checkpoint` is signed by `key`, names this ledger, and a consistency proof drawn
-// from the log shows that today's tree extends the checkpointed one (checked by
-// ledger/merkle_verify.h). Corruption when the signature does not verify, the log holds fewer
-// events than the checkpoint, or the proof fails (the log was altered or forked since);
-// InvalidArgument when the checkpoint names another ledger.
+// from the log's stored tree shows that today's tree extends the checkpointed one (checked by
+// ledger/merkle_verify.h). The proof is drawn from stored nodes, not from the events: run
+// EventLog::Verify first (as `secondment verify` does) to know the nodes match the events.
+// Corruption when the signature does not verify, the log holds fewer events than the checkpoint, or
+// the proof fails (the log was altered or forked since); InvalidArgument when the checkpoint names
+// another ledger.
 Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkpoint,
                                    const PublicKey& key);
 

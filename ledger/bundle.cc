@@ -76,7 +76,7 @@ Result<BundleSummary> WriteAuditBundle(
   }
   for (size_t i = 0; i < covered.size(); ++i) {
     RETURN_IF_ERROR(
-        WriteFile(root / kBundleCheckpoints / fmt::format("{:06}.txt", i + 1), covered[i].Note()));
+        WriteFile(root / kBundleCheckpoints / fmt::format("{:010}.txt", i + 1), covered[i].Note()));
   }
   for (const PublicKey& key : keys) {
     RETURN_IF_ERROR(WriteFile(root / kBundleKeys / fmt::format("{}.pub", key.KeyId()), key.Pem()));

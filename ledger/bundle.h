@@ -7,7 +7,7 @@
 //                             canonical bytes as stored, the 32-byte leaf hash the ledger
 //                             recorded for it at append
 //   DIR/events.jsonl          one JSON object per event, as `secondment log --json` prints it
-//   DIR/checkpoints/NNNNNN.txt  the signed checkpoints, oldest first
+//   DIR/checkpoints/NNNNNNNNNN.txt  the signed checkpoints, oldest first (10 digits)
 //   DIR/keys/<key id>.pub     the public keys that signed them (PEM)
 //
 // Writing uses the ledger; checking (ledger/bundle_verify.h) does not.

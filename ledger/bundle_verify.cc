@@ -53,6 +53,12 @@ class RootAccumulator {
 };
 
 Result<std::string> ReadText(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return InvalidArgument(fmt::format("cannot read {}", path.string()));
+  if (size > kMaxSmallFile) {
+    return InvalidArgument(fmt::format("{} is over {} bytes", path.string(), kMaxSmallFile));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgument(fmt::format("cannot read {}", path.string()));
   std::ostringstream text;
@@ -127,6 +133,8 @@ class BundleChecker {
           manifest_.events, ToHex(manifest_.root), report.events, ToHex(report.root)));
     }
     report.checkpoints = checkpoints_.size();
+    report.ledger_id = manifest_.ledger_id;
+    report.covered = covered_;
     for (const auto& c : checkpoints_) {
       if (std::find(report.key_ids.begin(), report.key_ids.end(), c.key_id) ==
           report.key_ids.end()) {
@@ -233,6 +241,7 @@ class BundleChecker {
           return false;
         }
         matched = c.size;
+        covered_ = std::max(covered_, c.size);
         ++next_checkpoint;
       }
       return true;
@@ -341,6 +350,7 @@ class BundleChecker {
   std::unordered_map<std::string, uint64_t> ids_;
   RootAccumulator tree_;
   uint64_t count_ = 0;
+  uint64_t covered_ = 0;
   std::string problem_;
 };
 

@@ -18,7 +18,11 @@
 namespace secondment {
 
 struct BundleReport {
+  std::string ledger_id;
   uint64_t events = 0;
+  // Events 1..covered are under a checkpoint that verified (the bundle's or one given); later
+  // events agree with the rest but no signature covers them.
+  uint64_t covered = 0;
   Hash256 root{};
   size_t checkpoints = 0;            // every one signed, matching, monotonic
   std::vector<std::string> key_ids;  // the keys that signed them
@@ -31,8 +35,9 @@ struct BundleReport {
 // `trusted` (or, when nullopt, by the bundle's own keys, which shows only that the bundle is
 // consistent in itself). `held` are checkpoints the auditor kept from earlier (signed by
 // `trusted`, or by a bundle key): the bundle must extend each of them too, so a bundle cut
-// and re-grown after them, with its own checkpoints dropped, is caught. `visit` (may be empty) sees each event's bytes once they have
-// passed, in position order; a non-OK status from it stops the check and is returned.
+// and re-grown after them, with its own checkpoints dropped, is caught. `visit` (may be empty) sees
+// each event's bytes once they have passed, in position order; a non-OK status from it stops the
+// check and is returned.
 //
 // Corruption "position P: what is wrong" for the first bad position P, or naming the
 // checkpoint or file at fault; InvalidArgument when `dir` is not a bundle (no manifest or

@@ -15,7 +15,8 @@ constexpr std::string_view kKeyPrefix = "checkpoint-key/";
 Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store, const Store::ReadPoint* at) {
   std::vector<StoredCheckpoint> out;
   RETURN_IF_ERROR(store.ScanMeta(
-      kCheckpointPrefix, [&](std::string_view key, std::string_view value) -> Status {
+      kCheckpointPrefix,
+      [&](std::string_view key, std::string_view value) -> Status {
         if (key.size() != kCheckpointPrefix.size() + 8) {
           return Corruption("malformed checkpoint key in the meta family");
         }
@@ -29,7 +30,8 @@ Result<std::vector<StoredCheckpoint>> LoadCheckpoints(Store& store, const Store:
         stored.signed_checkpoint = std::move(*parsed);
         out.push_back(std::move(stored));
         return Status::Ok();
-      }));
+      },
+      at));
   for (StoredCheckpoint& stored : out) {
     ASSIGN_OR_RETURN(
         auto raw,

@@ -301,6 +301,15 @@ TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
   EXPECT_EQ(VerifyExtends(*log_, forged, key_.Public()).status().code(), StatusCode::kCorruption);
 }
 
+TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
+  Fill(1);
+  Checkpoint empty{*log_->LedgerId(), 0, Sha256(""), kStart};
+  EXPECT_TRUE(VerifyExtends(*log_, key_.Sign(empty), key_.Public()).ok());
+  empty.root = ReferenceRoot();
+  EXPECT_EQ(VerifyExtends(*log_, key_.Sign(empty), key_.Public()).status().code(),
+            StatusCode::kCorruption);
+}
+
 TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
   Fill(2);
   auto held = log_->MakeCheckpoint(key_);
