@@ -246,7 +246,7 @@ TEST_F(BundleTest, CheckpointsOfAnotherKeyOrAlteredAreRejected) {
   EXPECT_NE(status.message().find("not by the key given"), std::string::npos) << status.message();
 
   std::string dir2 = Export("second");
-  std::string path = dir2 + "/checkpoints/000001.txt";
+  std::string path = dir2 + "/checkpoints/0000000001.txt";
   std::ifstream in(path);
   std::stringstream note;
   note << in.rdbuf();
