@@ -105,6 +105,20 @@ Status Env::CatchUpProjections() {
   return projector.CatchUp().status();
 }
 
+Result<EventLog*> Env::OpenForFollow() {
+  Options options;
+  options.read_only = true;
+  options.follow_primary = true;
+  options.clock = &clock_;
+  options.block_cache_bytes = 64 << 20;
+  auto opened = EventLog::Open(globals_.data, options);
+  if (opened.status().code() == StatusCode::kNotFound) {
+    return NotFound(fmt::format("no ledger at {}", globals_.data));
+  }
+  ASSIGN_OR_RETURN(log_, std::move(opened));
+  return log_.get();
+}
+
 Result<EventLog*> Env::OpenForRead(bool repair) {
   Options options;
   options.read_only = true;

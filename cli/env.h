@@ -49,6 +49,9 @@ class Env {
   // true and no other process holds the ledger is it reopened for writing to repair them
   // first. Audit commands pass repair = false: they read the log as it is.
   Result<EventLog*> OpenForRead(bool repair = true);
+  // Opens the ledger to follow a writer in any process (a RocksDB secondary instance: no lock
+  // is taken, CatchUpWithPrimary brings in new events); NotFound when there is none.
+  Result<EventLog*> OpenForFollow();
   // The log opened by OpenForWrite or OpenForRead (null before).
   EventLog* log() const { return log_.get(); }
   // Catches the projections up after a write.

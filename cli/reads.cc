@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/follow.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
 #include "projections/queries.h"
@@ -127,6 +128,10 @@ int RunLog(Env& env, const Args& args) {
     return Fail(InvalidArgument(fmt::format("log takes no positional argument; unexpected '{}'",
                                             Printable(args.positional()[0], 40))));
   }
+  if (args.Has("follow")) return RunFollow(env, args);
+  if (args.Has("type") || args.Has("consumer")) {
+    return Fail(InvalidArgument("--type and --consumer go with --follow"));
+  }
   auto from = args.Integer("from", 1, INT64_MAX);
   if (!from.ok()) return Fail(from.status());
   auto limit = args.Integer("limit", 1, 100000000);
@@ -174,9 +179,10 @@ std::vector<CommandDef> ReadCommandDefs() {
        "every event of the secondment, or of the employee's secondments, in order", history_options,
        RunHistory},
       {"log",
-       "log [--from P] [--limit N] [--csv]",
-       "the global log in order",
-       {{"from"}, {"limit"}, {"csv", false}},
+       "log [--from P] [--limit N] [--csv] | log --follow [--from P] [--type T]... "
+       "[--consumer NAME]",
+       "the global log in order; with --follow, JSON lines then live events until interrupted",
+       {{"from"}, {"limit"}, {"csv", false}, {"follow", false}, {"type", true, true}, {"consumer"}},
        RunLog},
   };
 }

@@ -4,6 +4,8 @@
 #include <spdlog/sinks/null_sink.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <unordered_set>
@@ -56,6 +58,7 @@ class EventLog::Impl {
     clock_ = options_.clock ? options_.clock : &system_clock_;
     internal::StoreOptions store_options;
     store_options.read_only = options_.read_only;
+    store_options.follow_primary = options_.read_only && options_.follow_primary;
     store_options.create_if_missing = options_.create_if_missing;
     store_options.block_cache_bytes = options_.block_cache_bytes;
     store_options.tables = options_.tables;
@@ -79,6 +82,7 @@ class EventLog::Impl {
       writer_options.sync = options_.durability == Durability::kSync;
       writer_options.clock = clock_;
       writer_options.logger = options_.logger.get();
+      writer_options.on_commit = [this] { NotifyHead(); };
       ASSIGN_OR_RETURN(MerkleFrontier tree, MerkleFrontier::Load(head, Tree()));
       writer_ = std::make_unique<internal::Writer>(store_.get(), writer_options, std::move(tree),
                                                    last_recorded_at);
@@ -174,7 +178,41 @@ class EventLog::Impl {
     return events;
   }
 
-  Position Head() const { return writer_ ? writer_->Head() : read_only_head_; }
+  Position Head() const {
+    return writer_ ? writer_->Head() : read_only_head_.load(std::memory_order_acquire);
+  }
+
+  void NotifyHead() {
+    { std::lock_guard<std::mutex> lock(head_mu_); }
+    head_cv_.notify_all();
+  }
+
+  bool WaitForHead(Position position, std::chrono::milliseconds max_wait) {
+    std::unique_lock<std::mutex> lock(head_mu_);
+    uint64_t epoch = wake_epoch_;
+    return head_cv_.wait_for(lock, max_wait, [&] {
+      return Head() > position || wake_epoch_ != epoch;
+    }) && Head() > position;
+  }
+
+  void WakeWaiters() {
+    {
+      std::lock_guard<std::mutex> lock(head_mu_);
+      ++wake_epoch_;
+    }
+    head_cv_.notify_all();
+  }
+
+  Status CatchUpWithPrimary() {
+    if (writer_ || !options_.follow_primary) return Status::Ok();
+    RETURN_IF_ERROR(store_->CatchUpWithPrimary());
+    ASSIGN_OR_RETURN(Position head, store_->LastPosition());
+    if (head > read_only_head_.load(std::memory_order_acquire)) {
+      read_only_head_.store(head, std::memory_order_release);
+      NotifyHead();
+    }
+    return Status::Ok();
+  }
 
   Result<std::optional<StreamState>> GetStreamState(std::string_view stream) {
     RETURN_IF_ERROR(ValidateStreamId(stream));
@@ -246,8 +284,11 @@ class EventLog::Impl {
   const Clock* clock_ = nullptr;
   std::unique_ptr<internal::Store> store_;
   std::unique_ptr<internal::Writer> writer_;
-  Position read_only_head_ = 0;
+  std::atomic<Position> read_only_head_{0};
   std::mutex checkpoint_mu_;
+  std::mutex head_mu_;
+  std::condition_variable head_cv_;
+  uint64_t wake_epoch_ = 0;  // guarded by head_mu_
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -285,6 +326,11 @@ Status EventLog::Scan(Position from, Position to,
 }
 
 Position EventLog::Head() const { return impl_->Head(); }
+bool EventLog::WaitForHead(Position position, std::chrono::milliseconds max_wait) {
+  return impl_->WaitForHead(position, max_wait);
+}
+void EventLog::WakeWaiters() { impl_->WakeWaiters(); }
+Status EventLog::CatchUpWithPrimary() { return impl_->CatchUpWithPrimary(); }
 
 Result<std::optional<StreamState>> EventLog::GetStreamState(std::string_view stream) {
   return impl_->GetStreamState(stream);

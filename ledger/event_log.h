@@ -22,6 +22,7 @@
 
 #include <spdlog/logger.h>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,6 +55,9 @@ struct Options {
   // Opens without the writer's lock, seeing the ledger as it was when opened; Append is
   // refused with Unavailable.
   bool read_only = false;
+  // With read_only: follow a writer in another process (a RocksDB secondary instance):
+  // CatchUpWithPrimary() brings in what it committed since.
+  bool follow_primary = false;
   Durability durability = Durability::kSync;
   // Where recorded-at times come from; borrowed, must outlive the log. Null: the system clock.
   const Clock* clock = nullptr;
@@ -176,6 +180,16 @@ class EventLog {
 
   // The last durable position, 0 when the log is empty.
   Position Head() const;
+
+  // Blocks until Head() > `position`, `max_wait` passes, or WakeWaiters() is called; returns
+  // whether the head is past `position`. A read-only log's head moves only through
+  // CatchUpWithPrimary(). Thread-safe.
+  bool WaitForHead(Position position, std::chrono::milliseconds max_wait);
+  // Wakes every WaitForHead (to let a stopping subscription go).
+  void WakeWaiters();
+  // Opened with follow_primary: brings in what the writing process committed since, and moves
+  // Head(). Otherwise a no-op.
+  Status CatchUpWithPrimary();
 
   // Where `stream` stands, or nullopt when it has no events.
   Result<std::optional<StreamState>> GetStreamState(std::string_view stream);

@@ -6,7 +6,9 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -257,10 +259,22 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   }
 
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &store->handles_, &db)
-          : rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  rocksdb::Status s;
+  if (options.read_only && options.follow_primary) {
+    // A secondary keeps its own info log in a directory of its own.
+    static std::atomic<int> counter{0};
+    store->secondary_dir_ = (fs::temp_directory_path() /
+                             fmt::format("secondment-follower-{}-{}", ::getpid(), counter++))
+                                .string();
+    fs::create_directories(store->secondary_dir_, ec);
+    db_options.max_open_files = -1;  // required of a secondary instance
+    s = rocksdb::DB::OpenAsSecondary(db_options, dir, store->secondary_dir_, families,
+                                     &store->handles_, &db);
+  } else if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, dir, families, &store->handles_, &db);
+  } else {
+    s = rocksdb::DB::Open(db_options, dir, families, &store->handles_, &db);
+  }
   if (IsLockError(s)) {
     if (s.ToString().find("current process") != std::string::npos) {
       return Unavailable(fmt::format("ledger at {} is already open in this process", dir));
@@ -282,9 +296,20 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
 }
 
 Store::~Store() {
-  if (!db_) return;
-  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
-  db_->Close().PermitUncheckedError();
+  if (db_) {
+    for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
+}
+
+Status Store::CatchUpWithPrimary() {
+  if (secondary_dir_.empty()) return Status::Ok();
+  return FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the ledger's writer");
 }
 
 Status Store::InitializeNewLedger() {

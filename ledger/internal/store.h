@@ -25,6 +25,9 @@ namespace secondment::internal {
 
 struct StoreOptions {
   bool read_only = false;
+  // With read_only: open as a RocksDB secondary instance, which can catch up with what the
+  // primary (another process, or another EventLog in this one) commits later.
+  bool follow_primary = false;
   bool create_if_missing = true;
   size_t block_cache_bytes = 512 << 20;
   // Tables to open (created when missing, unless read-only); see ledger/tables.h.
@@ -54,6 +57,8 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   const std::string& dir() const { return dir_; }
+  // A secondary instance: brings in what the primary committed since. Else a no-op.
+  Status CatchUpWithPrimary();
   // The random id given to the ledger when it was created (16 bytes).
   Result<std::string> LedgerId();
 
@@ -174,6 +179,7 @@ class Store {
   std::string dir_;
   spdlog::logger* logger_ = nullptr;
   bool read_only_ = false;
+  std::string secondary_dir_;  // the secondary instance's own files, removed on close
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned by db_; destroyed before it
   rocksdb::ColumnFamilyHandle* events_ = nullptr;

@@ -203,6 +203,7 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
   LEDGER_ASSERT(next - 1 > Head() && tree.size() == next - 1, next, Head(), tree.size());
   tree_ = std::move(tree);
   head_.store(next - 1, std::memory_order_release);
+  if (options_.on_commit) options_.on_commit();
   last_recorded_at_ = recorded_at;
   if (tips_.size() + staged.size() > kMaxCachedTips) tips_.clear();
   for (auto& [stream, tip] : staged) tips_[stream] = tip;

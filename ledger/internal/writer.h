@@ -22,6 +22,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ namespace secondment::internal {
 
 struct WriterOptions {
   bool sync = true;
+  // Called on the committing thread after each commit has published its new head. May be
+  // empty; must be cheap and must not append.
+  std::function<void()> on_commit;
   const Clock* clock = nullptr;      // borrowed, non-null
   spdlog::logger* logger = nullptr;  // borrowed, non-null
 };

@@ -3,7 +3,9 @@
 #ifndef SECONDMENT_TESTS_COMMON_COMMAND_H_
 #define SECONDMENT_TESTS_COMMON_COMMAND_H_
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -25,6 +27,44 @@ inline CommandOutcome RunCommand(const std::string& command) {
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return outcome;
 }
+
+// A command running in the background (through /bin/sh -c "exec ..."), for servers and
+// followers. Not copyable; destroying it kills it with SIGKILL if it still runs.
+class BackgroundCommand {
+ public:
+  explicit BackgroundCommand(const std::string& command) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~BackgroundCommand() {
+    if (pid_ > 0 && !exited_) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+  }
+  BackgroundCommand(const BackgroundCommand&) = delete;
+  BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void Signal(int signal) { kill(pid_, signal); }
+  // Waits for the command to end; its exit status, or -1 when a signal ended it.
+  int Wait() {
+    if (exited_) return exit_code_;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int exit_code_ = -1;
+};
 
 }  // namespace secondment::testing
 

@@ -1,0 +1,193 @@
+#include "ledger/subscription.h"
+
+#include <capnp/schema.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace secondment {
+namespace {
+
+bool IsEventType(std::string_view name) {
+  auto payload =
+      capnp::Schema::from<schema::Event>().getFieldByName("payload").getType().asStruct();
+  for (auto field : payload.getUnionFields()) {
+    auto field_name = field.getProto().getName();
+    if (name == std::string_view(field_name.cStr(), field_name.size())) return true;
+  }
+  return false;
+}
+
+// A follower's reads that find an event missing right after catching up are retried this
+// often before the subscription ends with Corruption.
+constexpr int kFollowerRetries = 100;
+constexpr auto kFollowerRetryWait = std::chrono::milliseconds(20);
+
+}  // namespace
+
+Status ValidateSubscriptionOptions(const SubscriptionOptions& options) {
+  if (options.from == 0) return InvalidArgument("positions start at 1");
+  if (options.batch == 0) return InvalidArgument("a subscription reads at least 1 event a step");
+  for (const std::string& type : options.types) {
+    if (!IsEventType(type)) {
+      return InvalidArgument(
+          fmt::format("unknown event type '{}'; types are the schema's names, e.g. approvalGranted",
+                      type.substr(0, 60)));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Subscription>> Subscription::Start(EventLog& log,
+                                                          SubscriptionOptions options,
+                                                          EventHandler handler) {
+  RETURN_IF_ERROR(ValidateSubscriptionOptions(options));
+  std::unique_ptr<Subscription> sub(new Subscription(log, std::move(options), std::move(handler)));
+  sub->thread_ = std::thread([s = sub.get()] { s->Run(); });
+  return sub;
+}
+
+Subscription::Subscription(EventLog& log, SubscriptionOptions options, EventHandler handler)
+    : log_(log), options_(std::move(options)), handler_(std::move(handler)), next_(options_.from) {}
+
+Subscription::~Subscription() { Stop(); }
+
+void Subscription::Stop() {
+  stopping_.store(true, std::memory_order_release);
+  log_.WakeWaiters();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+Status Subscription::Wait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [&] { return done_; });
+  return result_;
+}
+
+bool Subscription::finished() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return done_;
+}
+
+bool Subscription::Matches(const RecordedEvent& event) const {
+  auto e = event.Get();
+  if (!options_.stream_prefix.empty()) {
+    auto stream = e.getStreamId();
+    if (std::string_view(stream.cStr(), stream.size()).substr(0, options_.stream_prefix.size()) !=
+        options_.stream_prefix) {
+      return false;
+    }
+  }
+  if (options_.types.empty()) return true;
+  std::string_view type = EventTypeName(e);
+  return std::find(options_.types.begin(), options_.types.end(), type) != options_.types.end();
+}
+
+void Subscription::Run() {
+  Status result = Status::Ok();
+  int retries = 0;
+  while (!stopping_.load(std::memory_order_acquire)) {
+    Position next = next_.load(std::memory_order_relaxed);
+    if (next > log_.Head()) {
+      if (options_.poll) {
+        result = options_.poll();
+        if (!result.ok()) break;
+      }
+      if (next > log_.Head()) log_.WaitForHead(next - 1, options_.idle_wait);
+      continue;
+    }
+    auto events = log_.ReadAll(next, options_.batch);
+    if (!events.ok() && options_.poll && events.status().code() == StatusCode::kCorruption &&
+        ++retries <= kFollowerRetries) {
+      // A secondary instance can catch up with the primary's index of files before the files
+      // it needs are all in view (the primary flushing and closing meanwhile); what is
+      // committed never changes, so look again.
+      std::this_thread::sleep_for(kFollowerRetryWait);
+      result = options_.poll();
+      if (!result.ok()) break;
+      continue;
+    }
+    if (!events.ok()) {
+      result = events.status();
+      break;
+    }
+    retries = 0;
+    for (const RecordedEvent& event : *events) {
+      if (stopping_.load(std::memory_order_acquire)) break;
+      if (Matches(event)) {
+        result = handler_(event);
+        if (!result.ok()) break;
+      }
+      next_.store(event.position() + 1, std::memory_order_release);
+    }
+    if (!result.ok()) break;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  done_ = true;
+  result_ = result;
+  done_cv_.notify_all();
+}
+
+Status ConsumerPositions::ValidateName(std::string_view name) {
+  if (name.empty() || name.size() > 64) {
+    return InvalidArgument("a consumer name is 1 to 64 characters");
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return InvalidArgument("a consumer name holds only letters, digits, '.', '_' and '-'");
+    }
+  }
+  if (name == "." || name == "..") return InvalidArgument("a consumer name cannot be . or ..");
+  return Status::Ok();
+}
+
+std::string ConsumerPositions::PathOf(std::string_view name) const {
+  return fmt::format("{}/consumers/{}", dir_, name);
+}
+
+Result<Position> ConsumerPositions::Get(std::string_view name) const {
+  RETURN_IF_ERROR(ValidateName(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  std::ifstream in(PathOf(name));
+  if (!in) return Position{0};
+  std::string text;
+  std::getline(in, text);
+  if (text.empty() || text.size() > 20 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return Corruption(fmt::format("the position file of consumer {} is damaged", name));
+  }
+  return static_cast<Position>(std::stoull(text));
+}
+
+Status ConsumerPositions::Acknowledge(std::string_view name, Position position) {
+  RETURN_IF_ERROR(ValidateName(name));
+  ASSIGN_OR_RETURN(Position current, Get(name));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (position <= current) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(fmt::format("{}/consumers", dir_), ec);
+  if (ec) return IOError(fmt::format("cannot create {}/consumers: {}", dir_, ec.message()));
+  std::string path = PathOf(name);
+  std::string tmp = path + ".tmp";
+  std::string text = fmt::format("{}\n", position);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return IOError(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return IOError(fmt::format("cannot record the position of consumer {}", name));
+  }
+  return Status::Ok();
+}
+
+}  // namespace secondment
