@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -11,6 +13,7 @@
 
 #include "bench/bench_util.h"
 #include "ledger/history_proof.h"
+#include "ledger/subscription.h"
 
 namespace secondment::bench {
 namespace {
@@ -30,6 +33,27 @@ double VerifyEps(EventLog& log) {
   double seconds = Seconds(start);
   Check(report.status(), "verify");
   return static_cast<double>(report->events) / seconds;
+}
+
+double SubscribeCatchupEps(EventLog& log) {
+  std::atomic<uint64_t> delivered{0};
+  Position head = log.Head();
+  auto start = std::chrono::steady_clock::now();
+  auto sub = Subscription::Start(log, {}, [&](const RecordedEvent&) {
+    delivered.fetch_add(1, std::memory_order_relaxed);
+    return Status::Ok();
+  });
+  Check(sub.status(), "subscribe");
+  while ((*sub)->next() <= head) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  double seconds = Seconds(start);
+  (*sub)->Stop();
+  if (delivered.load() != head) {
+    std::fprintf(stderr, "ledger_bench: subscription delivered %llu of %llu events\n",
+                 static_cast<unsigned long long>(delivered.load()),
+                 static_cast<unsigned long long>(head));
+    std::exit(6);
+  }
+  return static_cast<double>(head) / seconds;
 }
 
 ProveFigures ProveMicros(EventLog& log, size_t count) {

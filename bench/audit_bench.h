@@ -1,5 +1,5 @@
-// The integrity figures of ledger_bench (L4): a full verify, and drawing one secondment's
-// history proof.
+// The integrity and subscription figures of ledger_bench (L4, L5): a full verify, drawing one
+// secondment's history proof, and a subscription catching up with the whole log.
 
 #ifndef SECONDMENT_BENCH_AUDIT_BENCH_H_
 #define SECONDMENT_BENCH_AUDIT_BENCH_H_
@@ -10,6 +10,10 @@ namespace secondment::bench {
 
 // Events per second of EventLog::Verify over the whole log (which must verify).
 double VerifyEps(EventLog& log);
+
+// Events per second a subscription from position 1 delivers while catching up with the whole
+// log (a handler that only counts).
+double SubscribeCatchupEps(EventLog& log);
 
 struct ProveFigures {
   double p50_us, p99_us;

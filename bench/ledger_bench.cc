@@ -245,6 +245,7 @@ int Main(int argc, char** argv) {
 
     progress(fmt::format("run {}/{}: verify and proofs", run, config.runs));
     figures["verify_eps"].values.push_back(VerifyEps(*log));
+    figures["subscribe_catchup_eps"].values.push_back(SubscribeCatchupEps(*log));
     ProveFigures prove = ProveMicros(*log, 200);
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);

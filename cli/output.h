@@ -11,20 +11,16 @@
 #include <vector>
 
 #include "ledger/event.h"
+#include "ledger/event_json.h"
 #include "ledger/lifecycle.h"
 #include "ledger/policy.h"
 
 namespace secondment::cli {
 
-// A JSON string literal, escaped.
-std::string JsonString(std::string_view text);
-
-// "2026-03-31T09:15:02.123456Z".
-std::string Timestamp(int64_t micros);
-
-// One event as a JSON object: position, recordedAt, streamId, streamVersion, eventId,
-// effectiveDate, actor, role, type, payload.
-std::string EventJson(const RecordedEvent& event);
+// JsonString, Timestamp and EventJson: ledger/event_json.h.
+using secondment::EventJson;
+using secondment::JsonString;
+using secondment::Timestamp;
 // One event as a line for people: position, recorded-at, stream, version, effective date,
 // type, actor and role, a summary, and the payload as JSON.
 std::string EventLine(const RecordedEvent& event);
