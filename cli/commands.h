@@ -26,7 +26,8 @@ std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover,
 std::vector<CommandDef> ReadCommandDefs();   // show, history, log
 std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
 std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
-std::vector<CommandDef> OfflineAuditCommandDefs();  // prove, verify-proof, audit-bundle, ...
+std::vector<CommandDef> OfflineAuditCommandDefs();
+std::vector<CommandDef> RelayCommandDefs();  // relay  // prove, verify-proof, audit-bundle, ...
 
 std::vector<CommandDef> AllCommands();
 

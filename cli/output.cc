@@ -10,9 +10,7 @@
 namespace secondment::cli {
 namespace {
 
-
 std::string DateText(const CivilDate& date) { return date.year == 0 ? "" : FormatDate(date); }
-
 
 std::string DateJson(const std::optional<CivilDate>& date) {
   return date ? DateJson(*date) : "null";
@@ -30,7 +28,6 @@ std::string StringsJson(const std::vector<std::string>& values) {
   for (const auto& v : values) out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(v));
   return out + "]";
 }
-
 
 std::string Summary(schema::Event::Reader event) {
   using P = schema::Event::Payload;
@@ -95,9 +92,7 @@ std::string Summary(schema::Event::Reader event) {
   return "";
 }
 
-
 }  // namespace
-
 
 std::string EventLine(const RecordedEvent& recorded) {
   auto e = recorded.Get();

@@ -1,0 +1,77 @@
+// relay: publishes the ledger's events into NATS JetStream until interrupted. See
+// server/relay.h and docs/integration.md.
+
+#include "server/relay.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "cli/commands.h"
+#include "ledger/subscription.h"
+
+namespace secondment::cli {
+namespace {
+
+constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
+
+int RunRelay(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("relay takes no arguments; see secondment relay --help"));
+  }
+  server::RelayOptions options;
+  auto url = args.Required("nats");
+  if (!url.ok()) return Fail(url.status());
+  options.nats_url = *url;
+  if (auto stream = args.Get("stream")) options.stream = *stream;
+  if (auto prefix = args.Get("subject-prefix")) options.subject_prefix = *prefix;
+  if (Status valid = server::ValidateRelayOptions(options); !valid.ok()) return Fail(valid);
+
+  auto log = env.OpenForFollow();
+  if (!log.ok()) return Fail(log.status());
+  ConsumerPositions positions((*log)->dir());
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto relay = server::Relay::Start(**log, positions, options,
+                                    [log = *log] { return log->CatchUpWithPrimary(); });
+  if (!relay.ok()) return Fail(relay.status());
+  std::printf("relaying %s to JetStream stream %s on %s.<type>, from position %llu\n",
+              (*log)->dir().c_str(), options.stream.c_str(), options.subject_prefix.c_str(),
+              static_cast<unsigned long long>((*relay)->started_at()));
+  std::fflush(stdout);
+  Status failure = Status::Ok();
+  for (;;) {
+    timespec wait{0,
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(kCheckpointEvery).count()};
+    int signal_number = sigtimedwait(&stop_signals, nullptr, &wait);
+    if (signal_number == SIGINT || signal_number == SIGTERM) break;
+    failure = (*relay)->Checkpoint();
+    if (!failure.ok() || (*relay)->failed()) break;
+  }
+  Status stopped = (*relay)->Stop();
+  if (failure.ok()) failure = stopped;
+  if (!failure.ok()) return Fail(failure);
+  std::printf("relayed up to position %llu\n",
+              static_cast<unsigned long long>((*relay)->acknowledged()));
+  return 0;
+}
+
+}  // namespace
+
+std::vector<CommandDef> RelayCommandDefs() {
+  return {{"relay",
+           "relay --nats nats://HOST:PORT [--stream NAME] [--subject-prefix PREFIX]",
+           "publish every event into NATS JetStream, in order, resuming after a restart",
+           {{"nats"}, {"stream"}, {"subject-prefix"}},
+           RunRelay}};
+}
+
+}  // namespace secondment::cli
