@@ -21,6 +21,7 @@
 #include "bench/audit_bench.h"
 #include "bench/bench_util.h"
 #include "bench/projection_bench.h"
+#include "bench/relay_bench.h"
 #include "bench/raw_baseline.h"
 #include "bench/replay.h"
 #include "bench/workload.h"
@@ -246,6 +247,8 @@ int Main(int argc, char** argv) {
     progress(fmt::format("run {}/{}: verify and proofs", run, config.runs));
     figures["verify_eps"].values.push_back(VerifyEps(*log));
     figures["subscribe_catchup_eps"].values.push_back(SubscribeCatchupEps(*log));
+    progress(fmt::format("run {}/{}: relay into JetStream", run, config.runs));
+    figures["relay_eps"].values.push_back(RelayEps(*log, config.dir + "/nats"));
     ProveFigures prove = ProveMicros(*log, 200);
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);
