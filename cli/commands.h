@@ -27,7 +27,8 @@ std::vector<CommandDef> ReadCommandDefs();   // show, history, log
 std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
 std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
 std::vector<CommandDef> OfflineAuditCommandDefs();
-std::vector<CommandDef> RelayCommandDefs();  // relay  // prove, verify-proof, audit-bundle, ...
+std::vector<CommandDef> RelayCommandDefs();  // relay
+std::vector<CommandDef> TokenCommandDefs();  // token add, token revoke  // prove, verify-proof, audit-bundle, ...
 
 std::vector<CommandDef> AllCommands();
 

@@ -26,6 +26,7 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : AuditCommandDefs()) all.push_back(std::move(c));
   for (auto& c : OfflineAuditCommandDefs()) all.push_back(std::move(c));
   for (auto& c : RelayCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : TokenCommandDefs()) all.push_back(std::move(c));
   return all;
 }
 
