@@ -19,16 +19,16 @@ namespace {
 // "verifying 123,456 of 830,405 events" on a terminal, redrawn in place.
 class Progress {
  public:
-  Progress() : enabled_(::isatty(::fileno(stderr)) == 1) {}
+  Progress() : enabled_(::isatty(::fileno(Err())) == 1) {}
   ~Progress() {
-    if (drawn_) std::fputs("\r\033[K", stderr);
+    if (drawn_) std::fputs("\r\033[K", Err());
   }
   void operator()(uint64_t done, uint64_t total) {
     if (!enabled_) return;
     drawn_ = true;
-    std::fprintf(stderr, "\rverifying: %llu of %llu events", static_cast<unsigned long long>(done),
+    std::fprintf(Err(), "\rverifying: %llu of %llu events", static_cast<unsigned long long>(done),
                  static_cast<unsigned long long>(total));
-    std::fflush(stderr);
+    std::fflush(Err());
   }
 
  private:
@@ -96,23 +96,24 @@ int RunVerify(Env& env, const Args& args) {
           held->checkpoint.size, ToHex(held->checkpoint.root),
           FormatMicros(held->checkpoint.time_micros), held->key_id);
     }
-    std::printf("%s\n",
-                fmt::format("{{\"events\":\"{}\",\"root\":\"{}\",\"streams\":{},\"checkpoints\":{},"
-                            "\"checkpointKeys\":{}{}}}",
-                            report.events, ToHex(report.root), report.streams, report.checkpoints,
-                            JsonString(keys), extends_json)
-                    .c_str());
+    std::fprintf(
+        Out(), "%s\n",
+        fmt::format("{{\"events\":\"{}\",\"root\":\"{}\",\"streams\":{},\"checkpoints\":{},"
+                    "\"checkpointKeys\":{}{}}}",
+                    report.events, ToHex(report.root), report.streams, report.checkpoints,
+                    JsonString(keys), extends_json)
+            .c_str());
     return 0;
   }
-  std::printf("verified %llu events, root %s\n", static_cast<unsigned long long>(report.events),
-              ToHex(report.root).c_str());
-  std::printf("%zu stored checkpoints, signed by key %s%s\n", report.checkpoints, keys.c_str(),
-              key ? " (the key given)" : "");
+  std::fprintf(Out(), "verified %llu events, root %s\n",
+               static_cast<unsigned long long>(report.events), ToHex(report.root).c_str());
+  std::fprintf(Out(), "%zu stored checkpoints, signed by key %s%s\n", report.checkpoints,
+               keys.c_str(), key ? " (the key given)" : "");
   if (extension) {
-    std::printf("extends the checkpoint of %llu events (root %s) signed at %s by key %s\n",
-                static_cast<unsigned long long>(held->checkpoint.size),
-                ToHex(held->checkpoint.root).c_str(),
-                FormatMicros(held->checkpoint.time_micros).c_str(), held->key_id.c_str());
+    std::fprintf(Out(), "extends the checkpoint of %llu events (root %s) signed at %s by key %s\n",
+                 static_cast<unsigned long long>(held->checkpoint.size),
+                 ToHex(held->checkpoint.root).c_str(),
+                 FormatMicros(held->checkpoint.time_micros).c_str(), held->key_id.c_str());
   }
   return 0;
 }
@@ -129,11 +130,13 @@ int RunKeygen(Env& env, const Args& args) {
   Status written = WriteKeyFiles(*out, public_path, *key);
   if (!written.ok()) return Fail(written);
   if (env.json()) {
-    std::printf("{\"privateKey\":%s,\"publicKey\":%s,\"keyId\":\"%s\"}\n", JsonString(*out).c_str(),
-                JsonString(public_path).c_str(), key->Public().KeyId().c_str());
+    std::fprintf(Out(), "{\"privateKey\":%s,\"publicKey\":%s,\"keyId\":\"%s\"}\n",
+                 JsonString(*out).c_str(), JsonString(public_path).c_str(),
+                 key->Public().KeyId().c_str());
   } else {
-    std::printf("wrote private key %s (readable by its owner only) and public key %s, key id %s\n",
-                out->c_str(), public_path.c_str(), key->Public().KeyId().c_str());
+    std::fprintf(Out(),
+                 "wrote private key %s (readable by its owner only) and public key %s, key id %s\n",
+                 out->c_str(), public_path.c_str(), key->Public().KeyId().c_str());
   }
   return 0;
 }
@@ -157,13 +160,14 @@ int RunCheckpoint(Env& env, const Args& args) {
   }
   if (env.json()) {
     const Checkpoint& c = checkpoint->checkpoint;
-    std::printf(
-        "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\","
-        "\"keyId\":\"%s\",\"note\":%s}\n",
-        c.ledger_id.c_str(), static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
-        FormatMicros(c.time_micros).c_str(), checkpoint->key_id.c_str(), JsonString(note).c_str());
+    std::fprintf(Out(),
+                 "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\","
+                 "\"keyId\":\"%s\",\"note\":%s}\n",
+                 c.ledger_id.c_str(), static_cast<unsigned long long>(c.size),
+                 ToHex(c.root).c_str(), FormatMicros(c.time_micros).c_str(),
+                 checkpoint->key_id.c_str(), JsonString(note).c_str());
   } else {
-    std::fputs(note.c_str(), stdout);
+    std::fputs(note.c_str(), Out());
   }
   return 0;
 }

@@ -28,9 +28,20 @@ std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebu
 std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
 std::vector<CommandDef> OfflineAuditCommandDefs();
 std::vector<CommandDef> RelayCommandDefs();  // relay
-std::vector<CommandDef> TokenCommandDefs();  // token add, token revoke  // prove, verify-proof, audit-bundle, ...
+std::vector<CommandDef>
+TokenCommandDefs();  // token add, token revoke  // prove, verify-proof, audit-bundle, ...
 
 std::vector<CommandDef> AllCommands();
+
+// Runs one command line (the command's name, then its options) with `env`: what a server runs
+// for a client. Returns the exit status.
+int RunWords(Env& env, const std::vector<std::string>& words);
+
+// Sends `words` (the command's name and options) to the server named by --connect, prints what
+// it printed, and returns its exit status (cli/remote.cc).
+int RunThroughServer(const Globals& globals, const std::vector<std::string>& words);
+
+std::vector<CommandDef> ServeCommandDefs();  // serve
 
 }  // namespace secondment::cli
 

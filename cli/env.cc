@@ -35,7 +35,7 @@ int ExitCode(StatusCode code) {
 }
 
 int Fail(const Status& status) {
-  std::fprintf(stderr, "%s\n", Printable(status.message(), 400).c_str());
+  std::fprintf(Err(), "%s\n", Printable(status.message(), 400).c_str());
   return ExitCode(status.code());
 }
 
@@ -85,6 +85,7 @@ Result<bool> ProjectionsLag(EventLog& log) {
 }  // namespace
 
 Result<Secondments*> Env::OpenForWrite(bool create) {
+  if (attached_secondments_) return attached_secondments_;
   ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
   Options options;
   options.clock = &clock_;
@@ -94,6 +95,12 @@ Result<Secondments*> Env::OpenForWrite(bool create) {
   if (opened.status().code() == StatusCode::kNotFound) {
     return NotFound(fmt::format("no ledger at {}", globals_.data));
   }
+  if (opened.status().code() == StatusCode::kUnavailable) {
+    return Unavailable(fmt::format(
+        "{}; if `secondment serve` holds it, send writes through it with --connect HOST:PORT "
+        "--token T",
+        opened.status().message()));
+  }
   ASSIGN_OR_RETURN(log_, std::move(opened));
   RETURN_IF_ERROR(CatchUpProjections());
   secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
@@ -101,11 +108,12 @@ Result<Secondments*> Env::OpenForWrite(bool create) {
 }
 
 Status Env::CatchUpProjections() {
-  projections::Projector projector(log_.get());
+  projections::Projector projector(log());
   return projector.CatchUp().status();
 }
 
 Result<EventLog*> Env::OpenForFollow() {
+  if (attached_log_) return InvalidArgument("this command does not run through a server");
   Options options;
   options.read_only = true;
   options.follow_primary = true;
@@ -120,6 +128,7 @@ Result<EventLog*> Env::OpenForFollow() {
 }
 
 Result<EventLog*> Env::OpenForRead(bool repair) {
+  if (attached_log_) return attached_log_;
   Options options;
   options.read_only = true;
   options.clock = &clock_;
@@ -185,13 +194,14 @@ int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string>
     std::string positions;
     for (Position p : outcome->positions)
       positions += fmt::format("{}{}", positions.empty() ? "" : ",", p);
-    std::printf("{\"id\":%s,\"state\":%s,\"positions\":[%s]}\n", JsonString(outcome->id).c_str(),
-                JsonString(StatusName(outcome->state.status)).c_str(), positions.c_str());
+    std::fprintf(Out(), "{\"id\":%s,\"state\":%s,\"positions\":[%s]}\n",
+                 JsonString(outcome->id).c_str(),
+                 JsonString(StatusName(outcome->state.status)).c_str(), positions.c_str());
   } else if (std::holds_alternative<ProposeCommand>(command)) {
-    std::printf("%s\n", outcome->id.c_str());
+    std::fprintf(Out(), "%s\n", outcome->id.c_str());
   } else {
-    std::printf("%s %s: now %s\n", outcome->id.c_str(), std::string(name).c_str(),
-                std::string(StatusName(outcome->state.status)).c_str());
+    std::fprintf(Out(), "%s %s: now %s\n", outcome->id.c_str(), std::string(name).c_str(),
+                 std::string(StatusName(outcome->state.status)).c_str());
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/args.h"
+#include "cli/console.h"
 #include "ledger/clock.h"
 #include "ledger/event_log.h"
 #include "ledger/lifecycle.h"
@@ -18,10 +19,13 @@
 namespace secondment::cli {
 
 struct Globals {
-  std::string data;                   // --data, $SECONDMENT_DATA, else ./secondment-data
-  std::optional<std::string> actor;   // --actor
-  std::optional<std::string> role;    // --as
-  std::optional<std::string> policy;  // --policy
+  std::string data;                    // --data, $SECONDMENT_DATA, else ./secondment-data
+  std::optional<std::string> actor;    // --actor
+  std::optional<std::string> role;     // --as
+  std::optional<std::string> policy;   // --policy
+  std::optional<std::string> connect;  // --connect HOST:PORT: run through `secondment serve`
+  std::optional<std::string> token;    // --token
+  std::optional<std::string> tls_ca;   // --tls-ca FILE
   bool json = false;
   bool help = false;
 };
@@ -35,6 +39,10 @@ int Fail(const Status& status);
 class Env {
  public:
   explicit Env(Globals globals) : globals_(std::move(globals)) {}
+  // For a server running commands for clients: the commands use this open log and write path
+  // (borrowed) instead of opening the ledger.
+  Env(Globals globals, EventLog* log, Secondments* secondments)
+      : globals_(std::move(globals)), attached_log_(log), attached_secondments_(secondments) {}
 
   const Globals& globals() const { return globals_; }
   bool json() const { return globals_.json; }
@@ -53,7 +61,7 @@ class Env {
   // is taken, CatchUpWithPrimary brings in new events); NotFound when there is none.
   Result<EventLog*> OpenForFollow();
   // The log opened by OpenForWrite or OpenForRead (null before).
-  EventLog* log() const { return log_.get(); }
+  EventLog* log() const { return attached_log_ ? attached_log_ : log_.get(); }
   // Catches the projections up after a write.
   Status CatchUpProjections();
   // The policy in force: --policy FILE, else the defaults.
@@ -65,6 +73,8 @@ class Env {
   Globals globals_;
   SystemClock clock_;
   std::unique_ptr<EventLog> log_;
+  EventLog* attached_log_ = nullptr;
+  Secondments* attached_secondments_ = nullptr;
   std::unique_ptr<Secondments> secondments_;
 };
 

@@ -27,6 +27,7 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : OfflineAuditCommandDefs()) all.push_back(std::move(c));
   for (auto& c : RelayCommandDefs()) all.push_back(std::move(c));
   for (auto& c : TokenCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : ServeCommandDefs()) all.push_back(std::move(c));
   return all;
 }
 
@@ -39,6 +40,8 @@ constexpr char kGlobalUsage[] =
     "  --as ROLE       the role acted in: hr, home_manager, host_manager, secondee, exception\n"
     "  --json          one JSON object per line\n"
     "  --policy FILE   the policy to decide by (JSON; see docs/cli.md)\n"
+    "  --connect HOST:PORT --token T [--tls-ca F]\n"
+    "                  run the command through `secondment serve` as the token's principal\n"
     "  --help          this help, or a command's\n"
     "exit status: 0 ok, 2 invalid input, 3 rule violated, 4 conflict, 5 not found,\n"
     "             6 storage error or corruption, 7 ledger locked by another process\n";
@@ -55,6 +58,7 @@ int Main(int argc, char** argv) {
   globals.data = env_data && *env_data ? env_data : "./secondment-data";
   std::optional<std::string> command_name;
   std::vector<std::string> rest;
+  bool data_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string token = argv[i];
     auto value_of = [&](std::optional<std::string>* out) -> Status {
@@ -70,6 +74,13 @@ int Main(int argc, char** argv) {
       status = value_of(&data);
       if (status.ok() && data->empty()) status = InvalidArgument("--data needs a directory");
       if (status.ok()) globals.data = *data;
+      data_given = true;
+    } else if (token == "--connect") {
+      status = value_of(&globals.connect);
+    } else if (token == "--token") {
+      status = value_of(&globals.token);
+    } else if (token == "--tls-ca") {
+      status = value_of(&globals.tls_ca);
     } else if (token == "--actor") {
       status = value_of(&globals.actor);
     } else if (token == "--as") {
@@ -111,6 +122,12 @@ int Main(int argc, char** argv) {
                 kGlobalUsage);
     return 0;
   }
+  if (globals.connect || globals.token || globals.tls_ca) {
+    if (data_given) return Fail(InvalidArgument("--data does not go with --connect"));
+    std::vector<std::string> words = {command->name};
+    words.insert(words.end(), rest.begin(), rest.end());
+    return RunThroughServer(globals, words);
+  }
   auto args = Args::Parse(command->name, rest, command->options);
   if (!args.ok()) return Fail(args.status());
   Env env(std::move(globals));
@@ -118,6 +135,21 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
+
+int RunWords(Env& env, const std::vector<std::string>& words) {
+  if (words.empty()) return Fail(InvalidArgument("no command given"));
+  std::vector<CommandDef> commands = AllCommands();
+  auto command = std::find_if(commands.begin(), commands.end(),
+                              [&](const CommandDef& c) { return c.name == words[0]; });
+  if (command == commands.end()) {
+    return Fail(InvalidArgument(
+        fmt::format("unknown command '{}'; see secondment --help", Printable(words[0], 40))));
+  }
+  auto args = Args::Parse(command->name, {words.begin() + 1, words.end()}, command->options);
+  if (!args.ok()) return Fail(args.status());
+  return command->run(env, *args);
+}
+
 }  // namespace secondment::cli
 
 int main(int argc, char** argv) { return secondment::cli::Main(argc, argv); }

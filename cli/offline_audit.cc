@@ -37,15 +37,15 @@ int RunProve(Env& env, const Args& args) {
   std::string json = proof->ToJson();
   auto out = args.Get("out");
   if (!out) {
-    std::fputs(json.c_str(), stdout);
+    std::fputs(json.c_str(), Out());
     return 0;
   }
   if (Status written = WriteNewFile(*out, json, 0644); !written.ok()) return Fail(written);
-  std::printf(
-      "wrote the proof of %s to %s: %zu events, versions 0 to %zu, in the checkpoint of "
-      "%llu events\n",
-      id->c_str(), out->c_str(), proof->events.size(), proof->events.size() - 1,
-      static_cast<unsigned long long>(checkpoint->checkpoint.size));
+  std::fprintf(Out(),
+               "wrote the proof of %s to %s: %zu events, versions 0 to %zu, in the checkpoint of "
+               "%llu events\n",
+               id->c_str(), out->c_str(), proof->events.size(), proof->events.size() - 1,
+               static_cast<unsigned long long>(checkpoint->checkpoint.size));
   return 0;
 }
 
@@ -66,18 +66,19 @@ int RunVerifyProof(Env& env, const Args& args) {
   for (const auto& entry : proof->events) {
     auto event = RecordedEvent::Decode(entry.position, entry.canonical);
     if (!event.ok()) return Fail(event.status());
-    std::printf("%s\n", (env.json() ? EventJson(*event) : EventLine(*event)).c_str());
+    std::fprintf(Out(), "%s\n", (env.json() ? EventJson(*event) : EventLine(*event)).c_str());
   }
   const Checkpoint& c = verified->checkpoint.checkpoint;
   if (env.json()) {
-    std::printf(
-        "{\"verified\":true,\"ledger\":\"%s\",\"stream\":%s,\"versions\":%u,"
-        "\"checkpointSize\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\",\"keyId\":\"%s\"}\n",
-        c.ledger_id.c_str(), JsonString(proof->stream).c_str(), verified->last_version + 1,
-        static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
-        FormatMicros(c.time_micros).c_str(), verified->checkpoint.key_id.c_str());
+    std::fprintf(Out(),
+                 "{\"verified\":true,\"ledger\":\"%s\",\"stream\":%s,\"versions\":%u,"
+                 "\"checkpointSize\":\"%llu\",\"root\":\"%s\",\"time\":\"%s\",\"keyId\":\"%s\"}\n",
+                 c.ledger_id.c_str(), JsonString(proof->stream).c_str(), verified->last_version + 1,
+                 static_cast<unsigned long long>(c.size), ToHex(c.root).c_str(),
+                 FormatMicros(c.time_micros).c_str(), verified->checkpoint.key_id.c_str());
   } else {
-    std::printf(
+    std::fprintf(
+        Out(),
         "verified %s of ledger %s: versions 0 to %u, none missing, each in the checkpoint of "
         "%llu events (root %s) signed at %s by key %s\n",
         proof->stream.c_str(), c.ledger_id.c_str(), verified->last_version,
@@ -100,18 +101,18 @@ int RunAuditBundle(Env& env, const Args& args) {
   auto summary = WriteAuditBundle(**log, *out, EventJson, clock.NowMicros());
   if (!summary.ok()) return Fail(summary.status());
   if (summary->checkpoints == 0) {
-    std::fprintf(stderr,
+    std::fprintf(Err(),
                  "note: the ledger holds no signed checkpoint; run secondment checkpoint --key KEY "
                  "first, or the bundle proves only that it agrees with itself\n");
   }
   if (env.json()) {
-    std::printf("{\"bundle\":%s,\"events\":\"%llu\",\"root\":\"%s\",\"checkpoints\":%zu}\n",
-                JsonString(*out).c_str(), static_cast<unsigned long long>(summary->events),
-                ToHex(summary->root).c_str(), summary->checkpoints);
+    std::fprintf(Out(), "{\"bundle\":%s,\"events\":\"%llu\",\"root\":\"%s\",\"checkpoints\":%zu}\n",
+                 JsonString(*out).c_str(), static_cast<unsigned long long>(summary->events),
+                 ToHex(summary->root).c_str(), summary->checkpoints);
   } else {
-    std::printf("wrote audit bundle %s: %llu events, root %s, %zu checkpoints\n", out->c_str(),
-                static_cast<unsigned long long>(summary->events), ToHex(summary->root).c_str(),
-                summary->checkpoints);
+    std::fprintf(Out(), "wrote audit bundle %s: %llu events, root %s, %zu checkpoints\n",
+                 out->c_str(), static_cast<unsigned long long>(summary->events),
+                 ToHex(summary->root).c_str(), summary->checkpoints);
   }
   return 0;
 }
@@ -161,27 +162,31 @@ int RunVerifyBundle(Env& env, const Args& args) {
   std::string keys =
       report->key_ids.empty() ? "none" : fmt::format("{}", fmt::join(report->key_ids, ", "));
   if (env.json()) {
-    std::printf(
-        "{\"ledger\":\"%s\",\"events\":\"%llu\",\"covered\":\"%llu\",\"root\":\"%s\","
-        "\"checkpoints\":%zu,\"keys\":%s,\"trustedKeyGiven\":%s}\n",
-        report->ledger_id.c_str(), static_cast<unsigned long long>(report->events),
-        static_cast<unsigned long long>(report->covered), ToHex(report->root).c_str(),
-        report->checkpoints, JsonString(keys).c_str(), report->keys_from_bundle ? "false" : "true");
+    std::fprintf(Out(),
+                 "{\"ledger\":\"%s\",\"events\":\"%llu\",\"covered\":\"%llu\",\"root\":\"%s\","
+                 "\"checkpoints\":%zu,\"keys\":%s,\"trustedKeyGiven\":%s}\n",
+                 report->ledger_id.c_str(), static_cast<unsigned long long>(report->events),
+                 static_cast<unsigned long long>(report->covered), ToHex(report->root).c_str(),
+                 report->checkpoints, JsonString(keys).c_str(),
+                 report->keys_from_bundle ? "false" : "true");
     return 0;
   }
-  std::printf(
+  std::fprintf(
+      Out(),
       "verified bundle %s of ledger %s: %llu events, root %s, %zu checkpoints signed by key %s\n",
       dir->c_str(), report->ledger_id.c_str(), static_cast<unsigned long long>(report->events),
       ToHex(report->root).c_str(), report->checkpoints, keys.c_str());
   if (report->covered < report->events) {
-    std::printf(
+    std::fprintf(
+        Out(),
         "note: events %llu to %llu come after the last signed checkpoint: they agree with the "
         "rest, but no signature covers them\n",
         static_cast<unsigned long long>(report->covered + 1),
         static_cast<unsigned long long>(report->events));
   }
   if (report->keys_from_bundle) {
-    std::printf(
+    std::fprintf(
+        Out(),
         "note: signatures were checked with the bundle's own keys; pass --pubkey with a key you "
         "trust to know who signed\n");
   }

@@ -80,17 +80,17 @@ int RunPlacements(Env& env, const Args& args) {
   }
   if (env.json()) {
     for (const auto& p : placements) {
-      std::printf(
-          "{\"id\":%s,\"employeeId\":%s,\"homeOrg\":%s,\"homeUnit\":%s,\"hostOrg\":%s,"
-          "\"hostUnit\":%s,\"kind\":%s,\"country\":%s,\"roleTitle\":%s,\"start\":%s,"
-          "\"plannedEnd\":%s,\"end\":%s}\n",
-          JsonString(p.id).c_str(), JsonString(p.employee_id).c_str(),
-          JsonString(p.home_org).c_str(), JsonString(p.home_unit).c_str(),
-          JsonString(p.host_org).c_str(), JsonString(p.host_unit).c_str(),
-          JsonString(KindName(p.kind)).c_str(), JsonString(p.country).c_str(),
-          JsonString(p.role_title).c_str(), JsonString(FormatDate(p.start)).c_str(),
-          JsonString(FormatDate(p.planned_end)).c_str(),
-          p.end ? JsonString(FormatDate(*p.end)).c_str() : "null");
+      std::fprintf(Out(),
+                   "{\"id\":%s,\"employeeId\":%s,\"homeOrg\":%s,\"homeUnit\":%s,\"hostOrg\":%s,"
+                   "\"hostUnit\":%s,\"kind\":%s,\"country\":%s,\"roleTitle\":%s,\"start\":%s,"
+                   "\"plannedEnd\":%s,\"end\":%s}\n",
+                   JsonString(p.id).c_str(), JsonString(p.employee_id).c_str(),
+                   JsonString(p.home_org).c_str(), JsonString(p.home_unit).c_str(),
+                   JsonString(p.host_org).c_str(), JsonString(p.host_unit).c_str(),
+                   JsonString(KindName(p.kind)).c_str(), JsonString(p.country).c_str(),
+                   JsonString(p.role_title).c_str(), JsonString(FormatDate(p.start)).c_str(),
+                   JsonString(FormatDate(p.planned_end)).c_str(),
+                   p.end ? JsonString(FormatDate(*p.end)).c_str() : "null");
     }
     return 0;
   }
@@ -162,8 +162,8 @@ int RunStatus(Env& env, const Args& args) {
     if (env.json()) {
       std::string json = SecondmentJson(s, *policy);
       json.pop_back();  // add where it stands
-      std::printf("%s,\"lastPosition\":%llu,\"version\":%u}\n", json.c_str(),
-                  static_cast<unsigned long long>(folded.last_position), folded.version);
+      std::fprintf(Out(), "%s,\"lastPosition\":%llu,\"version\":%u}\n", json.c_str(),
+                   static_cast<unsigned long long>(folded.last_position), folded.version);
       continue;
     }
     std::string outstanding;
@@ -207,12 +207,12 @@ int RunAlerts(Env& env, const Args& args) {
   std::vector<Row> rows;
   for (const auto& a : *alerts) {
     if (env.json()) {
-      std::printf("{\"alert\":%s,\"id\":%s,\"why\":%s}\n", JsonString(a.kind).c_str(),
-                  JsonString(a.id).c_str(), JsonString(a.why).c_str());
+      std::fprintf(Out(), "{\"alert\":%s,\"id\":%s,\"why\":%s}\n", JsonString(a.kind).c_str(),
+                   JsonString(a.id).c_str(), JsonString(a.why).c_str());
     } else if (args.Has("csv")) {
       rows.push_back({a.kind, a.id, a.why});
     } else {
-      std::printf("%s %s: %s\n", a.kind.c_str(), a.id.c_str(), a.why.c_str());
+      std::fprintf(Out(), "%s %s: %s\n", a.kind.c_str(), a.id.c_str(), a.why.c_str());
     }
   }
   if (args.Has("csv")) PrintTable({"alert", "id", "why"}, rows, true);
@@ -231,7 +231,7 @@ int RunRebuild(Env& env, const Args& args) {
   if (!secondments.ok()) return Fail(secondments.status());
   EventLog* log = env.log();
   projections::Projector projector(log);
-  bool terminal = isatty(fileno(stderr)) != 0;
+  bool terminal = isatty(fileno(Err())) != 0;
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -240,17 +240,17 @@ int RunRebuild(Env& env, const Args& args) {
     if (!terminal) return;
     double rate = done / std::max(elapsed(), 1e-6);
     int filled = total ? static_cast<int>(30 * done / total) : 30;
-    std::fprintf(stderr, "\r[%s%s] %llu/%llu events, %.0f events/s, ETA %.0fs ",
+    std::fprintf(Err(), "\r[%s%s] %llu/%llu events, %.0f events/s, ETA %.0fs ",
                  std::string(filled, '#').c_str(), std::string(30 - filled, ' ').c_str(),
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
                  rate, rate > 0 ? (total - done) / rate : 0.0);
   });
-  if (terminal) std::fprintf(stderr, "\n");
+  if (terminal) std::fprintf(Err(), "\n");
   if (!rebuilt.ok()) return Fail(rebuilt.status());
   double seconds = elapsed();
-  std::printf("rebuilt %s from %llu events in %.2f s (%.0f events/s)\n",
-              name ? name->c_str() : "all projections", static_cast<unsigned long long>(*rebuilt),
-              seconds, *rebuilt / std::max(seconds, 1e-6));
+  std::fprintf(Out(), "rebuilt %s from %llu events in %.2f s (%.0f events/s)\n",
+               name ? name->c_str() : "all projections", static_cast<unsigned long long>(*rebuilt),
+               seconds, *rebuilt / std::max(seconds, 1e-6));
   return 0;
 }
 

@@ -52,7 +52,7 @@ void PrintEvents(const Env& env, const Args& args, const std::vector<RecordedEve
     return;
   }
   for (const auto& event : events) {
-    std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+    std::fprintf(Out(), "%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
   }
 }
 
@@ -70,7 +70,7 @@ int RunShow(Env& env, const Args& args) {
   for (const auto& event : *events) state = Evolve(std::move(state), event.Get());
   std::string text =
       env.json() ? SecondmentJson(state, *policy) + "\n" : SecondmentText(state, *policy);
-  std::fputs(text.c_str(), stdout);
+  std::fputs(text.c_str(), Out());
   return 0;
 }
 
@@ -154,9 +154,9 @@ int RunLog(Env& env, const Args& args) {
           if (!line.empty()) line += ',';
           line += CsvField(field);
         }
-        std::printf("%s\r\n", line.c_str());
+        std::fprintf(Out(), "%s\r\n", line.c_str());
       } else {
-        std::printf("%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+        std::fprintf(Out(), "%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
       }
     }
     left -= page->size();

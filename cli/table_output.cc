@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cli/console.h"
+
 namespace secondment::cli {
 
 std::string CsvField(const std::string& text) {
@@ -20,7 +22,7 @@ void PrintTable(const Row& header, const std::vector<Row>& rows, bool csv) {
         if (i > 0) out += ',';
         out += CsvField(row[i]);
       }
-      std::printf("%s\r\n", out.c_str());
+      std::fprintf(Out(), "%s\r\n", out.c_str());
     };
     line(header);
     for (const auto& row : rows) line(row);
@@ -38,7 +40,7 @@ void PrintTable(const Row& header, const std::vector<Row>& rows, bool csv) {
       out += row[i];
       if (i + 1 < row.size()) out += std::string(width[i] - row[i].size() + 2, ' ');
     }
-    std::printf("%s\n", out.c_str());
+    std::fprintf(Out(), "%s\n", out.c_str());
   };
   line(header);
   for (const auto& row : rows) line(row);

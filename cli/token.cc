@@ -25,8 +25,8 @@ int RunToken(Env& env, const Args& args) {
     if (args.Has("role")) return Fail(InvalidArgument("token revoke takes no --role"));
     if (Status s = file->Revoke(*principal_id); !s.ok()) return Fail(s);
     if (Status s = file->Save(*path); !s.ok()) return Fail(s);
-    std::printf(env.json() ? "{\"revoked\":\"%s\"}\n" : "revoked the token of %s\n",
-                principal_id->c_str());
+    std::fprintf(Out(), env.json() ? "{\"revoked\":\"%s\"}\n" : "revoked the token of %s\n",
+                 principal_id->c_str());
     return 0;
   }
   server::Principal principal{*principal_id, {}};
@@ -40,9 +40,10 @@ int RunToken(Env& env, const Args& args) {
   if (Status s = file->Save(*path); !s.ok()) return Fail(s);
   // The only time the token is shown: the file keeps its hash.
   if (env.json()) {
-    std::printf("{\"principal\":\"%s\",\"token\":\"%s\"}\n", principal.id.c_str(), token->c_str());
+    std::fprintf(Out(), "{\"principal\":\"%s\",\"token\":\"%s\"}\n", principal.id.c_str(),
+                 token->c_str());
   } else {
-    std::printf("%s\n", token->c_str());
+    std::fprintf(Out(), "%s\n", token->c_str());
   }
   return 0;
 }

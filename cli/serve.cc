@@ -1,0 +1,81 @@
+// serve: the ledger over Cap'n Proto RPC (server/rpc.h), until SIGTERM or SIGINT.
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "ledger/json_input.h"
+#include "server/rpc.h"
+
+namespace secondment::cli {
+namespace {
+
+int RunServe(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("serve takes no arguments; see secondment serve --help"));
+  }
+  server::ServeOptions options;
+  auto listen = args.Required("listen");
+  if (!listen.ok()) return Fail(listen.status());
+  options.listen = *listen;
+  auto tokens = args.Required("tokens");
+  if (!tokens.ok()) return Fail(tokens.status());
+  options.tokens_path = *tokens;
+  auto token_file = server::TokenFile::Load(options.tokens_path);
+  if (!token_file.ok()) return Fail(token_file.status());
+  if (args.Has("tls-cert") != args.Has("tls-key")) {
+    return Fail(InvalidArgument("--tls-cert and --tls-key go together"));
+  }
+  if (args.Has("tls-cert")) {
+    auto cert = ReadSmallFile(*args.Get("tls-cert"));
+    if (!cert.ok()) return Fail(cert.status());
+    auto key = ReadSmallFile(*args.Get("tls-key"));
+    if (!key.ok()) return Fail(key.status());
+    options.tls_certificate_pem = std::move(*cert);
+    options.tls_key_pem = std::move(*key);
+  }
+  // Before the ledger starts RocksDB's threads, so that they inherit the blocked signals.
+  server::CaptureStopSignals();
+  auto secondments = env.OpenForWrite();
+  if (!secondments.ok()) return Fail(secondments.status());
+  EventLog* log = env.log();
+  Globals base = env.globals();
+  server::CommandExecutor executor = [&](const std::vector<std::string>& words,
+                                         const server::Principal& principal, server::Role role,
+                                         bool json, std::string* out, std::string* err) {
+    Globals globals = base;
+    globals.actor = principal.id;
+    globals.role.reset();
+    if (role != server::Role::kAuditor && role != server::Role::kSubscriber) {
+      globals.role = std::string(server::RoleName(role));
+    }
+    globals.json = json;
+    CapturedOutput captured;
+    Env request_env(globals, log, *secondments);
+    int code = RunWords(request_env, words);
+    *out = captured.out();
+    *err = captured.err();
+    return code;
+  };
+  Status served = server::Serve(*log, options, executor, [&](unsigned port) {
+    std::printf("serving %s on port %u (%s)\n", base.data.c_str(), port,
+                options.tls_certificate_pem ? "TLS" : "plain TCP");
+    std::fflush(stdout);
+  });
+  if (!served.ok()) return Fail(served);
+  std::printf("stopped; the ledger is closed\n");
+  return 0;
+}
+
+}  // namespace
+
+std::vector<CommandDef> ServeCommandDefs() {
+  return {{"serve",
+           "serve --listen HOST:PORT --tokens FILE [--tls-cert F --tls-key F]",
+           "serve the ledger over Cap'n Proto RPC to clients with tokens, each within its roles",
+           {{"listen"}, {"tokens"}, {"tls-cert"}, {"tls-key"}},
+           RunServe}};
+}
+
+}  // namespace secondment::cli
