@@ -143,7 +143,9 @@ TEST_F(CliTest, ALockedLedgerIsExitSeven) {
   ASSERT_TRUE(holder.ok());
   CliResult r = Cli("--actor hr-1 --as hr withdraw SEC-1 --reason x");
   EXPECT_EQ(r.code, 7);
-  EXPECT_EQ(r.err, "ledger at " + data() + " is locked by another process\n");
+  EXPECT_EQ(r.err, "ledger at " + data() +
+                       " is locked by another process; if `secondment serve` holds it, send "
+                       "writes through it with --connect HOST:PORT --token T\n");
   EXPECT_EQ(Cli("show SEC-1").code, 0) << "reads work beside a writer";
 }
 
