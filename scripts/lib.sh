@@ -11,7 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev capnproto libcapnp-dev libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libnats-dev nats-server
+  libnats-dev nats-server openssl
 )
 
 ensure_packages() {
