@@ -22,6 +22,7 @@
 #include "bench/bench_util.h"
 #include "bench/projection_bench.h"
 #include "bench/relay_bench.h"
+#include "bench/rpc_bench.h"
 #include "bench/raw_baseline.h"
 #include "bench/replay.h"
 #include "bench/workload.h"
@@ -249,6 +250,10 @@ int Main(int argc, char** argv) {
     figures["subscribe_catchup_eps"].values.push_back(SubscribeCatchupEps(*log));
     progress(fmt::format("run {}/{}: relay into JetStream", run, config.runs));
     figures["relay_eps"].values.push_back(RelayEps(*log, config.dir + "/nats"));
+    progress(fmt::format("run {}/{}: appends through the RPC server", run, config.runs));
+    RpcAppendFigures rpc = RpcAppend(config.dir + "/rpc", 500);
+    figures["rpc_append_p50_us"].values.push_back(rpc.p50_us);
+    figures["rpc_append_p99_us"].values.push_back(rpc.p99_us);
     ProveFigures prove = ProveMicros(*log, 200);
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);

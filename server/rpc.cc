@@ -426,9 +426,29 @@ class SinkImpl final : public api::EventSink::Server {
 
 }  // namespace
 
+struct RemoteSession::Impl {
+  std::unique_ptr<Connection> connection;
+};
+
+Result<std::unique_ptr<RemoteSession>> RemoteSession::Open(const ConnectOptions& options) {
+  ASSIGN_OR_RETURN(auto connection, Connection::Open(options));
+  std::unique_ptr<RemoteSession> session(new RemoteSession());
+  session->impl_ = std::make_unique<Impl>();
+  session->impl_->connection = std::move(connection);
+  return session;
+}
+
+RemoteSession::~RemoteSession() = default;
+
 Result<RemoteOutcome> RunRemote(const ConnectOptions& options, const std::string& role,
                                 const std::vector<std::string>& words, bool json) {
-  ASSIGN_OR_RETURN(auto connection, Connection::Open(options));
+  ASSIGN_OR_RETURN(auto session, RemoteSession::Open(options));
+  return session->Run(role, words, json);
+}
+
+Result<RemoteOutcome> RemoteSession::Run(const std::string& role,
+                                         const std::vector<std::string>& words, bool json) {
+  Connection* connection = impl_->connection.get();
   RemoteOutcome outcome;
   Status status = Status::Ok();
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {

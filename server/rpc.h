@@ -55,6 +55,22 @@ struct RemoteOutcome {
   std::string out, err;
 };
 
+// A connection and an authenticated session, for running many commands (not thread-safe).
+class RemoteSession {
+ public:
+  // IOError when the server cannot be reached; InvalidArgument when the token is refused.
+  static Result<std::unique_ptr<RemoteSession>> Open(const ConnectOptions& options);
+  ~RemoteSession();
+  // As RunRemote, on this session.
+  Result<RemoteOutcome> Run(const std::string& role, const std::vector<std::string>& words,
+                            bool json);
+
+ private:
+  RemoteSession() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Runs `words` through the server as the token's principal in `role` (empty: the first of the
 // principal's roles that may run the command). IOError when the server cannot be reached;
 // InvalidArgument when the token is refused; RuleViolation when the role is not the

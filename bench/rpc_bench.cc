@@ -1,0 +1,90 @@
+#include "bench/rpc_bench.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "bench/bench_util.h"
+#include "server/rpc.h"
+#include "server/tokens.h"
+
+namespace secondment::bench {
+namespace {
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "ledger_bench: rpc: %s\n", what.c_str());
+  std::exit(6);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+RpcAppendFigures RpcAppend(const std::string& dir, int count) {
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  server::TokenFile tokens;
+  auto token = tokens.Add({"bench-hr", {server::Role::kHr}});
+  if (!token.ok() || !tokens.Save(dir + "/tokens").ok()) Die("cannot write the tokens file");
+  std::string out = dir + "/serve.out";
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(out.c_str(), "w", stdout);
+    std::freopen((dir + "/serve.err").c_str(), "w", stderr);
+    std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
+    execl(SECONDMENT_BIN, "secondment", "--data", data.c_str(), "serve", "--listen",
+          "127.0.0.1:0", "--tokens", tokens_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::regex port_line("on port ([0-9]+)");
+  std::smatch m;
+  std::string text;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!std::regex_search(text = Slurp(out), m, port_line)) {
+    if (std::chrono::steady_clock::now() > deadline) Die("the server did not start");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server::ConnectOptions options;
+  options.address = fmt::format("127.0.0.1:{}", m[1].str());
+  options.token = *token;
+  auto session = server::RemoteSession::Open(options);
+  if (!session.ok()) Die(session.status().ToString());
+  std::vector<double> micros;
+  for (int i = -20; i < count; ++i) {  // 20 to warm up
+    std::string id = fmt::format("RPC-{:06}", i + 20);
+    std::vector<std::string> words = {
+        "propose",      "--id",         id,          "--employee",   "e-" + id,
+        "--home-org",   "Org",          "--home-unit", "U",          "--home-manager",
+        "m-home",       "--host-org",   "Org",       "--host-unit",  "V",
+        "--host-manager", "m-host",     "--kind",    "internal",     "--role-title",
+        "Analyst",      "--start",      "2026-03-01", "--end",       "2026-09-30"};
+    auto start = std::chrono::steady_clock::now();
+    auto outcome = (*session)->Run("hr", words, false);
+    double us = Seconds(start) * 1e6;
+    if (!outcome.ok()) Die(outcome.status().ToString());
+    if (outcome->exit_code != 0) Die(outcome->err);
+    if (i >= 0) micros.push_back(us);
+  }
+  session->reset();
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  std::filesystem::remove_all(dir);
+  return {Quantile(micros, 0.50), Quantile(micros, 0.99)};
+}
+
+}  // namespace secondment::bench
