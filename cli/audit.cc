@@ -40,22 +40,17 @@ int RunVerify(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("verify takes no arguments; see secondment verify --help"));
   }
-  if (args.Has("checkpoint") && !args.Has("pubkey")) {
+  if ((args.Has("checkpoint") || args.Has("checkpoint-note")) &&
+      !(args.Has("pubkey") || args.Has("pubkey-pem"))) {
     return Fail(InvalidArgument(
         "--checkpoint needs --pubkey: the checkpoint to check and the key you trust go together"));
   }
-  std::optional<SignedCheckpoint> held;
-  std::optional<PublicKey> key;
-  if (args.Has("pubkey")) {
-    auto pub = ReadPublicKeyFile(*args.Get("pubkey"));
-    if (!pub.ok()) return Fail(pub.status());
-    key = std::move(*pub);
-  }
-  if (args.Has("checkpoint")) {
-    auto note = ReadCheckpointFile(*args.Get("checkpoint"));
-    if (!note.ok()) return Fail(note.status());
-    held = std::move(*note);
-  }
+  auto key_option = PublicKeyOption(args);
+  if (!key_option.ok()) return Fail(key_option.status());
+  std::optional<PublicKey> key = std::move(*key_option);
+  auto held_option = CheckpointOption(args);
+  if (!held_option.ok()) return Fail(held_option.status());
+  std::optional<SignedCheckpoint> held = std::move(*held_option);
   auto log = env.OpenForRead(/*repair=*/false);
   if (!log.ok()) return Fail(log.status());
   VerifyReport report;
@@ -180,7 +175,7 @@ std::vector<CommandDef> AuditCommandDefs() {
        "verify [--pubkey PUB [--checkpoint FILE]]",
        "recompute and check every hash, chain, index and stored checkpoint; with the key you "
        "trust and a checkpoint you kept, prove the log extends it",
-       {{"checkpoint"}, {"pubkey"}},
+       {{"checkpoint"}, {"pubkey"}, {"checkpoint-note"}, {"pubkey-pem"}},
        RunVerify},
       {"keygen",
        "keygen --out KEY",

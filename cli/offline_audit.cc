@@ -22,10 +22,10 @@ int RunProve(Env& env, const Args& args) {
   auto id = args.OnlyPositional("secondment");
   if (!id.ok()) return Fail(id.status());
   if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
-  auto note_path = args.Required("checkpoint");
-  if (!note_path.ok()) return Fail(note_path.status());
-  auto checkpoint = ReadCheckpointFile(*note_path);
-  if (!checkpoint.ok()) return Fail(checkpoint.status());
+  auto checkpoint_option = CheckpointOption(args);
+  if (!checkpoint_option.ok()) return Fail(checkpoint_option.status());
+  if (!*checkpoint_option) return Fail(InvalidArgument("--checkpoint is required for prove"));
+  const SignedCheckpoint* checkpoint = &**checkpoint_option;
   auto log = env.OpenForRead(/*repair=*/false);
   if (!log.ok()) return Fail(log.status());
   auto proof = ProveHistory(**log, SecondmentStream(*id), *checkpoint);
@@ -200,7 +200,7 @@ std::vector<CommandDef> OfflineAuditCommandDefs() {
       {"prove",
        "prove ID --checkpoint FILE [--out FILE]",
        "write a secondment's full history with an inclusion proof for each event",
-       {{"checkpoint"}, {"out"}},
+       {{"checkpoint"}, {"out"}, {"checkpoint-note"}},
        RunProve},
       {"verify-proof",
        "verify-proof FILE --pubkey PUB",

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "cli/audit_files.h"
 #include "cli/commands.h"
 #include "ledger/json_input.h"
 #include "ledger/subscription.h"
@@ -49,6 +50,31 @@ int FollowThroughServer(const server::ConnectOptions& options,
   return 0;
 }
 
+// Options naming the client's files travel as their contents (--checkpoint-note, --pubkey-pem);
+// prove's --out is written here from what the server printed.
+Result<std::vector<std::string>> InlineFiles(const std::vector<std::string>& words,
+                                             std::optional<std::string>* out_path) {
+  std::vector<std::string> sent = {words[0]};
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    bool takes_file = word == "--checkpoint" || word == "--pubkey" || word == "--out";
+    if (!takes_file) {
+      sent.push_back(word);
+      continue;
+    }
+    if (i + 1 >= words.size()) return InvalidArgument(fmt::format("{} needs a value", word));
+    const std::string& path = words[++i];
+    if (word == "--out") {
+      *out_path = path;
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+    sent.push_back(word == "--checkpoint" ? "--checkpoint-note" : "--pubkey-pem");
+    sent.push_back(std::move(text));
+  }
+  return sent;
+}
+
 }  // namespace
 
 int RunThroughServer(const Globals& globals, const std::vector<std::string>& words) {
@@ -72,8 +98,18 @@ int RunThroughServer(const Globals& globals, const std::vector<std::string>& wor
   bool follow = words.size() > 1 && words[0] == "log" &&
                 std::find(words.begin(), words.end(), "--follow") != words.end();
   if (follow) return FollowThroughServer(options, words);
-  auto outcome = server::RunRemote(options, globals.role.value_or(""), words, globals.json);
+  std::optional<std::string> out_path;
+  auto sent = InlineFiles(words, &out_path);
+  if (!sent.ok()) return Fail(sent.status());
+  auto outcome = server::RunRemote(options, globals.role.value_or(""), *sent, globals.json);
   if (!outcome.ok()) return Fail(outcome.status());
+  if (out_path && outcome->exit_code == 0) {
+    if (Status written = WriteNewFile(*out_path, outcome->out, 0644); !written.ok()) {
+      return Fail(written);
+    }
+    std::printf("wrote %s\n", out_path->c_str());
+    return 0;
+  }
   std::fwrite(outcome->out.data(), 1, outcome->out.size(), stdout);
   std::fwrite(outcome->err.data(), 1, outcome->err.size(), stderr);
   return outcome->exit_code;

@@ -6,6 +6,8 @@
 
 #include "cli/commands.h"
 #include "ledger/json_input.h"
+#include "ledger/subscription.h"
+#include "server/relay.h"
 #include "server/rpc.h"
 
 namespace secondment::cli {
@@ -35,11 +37,29 @@ int RunServe(Env& env, const Args& args) {
     options.tls_certificate_pem = std::move(*cert);
     options.tls_key_pem = std::move(*key);
   }
+  std::optional<server::RelayOptions> relay_options;
+  if (args.Has("nats")) {
+    relay_options.emplace();
+    relay_options->nats_url = *args.Get("nats");
+    if (auto stream = args.Get("stream")) relay_options->stream = *stream;
+    if (auto prefix = args.Get("subject-prefix")) relay_options->subject_prefix = *prefix;
+    if (Status s = server::ValidateRelayOptions(*relay_options); !s.ok()) return Fail(s);
+  } else if (args.Has("stream") || args.Has("subject-prefix")) {
+    return Fail(InvalidArgument("--stream and --subject-prefix go with --nats"));
+  }
   // Before the ledger starts RocksDB's threads, so that they inherit the blocked signals.
   server::CaptureStopSignals();
   auto secondments = env.OpenForWrite();
   if (!secondments.ok()) return Fail(secondments.status());
   EventLog* log = env.log();
+  // The relay runs beside the server on the same open ledger: woken by its appends at once.
+  ConsumerPositions positions(log->dir());
+  std::unique_ptr<server::Relay> relay;
+  if (relay_options) {
+    auto started = server::Relay::Start(*log, positions, *relay_options, {});
+    if (!started.ok()) return Fail(started.status());
+    relay = std::move(*started);
+  }
   Globals base = env.globals();
   server::CommandExecutor executor = [&](const std::vector<std::string>& words,
                                          const server::Principal& principal, server::Role role,
@@ -63,7 +83,9 @@ int RunServe(Env& env, const Args& args) {
                 options.tls_certificate_pem ? "TLS" : "plain TCP");
     std::fflush(stdout);
   });
+  Status relayed = relay ? relay->Stop() : Status::Ok();
   if (!served.ok()) return Fail(served);
+  if (!relayed.ok()) return Fail(relayed);
   std::printf("stopped; the ledger is closed\n");
   return 0;
 }
@@ -72,9 +94,16 @@ int RunServe(Env& env, const Args& args) {
 
 std::vector<CommandDef> ServeCommandDefs() {
   return {{"serve",
-           "serve --listen HOST:PORT --tokens FILE [--tls-cert F --tls-key F]",
+           "serve --listen HOST:PORT --tokens FILE [--tls-cert F --tls-key F] [--nats URL "
+           "[--stream NAME] [--subject-prefix P]]",
            "serve the ledger over Cap'n Proto RPC to clients with tokens, each within its roles",
-           {{"listen"}, {"tokens"}, {"tls-cert"}, {"tls-key"}},
+           {{"listen"},
+            {"tokens"},
+            {"tls-cert"},
+            {"tls-key"},
+            {"nats"},
+            {"stream"},
+            {"subject-prefix"}},
            RunServe}};
 }
 

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int64_t kDuplicateWindowNanos = 3600LL * 1000 * 1000 * 1000;  // one hour
 constexpr int64_t kFinalAckWaitMillis = 10000;
+constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
 constexpr char kPositionHeader[] = "Secondment-Position";
 constexpr char kStreamHeader[] = "Secondment-Stream";
 
@@ -136,7 +137,12 @@ Result<std::unique_ptr<Relay>> Relay::Start(EventLog& log, ConsumerPositions& po
   relay->started_at_ = acknowledged + 1;
   SubscriptionOptions sub_options;
   sub_options.from = relay->started_at_;
-  sub_options.poll = std::move(poll);
+  // Whenever it has caught up, and every 200 ms while publishing, the relay records how far
+  // JetStream has acknowledged, so that it needs no caller to do so.
+  sub_options.poll = [self = relay.get(), poll = std::move(poll)]() -> Status {
+    self->MaybeCheckpoint();
+    return poll ? poll() : Status::Ok();
+  };
   sub_options.idle_wait = std::chrono::milliseconds(50);
   Relay* self = relay.get();
   ASSIGN_OR_RETURN(relay->subscription_,
@@ -160,7 +166,15 @@ bool Relay::failed() const {
   return !error_.ok() || (subscription_ && subscription_->finished());
 }
 
+void Relay::MaybeCheckpoint() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_checkpoint_ < kCheckpointEvery) return;
+  last_checkpoint_ = now;
+  (void)positions_->Acknowledge(RelayConsumerName(options_), acknowledged());
+}
+
 Status Relay::Publish(const RecordedEvent& event) {
+  MaybeCheckpoint();
   {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(error_);

@@ -10,6 +10,7 @@
 #ifndef SECONDMENT_SERVER_RELAY_H_
 #define SECONDMENT_SERVER_RELAY_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -72,6 +73,8 @@ class Relay {
   struct Nats;
   Relay() = default;
   Status Publish(const RecordedEvent& event);
+  // Records the acknowledged position if the last record is 200 ms old. Subscription thread.
+  void MaybeCheckpoint();
 
   ConsumerPositions* positions_ = nullptr;
   RelayOptions options_;
@@ -83,6 +86,7 @@ class Relay {
   std::vector<bool> acked_ahead_;  // guarded by mu_: acks beyond acknowledged_ + 1
   Status error_;                   // guarded by mu_: the first error
   bool stopped_ = false;
+  std::chrono::steady_clock::time_point last_checkpoint_;  // subscription thread only
 };
 
 }  // namespace secondment::server

@@ -29,9 +29,9 @@ constexpr auto kFeedIdle = 50 * kj::MILLISECONDS;
 constexpr auto kAckEvery = std::chrono::milliseconds(200);
 
 // Options that name the client's files or would override what the server decides.
-constexpr std::string_view kForbiddenOptions[] = {"--data",    "--actor", "--as",     "--policy",
-                                                  "--connect", "--token", "--tls-ca", "--json",
-                                                  "--file",    "--follow"};
+constexpr std::string_view kForbiddenOptions[] = {
+    "--data", "--actor",  "--as",  "--policy",     "--connect", "--token", "--tls-ca", "--json",
+    "--file", "--follow", "--out", "--checkpoint", "--pubkey",  "--key",   "--tokens"};
 
 kj::Exception Refusal(std::string_view kind, std::string_view detail) {
   return kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__,
@@ -288,8 +288,8 @@ bool RoleMayRun(Role role, std::string_view command) {
   static const std::vector<std::string_view> kManager = {"approve", "refuse", "feedback", "show",
                                                          "history"};
   static const std::vector<std::string_view> kSecondee = {"feedback", "show", "history"};
-  static const std::vector<std::string_view> kAuditor = {"show",   "history", "log",   "placements",
-                                                         "status", "alerts",  "verify"};
+  static const std::vector<std::string_view> kAuditor = {
+      "show", "history", "log", "placements", "status", "alerts", "verify", "prove"};
   const std::vector<std::string_view>* allowed = nullptr;
   switch (role) {
     case Role::kHr:

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nats/nats.h>
 
+#include <fstream>
 #include <regex>
 
 #include "ledger/event_log.h"
@@ -122,6 +123,42 @@ TEST_F(RelayTest, ASigkilledRelayRestartedLeavesEveryEventExactlyOnceInOrder) {
   EXPECT_EQ(first.subject, "secondment.withdrawn");
   EXPECT_EQ(first.stream, "before-0");
   EXPECT_NE(first.data.find("\"position\":1,"), std::string::npos) << first.data;
+}
+
+TEST_F(RelayTest, AServerWithNatsRelaysWhatItsClientsAppend) {
+  AppendMany(2, 3, "history");
+  log_.reset();  // the server holds the ledger now
+  std::string bin = std::string(SECONDMENT_BIN);
+  CommandOutcome token = RunCommand(bin + " token add --tokens " + dir_.Sub("tokens") +
+                                    " --principal hr-ana --role hr");
+  ASSERT_EQ(token.exit_code, 0);
+  std::string hr = token.output.substr(0, token.output.size() - 1);
+  std::string out = dir_.Sub("serve-out.txt");
+  BackgroundCommand server(bin + " --data " + dir_.Sub("ledger") +
+                           " serve --listen 127.0.0.1:0 --tokens " + dir_.Sub("tokens") +
+                           " --nats " + nats_->url() + " > " + out + " 2>&1");
+  std::string port;
+  ASSERT_TRUE(WaitFor([&] {
+    std::ifstream in(out);
+    std::string line;
+    std::getline(in, line);
+    std::smatch m;
+    if (!std::regex_search(line, m, std::regex("on port ([0-9]+)"))) return false;
+    port = m[1];
+    return true;
+  }));
+  CommandOutcome proposed = RunCommand(
+      bin + " --connect 127.0.0.1:" + port + " --token " + hr +
+      " --as hr propose --id SEC-N1 --employee e-n1 --home-org O --home-unit U --home-manager mh "
+      "--host-org O --host-unit V --host-manager mv --kind internal --role-title Analyst "
+      "--start 2026-03-01 --end 2026-09-30 2>&1");
+  ASSERT_EQ(proposed.exit_code, 0) << proposed.output;
+  JetStreamReader reader(nats_->url());
+  ASSERT_TRUE(WaitFor([&] { return reader.Count("SECONDMENTS") == 8; }))
+      << reader.Count("SECONDMENTS");
+  EXPECT_EQ(reader.Get("SECONDMENTS", 7).subject, "secondment.proposed");
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0);
 }
 
 TEST_F(RelayTest, AnotherStreamAndPrefixAndBadOptions) {

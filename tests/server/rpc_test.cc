@@ -2,6 +2,8 @@
 // roles, the authenticated principal as the actor, the feed, TLS with a certificate made
 // here, reads beside a running server, and a graceful stop.
 
+#include "server/rpc.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -226,6 +228,39 @@ TEST_F(ServeTest, SigtermStopsGracefullyWithEveryAcknowledgedAppendKept) {
   EXPECT_EQ(LocalHead(), 10u);
   CliResult verified = Cli("verify");
   EXPECT_EQ(verified.code, 0) << verified.err;
+}
+
+TEST_F(ServeTest, AnAuditorVerifiesAndProvesThroughTheServerWithItsOwnFiles) {
+  Ok("--actor hr-1 --as hr " + ProposeArgs("SEC-A1"));
+  Ok("keygen --out " + Quote(dir_.Sub("auditor.key")));
+  Ok("checkpoint --key " + Quote(dir_.Sub("auditor.key")) + " --out " + Quote(dir_.Sub("cp.txt")));
+  Start();
+  std::string files = " --checkpoint " + Quote(dir_.Sub("cp.txt")) + " --pubkey " +
+                      Quote(dir_.Sub("auditor.key.pub"));
+  CliResult verified = Remote(auditor_, "verify" + files);
+  EXPECT_EQ(verified.code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("extends the checkpoint of 2 events"), std::string::npos)
+      << verified.out;
+  CliResult proved = Remote(auditor_, "prove SEC-A1 --checkpoint " + Quote(dir_.Sub("cp.txt")) +
+                                          " --out " + Quote(dir_.Sub("proof.json")));
+  EXPECT_EQ(proved.code, 0) << proved.err;
+  CliResult checked = Cli("verify-proof " + Quote(dir_.Sub("proof.json")) + " --pubkey " +
+                          Quote(dir_.Sub("auditor.key.pub")));
+  EXPECT_EQ(checked.code, 0) << checked.err;
+  // A client that sends a file path anyway is refused: the server would read its own files.
+  server::ConnectOptions options;
+  options.address = "127.0.0.1:" + port_;
+  options.token = auditor_;
+  auto session = server::RemoteSession::Open(options);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  for (const char* option : {"--checkpoint", "--pubkey", "--out", "--data", "--actor"}) {
+    auto raw = (*session)->Run("auditor", {"prove", "SEC-A1", option, "/etc/passwd"}, false);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_EQ(raw->exit_code, 2) << option;
+    EXPECT_NE(raw->err.find("cannot be sent through --connect"), std::string::npos) << raw->err;
+    EXPECT_EQ(raw->out, "");
+  }
+  EXPECT_EQ(Remote(hr_, "prove SEC-A1 --checkpoint " + Quote(dir_.Sub("cp.txt"))).code, 3);
 }
 
 TEST_F(ServeTest, BadServeOptionsAreRefused) {
