@@ -131,6 +131,9 @@ Result<EventLog*> Env::OpenForRead(bool repair) {
   if (attached_log_) return attached_log_;
   Options options;
   options.read_only = true;
+  // A secondary instance: it opens safely beside a writer in another process (a server),
+  // whose files may change while it opens.
+  options.follow_primary = true;
   options.clock = &clock_;
   options.tables = projections::ProjectionTables();
   options.block_cache_bytes = 64 << 20;

@@ -122,7 +122,12 @@ int Main(int argc, char** argv) {
                 kGlobalUsage);
     return 0;
   }
-  if (globals.connect || globals.token || globals.tls_ca) {
+  // Commands that never touch a ledger run here, with or without --connect.
+  static const std::vector<std::string> kLedgerFree = {"keygen", "verify-proof", "verify-bundle",
+                                                       "token"};
+  bool ledger_free =
+      std::find(kLedgerFree.begin(), kLedgerFree.end(), command->name) != kLedgerFree.end();
+  if ((globals.connect || globals.token || globals.tls_ca) && !ledger_free) {
     if (data_given) return Fail(InvalidArgument("--data does not go with --connect"));
     std::vector<std::string> words = {command->name};
     words.insert(words.end(), rest.begin(), rest.end());

@@ -284,7 +284,8 @@ bool RoleMayRun(Role role, std::string_view command) {
                                                     "log",
                                                     "placements",
                                                     "status",
-                                                    "alerts"};
+                                                    "alerts",
+                                                    "rebuild"};
   static const std::vector<std::string_view> kManager = {"approve", "refuse", "feedback", "show",
                                                          "history"};
   static const std::vector<std::string_view> kSecondee = {"feedback", "show", "history"};

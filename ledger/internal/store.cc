@@ -344,10 +344,15 @@ Result<std::string> Store::LedgerId() {
   return std::move(*id);
 }
 
-Store::ReadPoint::~ReadPoint() { db_->ReleaseSnapshot(snapshot_); }
+Store::ReadPoint::~ReadPoint() {
+  if (snapshot_ != nullptr) db_->ReleaseSnapshot(snapshot_);
+}
 
 std::unique_ptr<Store::ReadPoint> Store::TakeReadPoint() {
-  return std::unique_ptr<ReadPoint>(new ReadPoint(db_.get(), db_->GetSnapshot()));
+  // A secondary instance has no snapshots, and needs none: its view changes only when it is
+  // asked to catch up with the primary.
+  const rocksdb::Snapshot* snapshot = secondary_dir_.empty() ? db_->GetSnapshot() : nullptr;
+  return std::unique_ptr<ReadPoint>(new ReadPoint(db_.get(), snapshot));
 }
 
 namespace {

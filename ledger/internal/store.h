@@ -63,7 +63,8 @@ class Store {
   Result<std::string> LedgerId();
 
   // A consistent point to read at: reads given it see the store as it was when it was taken,
-  // whatever is committed since. Must not outlive the store.
+  // whatever is committed since. On a secondary instance (which has no snapshots) it is the
+  // instance's own view, stable until the next CatchUpWithPrimary. Must not outlive the store.
   class ReadPoint {
    public:
     ~ReadPoint();
