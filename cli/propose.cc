@@ -59,8 +59,8 @@ Result<std::string> JsonRequired(const JsonObject& o, std::string_view name) {
   return *text;
 }
 
-Result<Proposal> FromFile(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
+// `text` is the file's content; `path` names it in messages.
+Result<Proposal> FromFile(const std::string& path, const std::string& text) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, path));
   ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
   o.SetLooseNames(true);  // "homeOrg", "home-org" (as the option) and "home_org" all work
@@ -115,14 +115,24 @@ int Run(Env& env, const Args& args) {
                                             Printable(args.positional()[0], 40))));
   }
   Result<Proposal> proposal = InvalidArgument("unreachable");
-  if (auto file = args.Get("file")) {
+  // --file-json carries a file's content, as a client sends it through --connect.
+  std::optional<std::string> file = args.Get("file");
+  std::optional<std::string> inline_json = args.Get("file-json");
+  if (file || inline_json) {
     for (const auto& spec : ProposeCommandDef().options) {
-      if (spec.name != "file" && args.Has(spec.name)) {
+      if (spec.name != "file" && spec.name != "file-json" && args.Has(spec.name)) {
         return Fail(InvalidArgument(
             fmt::format("--file cannot be combined with --{}; put it in the file", spec.name)));
       }
     }
-    proposal = FromFile(*file);
+    if (file && inline_json) return Fail(InvalidArgument("give --file or --file-json, not both"));
+    if (file) {
+      auto text = ReadSmallFile(*file);
+      if (!text.ok()) return Fail(text.status());
+      proposal = FromFile(*file, *text);
+    } else {
+      proposal = FromFile("the proposal", *inline_json);
+    }
   } else {
     proposal = FromOptions(args);
   }
@@ -158,7 +168,8 @@ CommandDef ProposeCommandDef() {
            {"cost"},
            {"objective", true, true},
            {"backfill"},
-           {"file"}},
+           {"file"},
+           {"file-json"}},
           Run};
 }
 

@@ -50,14 +50,16 @@ int FollowThroughServer(const server::ConnectOptions& options,
   return 0;
 }
 
-// Options naming the client's files travel as their contents (--checkpoint-note, --pubkey-pem);
+// Options naming the client's files travel as their contents (--checkpoint-note, --pubkey-pem,
+// --file-json);
 // prove's --out is written here from what the server printed.
 Result<std::vector<std::string>> InlineFiles(const std::vector<std::string>& words,
                                              std::optional<std::string>* out_path) {
   std::vector<std::string> sent = {words[0]};
   for (size_t i = 1; i < words.size(); ++i) {
     const std::string& word = words[i];
-    bool takes_file = word == "--checkpoint" || word == "--pubkey" || word == "--out";
+    bool takes_file =
+        word == "--checkpoint" || word == "--pubkey" || word == "--out" || word == "--file";
     if (!takes_file) {
       sent.push_back(word);
       continue;
@@ -69,7 +71,9 @@ Result<std::vector<std::string>> InlineFiles(const std::vector<std::string>& wor
       continue;
     }
     ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path));
-    sent.push_back(word == "--checkpoint" ? "--checkpoint-note" : "--pubkey-pem");
+    sent.push_back(word == "--checkpoint" ? "--checkpoint-note"
+                   : word == "--pubkey"   ? "--pubkey-pem"
+                                          : "--file-json");
     sent.push_back(std::move(text));
   }
   return sent;

@@ -122,19 +122,28 @@ TEST_F(ServeTest, NoTokenAWrongTokenAndAMissingRightAreRefusedAndWriteNothing) {
     int code;
     std::string message;
   };
-  for (const Case& c :
-       std::vector<Case>{{"sl_" + std::string(64, '0'), "--as hr withdraw SEC-R2 --reason x", 2,
-                          "refused the token"},
-                         {"", "--as hr withdraw SEC-R2 --reason x", 2, "refused the token"},
-                         {auditor_, "--as hr withdraw SEC-R2 --reason x", 3, "not permitted"},
-                         {auditor_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
-                         {payroll_, "show SEC-R2", 3, "not permitted"},
-                         {home_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
-                         {hr_, "--as hr propose --file /etc/passwd", 2, "--file cannot be sent"}}) {
+  for (const Case& c : std::vector<Case>{
+           {"sl_" + std::string(64, '0'), "--as hr withdraw SEC-R2 --reason x", 2,
+            "refused the token"},
+           {"", "--as hr withdraw SEC-R2 --reason x", 2, "refused the token"},
+           {auditor_, "--as hr withdraw SEC-R2 --reason x", 3, "not permitted"},
+           {auditor_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
+           {payroll_, "show SEC-R2", 3, "not permitted"},
+           {home_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
+           {hr_, "--as hr propose --file /etc/passwd", 2, "the proposal is not valid JSON"}}) {
     CliResult r = Remote(c.token, c.args);
     EXPECT_EQ(r.code, c.code) << c.args << "\n" << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
   }
+  // A proposal file of the client's travels as its content.
+  std::ofstream(dir_.Sub("proposal.json"))
+      << R"({"id":"SEC-R9","employee":"emp-9","homeOrg":"Org","homeUnit":"U",)"
+      << R"("homeManager":"mgr-home","hostOrg":"Org","hostUnit":"V","hostManager":"mgr-host",)"
+      << R"("kind":"internal","roleTitle":"Analyst","start":"2026-03-01","end":"2026-09-30"})";
+  CliResult from_file = Remote(hr_, "--as hr propose --file " + Quote(dir_.Sub("proposal.json")));
+  EXPECT_EQ(from_file.code, 0) << from_file.err;
+  EXPECT_EQ(from_file.out, "SEC-R9\n");
+  head += 2;
   CliResult no_token = Cli("--connect 127.0.0.1:" + port_ + " show SEC-R2", " ");
   EXPECT_EQ(no_token.code, 2);
   EXPECT_NE(no_token.err.find("--connect needs --token"), std::string::npos);
