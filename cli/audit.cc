@@ -140,13 +140,37 @@ int RunCheckpoint(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("checkpoint takes no arguments; see secondment checkpoint --help"));
   }
-  auto key_path = args.Required("key");
-  if (!key_path.ok()) return Fail(key_path.status());
-  auto key = ReadPrivateKeyFile(*key_path);
-  if (!key.ok()) return Fail(key.status());
+  // Either signed here with --key, or (as a client sends it through --connect, so that the key
+  // never leaves the client) signed elsewhere: --note-text with --pubkey-pem.
+  if (args.Has("key") == args.Has("note-text")) {
+    return Fail(InvalidArgument("checkpoint needs --key KEY (--key is required for checkpoint)"));
+  }
+  std::optional<SigningKey> key;
+  std::optional<SignedCheckpoint> given;
+  std::optional<PublicKey> given_key;
+  if (auto key_path = args.Get("key")) {
+    auto loaded = ReadPrivateKeyFile(*key_path);
+    if (!loaded.ok()) return Fail(loaded.status());
+    key.emplace(std::move(*loaded));
+  } else {
+    auto note = ParseCheckpointNote(*args.Get("note-text"));
+    if (!note.ok()) return Fail(note.status());
+    given = std::move(*note);
+    auto pub = PublicKeyOption(args);
+    if (!pub.ok()) return Fail(pub.status());
+    if (!*pub) return Fail(InvalidArgument("--note-text needs --pubkey-pem"));
+    given_key = std::move(**pub);
+  }
   auto secondments = env.OpenForWrite(/*create=*/false);
   if (!secondments.ok()) return Fail(secondments.status());
-  auto checkpoint = env.log()->MakeCheckpoint(*key);
+  Result<SignedCheckpoint> checkpoint = InvalidArgument("unreachable");
+  if (key) {
+    checkpoint = env.log()->MakeCheckpoint(*key);
+  } else if (Status stored = env.log()->StoreCheckpoint(*given, *given_key); !stored.ok()) {
+    checkpoint = stored;
+  } else {
+    checkpoint = *given;
+  }
   if (!checkpoint.ok()) return Fail(checkpoint.status());
   std::string note = checkpoint->Note();
   if (auto out = args.Get("out")) {
@@ -163,6 +187,26 @@ int RunCheckpoint(Env& env, const Args& args) {
                  checkpoint->key_id.c_str(), JsonString(note).c_str());
   } else {
     std::fputs(note.c_str(), Out());
+  }
+  return 0;
+}
+
+int RunTreeHead(Env& env, const Args& args) {
+  if (!args.positional().empty()) {
+    return Fail(InvalidArgument("tree-head takes no arguments"));
+  }
+  auto log = env.OpenForRead(/*repair=*/false);
+  if (!log.ok()) return Fail(log.status());
+  auto ledger = (*log)->LedgerId();
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto head = (*log)->GetTreeHead();
+  if (!head.ok()) return Fail(head.status());
+  if (env.json()) {
+    std::fprintf(Out(), "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\"}\n", ledger->c_str(),
+                 static_cast<unsigned long long>(head->size), ToHex(head->root).c_str());
+  } else {
+    std::fprintf(Out(), "ledger %s\nsize %llu\nroot %s\n", ledger->c_str(),
+                 static_cast<unsigned long long>(head->size), ToHex(head->root).c_str());
   }
   return 0;
 }
@@ -185,8 +229,13 @@ std::vector<CommandDef> AuditCommandDefs() {
       {"checkpoint",
        "checkpoint --key KEY [--out FILE]",
        "sign the ledger's tree size, root and time with KEY, store it and print the note",
-       {{"key"}, {"out"}},
+       {{"key"}, {"out"}, {"note-text"}, {"pubkey-pem"}},
        RunCheckpoint},
+      {"tree-head",
+       "tree-head",
+       "the ledger id, the number of events and the root of their Merkle tree",
+       {},
+       RunTreeHead},
   };
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/audit_files.h"
 #include "cli/commands.h"
+#include "ledger/checkpoint.h"
 #include "ledger/json_input.h"
 #include "ledger/subscription.h"
 #include "server/rpc.h"
@@ -79,6 +80,58 @@ Result<std::vector<std::string>> InlineFiles(const std::vector<std::string>& wor
   return sent;
 }
 
+// checkpoint --key KEY through a server: the key stays here. The server reports its tree head,
+// it is signed here, and the server stores the note after checking it against its log.
+int CheckpointThroughServer(const server::ConnectOptions& options, const Globals& globals,
+                            const std::vector<std::string>& words) {
+  auto args = Args::Parse("checkpoint", {words.begin() + 1, words.end()}, {{"key"}, {"out"}});
+  if (!args.ok()) return Fail(args.status());
+  if (!args->positional().empty()) return Fail(InvalidArgument("checkpoint takes no arguments"));
+  auto key_path = args->Required("key");
+  if (!key_path.ok()) return Fail(key_path.status());
+  auto key = ReadPrivateKeyFile(*key_path);
+  if (!key.ok()) return Fail(key.status());
+  auto session = server::RemoteSession::Open(options);
+  if (!session.ok()) return Fail(session.status());
+  std::string role = globals.role.value_or("auditor");
+  auto head = (*session)->Run(role, {"tree-head"}, /*json=*/true);
+  if (!head.ok()) return Fail(head.status());
+  if (head->exit_code != 0) {
+    std::fwrite(head->err.data(), 1, head->err.size(), stderr);
+    return head->exit_code;
+  }
+  auto doc = JsonDocument::Parse(head->out, "the server's tree head");
+  if (!doc.ok()) return Fail(doc.status());
+  auto object = doc->RootObject();
+  if (!object.ok()) return Fail(object.status());
+  auto ledger = object->String("ledger");
+  auto size = object->String("size");
+  auto root = object->String("root");
+  if (!ledger.ok() || !*ledger || !size.ok() || !*size || !root.ok() || !*root ||
+      !HashFromHex(**root) || (*size)->find_first_not_of("0123456789") != std::string::npos ||
+      (*size)->empty() || (*size)->size() > 19) {
+    return Fail(IOError("the server sent a malformed tree head"));
+  }
+  Checkpoint checkpoint{**ledger, std::stoull(**size), *HashFromHex(**root),
+                        SystemClock().NowMicros()};
+  SignedCheckpoint signed_checkpoint = key->Sign(checkpoint);
+  auto stored = (*session)->Run(
+      role,
+      {"checkpoint", "--note-text", signed_checkpoint.Note(), "--pubkey-pem", key->Public().Pem()},
+      globals.json);
+  if (!stored.ok()) return Fail(stored.status());
+  if (stored->exit_code == 0) {
+    if (auto out = args->Get("out")) {
+      if (Status written = WriteNewFile(*out, signed_checkpoint.Note(), 0644); !written.ok()) {
+        return Fail(written);
+      }
+    }
+  }
+  std::fwrite(stored->out.data(), 1, stored->out.size(), stdout);
+  std::fwrite(stored->err.data(), 1, stored->err.size(), stderr);
+  return stored->exit_code;
+}
+
 }  // namespace
 
 int RunThroughServer(const Globals& globals, const std::vector<std::string>& words) {
@@ -102,6 +155,7 @@ int RunThroughServer(const Globals& globals, const std::vector<std::string>& wor
   bool follow = words.size() > 1 && words[0] == "log" &&
                 std::find(words.begin(), words.end(), "--follow") != words.end();
   if (follow) return FollowThroughServer(options, words);
+  if (words[0] == "checkpoint") return CheckpointThroughServer(options, globals, words);
   std::optional<std::string> out_path;
   auto sent = InlineFiles(words, &out_path);
   if (!sent.ok()) return Fail(sent.status());

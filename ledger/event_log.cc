@@ -254,6 +254,36 @@ class EventLog::Impl {
     checkpoint.size = Head();
     ASSIGN_OR_RETURN(checkpoint.root, RootOfSize(checkpoint.size, Tree()));
     checkpoint.time_micros = clock_->NowMicros();
+    SignedCheckpoint signed_checkpoint = key.Sign(checkpoint);
+    RETURN_IF_ERROR(StoreLocked(signed_checkpoint, key.Public()));
+    return signed_checkpoint;
+  }
+
+  Status StoreCheckpoint(const SignedCheckpoint& signed_checkpoint, const PublicKey& key) {
+    if (!writer_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    RETURN_IF_ERROR(key.Verify(signed_checkpoint));
+    const Checkpoint& c = signed_checkpoint.checkpoint;
+    ASSIGN_OR_RETURN(std::string ledger_id, LedgerId());
+    if (c.ledger_id != ledger_id) {
+      return InvalidArgument(fmt::format("the checkpoint is of ledger {}, not of this one ({})",
+                                         c.ledger_id, ledger_id));
+    }
+    if (c.size > Head()) {
+      return InvalidArgument(
+          fmt::format("the checkpoint covers {} events; the log holds {}", c.size, Head()));
+    }
+    ASSIGN_OR_RETURN(Hash256 root, RootOfSize(c.size, Tree()));
+    if (root != c.root) {
+      return InvalidArgument(fmt::format(
+          "the checkpoint's root is not this log's root at size {} ({})", c.size, ToHex(root)));
+    }
+    return StoreLocked(signed_checkpoint, key);
+  }
+
+  // Requires checkpoint_mu_.
+  Status StoreLocked(const SignedCheckpoint& signed_checkpoint, const PublicKey& key) {
+    const Checkpoint& checkpoint = signed_checkpoint.checkpoint;
     ASSIGN_OR_RETURN(auto stored, internal::LoadCheckpoints(*store_));
     uint64_t sequence = 1;
     if (!stored.empty()) {
@@ -267,11 +297,10 @@ class EventLog::Impl {
             FormatMicros(checkpoint.time_micros)));
       }
     }
-    SignedCheckpoint signed_checkpoint = key.Sign(checkpoint);
-    RETURN_IF_ERROR(internal::SaveCheckpoint(*store_, sequence, signed_checkpoint, key.Public()));
-    options_.logger->info("signed checkpoint #{} at size {} with key {}", sequence, checkpoint.size,
-                          signed_checkpoint.key_id);
-    return signed_checkpoint;
+    RETURN_IF_ERROR(internal::SaveCheckpoint(*store_, sequence, signed_checkpoint, key));
+    options_.logger->info("stored checkpoint #{} at size {} signed by key {}", sequence,
+                          checkpoint.size, signed_checkpoint.key_id);
+    return Status::Ok();
   }
 
   internal::Store& store() { return *store_; }
@@ -403,6 +432,10 @@ Result<VerifyReport> EventLog::Verify(const std::function<void(uint64_t, uint64_
 
 Result<SignedCheckpoint> EventLog::MakeCheckpoint(const SigningKey& key) {
   return impl_->MakeCheckpoint(key);
+}
+
+Status EventLog::StoreCheckpoint(const SignedCheckpoint& signed_checkpoint, const PublicKey& key) {
+  return impl_->StoreCheckpoint(signed_checkpoint, key);
 }
 
 Result<std::vector<SignedCheckpoint>> EventLog::Checkpoints() {

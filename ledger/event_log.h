@@ -247,6 +247,11 @@ class EventLog {
   // checkpoint has a larger size or a later time: checkpoints never go back. Unavailable
   // when read-only. Thread-safe; checkpoints are serialised.
   Result<SignedCheckpoint> MakeCheckpoint(const SigningKey& key);
+  // Stores a checkpoint signed elsewhere (the key never comes here): OK when `key` signed it,
+  // it names this ledger, and this log's root at its size is the one it signed; then as
+  // MakeCheckpoint. InvalidArgument for another ledger, size or root; Corruption for a bad
+  // signature; RuleViolation when it would go back.
+  Status StoreCheckpoint(const SignedCheckpoint& signed_checkpoint, const PublicKey& key);
   // The stored checkpoints, oldest first.
   Result<std::vector<SignedCheckpoint>> Checkpoints();
   // The public keys of the stored checkpoints, one per key id, in first-use order.

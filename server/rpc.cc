@@ -285,12 +285,14 @@ bool RoleMayRun(Role role, std::string_view command) {
                                                     "placements",
                                                     "status",
                                                     "alerts",
-                                                    "rebuild"};
+                                                    "rebuild",
+                                                    "tree-head"};
   static const std::vector<std::string_view> kManager = {"approve", "refuse", "feedback", "show",
                                                          "history"};
   static const std::vector<std::string_view> kSecondee = {"feedback", "show", "history"};
   static const std::vector<std::string_view> kAuditor = {
-      "show", "history", "log", "placements", "status", "alerts", "verify", "prove"};
+      "show",   "history", "log",   "placements", "status",
+      "alerts", "verify",  "prove", "tree-head",  "checkpoint"};
   const std::vector<std::string_view>* allowed = nullptr;
   switch (role) {
     case Role::kHr:

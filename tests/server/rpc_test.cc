@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ledger/checkpoint.h"
 #include "tests/cli/cli_fixture.h"
 
 namespace secondment::testing {
@@ -270,6 +271,33 @@ TEST_F(ServeTest, AnAuditorVerifiesAndProvesThroughTheServerWithItsOwnFiles) {
     EXPECT_EQ(raw->out, "");
   }
   EXPECT_EQ(Remote(hr_, "prove SEC-A1 --checkpoint " + Quote(dir_.Sub("cp.txt"))).code, 3);
+
+  // A checkpoint signed through the server: the private key never leaves the client.
+  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-A2")).code, 0);
+  CliResult signed_here = Remote(auditor_, "checkpoint --key " + Quote(dir_.Sub("auditor.key")) +
+                                               " --out " + Quote(dir_.Sub("cp2.txt")));
+  ASSERT_EQ(signed_here.code, 0) << signed_here.err;
+  EXPECT_NE(signed_here.out.find("size 4"), std::string::npos) << signed_here.out;
+  EXPECT_EQ(Slurp(dir_.Sub("cp2.txt")), signed_here.out);
+  CliResult stored = Remote(auditor_, "verify --pubkey " + Quote(dir_.Sub("auditor.key.pub")));
+  EXPECT_NE(stored.out.find("2 stored checkpoints"), std::string::npos) << stored.out;
+  // A note whose root is not the server's is refused, whoever signed it.
+  std::string forged = Slurp(dir_.Sub("cp2.txt"));
+  auto note = ParseCheckpointNote(forged);
+  ASSERT_TRUE(note.ok());
+  Checkpoint wrong = note->checkpoint;
+  wrong.root[0] ^= 1;
+  wrong.time_micros += 1000000;
+  std::string key_pem = Slurp(dir_.Sub("auditor.key"));
+  auto key = SigningKey::FromPem(key_pem);
+  ASSERT_TRUE(key.ok());
+  auto refused = (*session)->Run(
+      "auditor",
+      {"checkpoint", "--note-text", key->Sign(wrong).Note(), "--pubkey-pem", key->Public().Pem()},
+      false);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->exit_code, 2) << refused->err;
+  EXPECT_NE(refused->err.find("not this log's root"), std::string::npos) << refused->err;
 }
 
 TEST_F(ServeTest, BadServeOptionsAreRefused) {
