@@ -2,6 +2,7 @@
 // server's run printed and exits with its status; `log --follow` streams from the server's feed.
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <signal.h>
 
 #include <atomic>
@@ -46,7 +47,12 @@ int FollowThroughServer(const server::ConnectOptions& options,
         return std::fwrite(line.data(), 1, line.size(), stdout) == line.size() &&
                std::fflush(stdout) == 0;
       },
-      [] { return stop_requested.load(); });
+      [] {
+        if (stop_requested.load()) return true;
+        // A reader that went away while no event came (`... | head`): the pipe says so.
+        pollfd out{::fileno(stdout), POLLOUT, 0};
+        return ::poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0;
+      });
   if (!followed.ok()) return Fail(followed);
   return 0;
 }

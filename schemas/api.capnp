@@ -38,9 +38,13 @@ interface Feed {
   # Sends every event from position `from` (after the named consumer's last acknowledgement
   # when `consumer` is set and known), history then live, to `sink` in order, one call per
   # event with Cap'n Proto flow control, until the sink fails or the client goes away.
-  # `types` keeps only those event types. The server acknowledges a consumer's position as
-  # each event's call returns (at-least-once).
+  # `types` keeps only those event types. Consumer names belong to the principal: two
+  # principals' "payroll" are two consumers.
   follow @0 (from :UInt64, types :List(Text), consumer :Text, sink :EventSink) -> ();
+
+  # Records that the client has processed every event up to `position` for `consumer`. Only
+  # what a client acknowledges is recorded (at-least-once); positions never go back.
+  acknowledge @1 (consumer :Text, position :UInt64) -> ();
 }
 
 interface EventSink {

@@ -26,7 +26,6 @@ constexpr size_t kMaxWords = 200;
 constexpr size_t kMaxRequestBytes = 1 << 20;
 constexpr size_t kFeedBatch = 256;
 constexpr auto kFeedIdle = 50 * kj::MILLISECONDS;
-constexpr auto kAckEvery = std::chrono::milliseconds(200);
 
 // Options that name the client's files or would override what the server decides.
 constexpr std::string_view kForbiddenOptions[] = {
@@ -91,32 +90,24 @@ class RunnerImpl final : public api::Runner::Server {
   CommandExecutor& executor_;
 };
 
+// The file a remote consumer's position is kept in: the principal's own namespace, so that
+// no client can move another principal's consumer (or the relay's).
+std::string RemoteConsumerName(const Principal& principal, const std::string& name) {
+  return fmt::format("rpc.{}.{}", principal.id, name);
+}
+
 // One client's follow: where it stands and what it wants.
 struct FollowState {
   explicit FollowState(api::EventSink::Client sink) : sink(kj::mv(sink)) {}
-  ~FollowState() {
-    if (positions && !consumer.empty() && delivered > 0) {
-      (void)positions->Acknowledge(consumer, delivered);
-    }
-  }
-  void MaybeAcknowledge() {
-    auto now = std::chrono::steady_clock::now();
-    if (!positions || consumer.empty() || delivered == 0 || now - last_ack < kAckEvery) return;
-    (void)positions->Acknowledge(consumer, delivered);
-    last_ack = now;
-  }
   api::EventSink::Client sink;
   Position next = 1;
-  Position delivered = 0;
   std::vector<std::string> types;
-  std::string consumer;
-  std::unique_ptr<ConsumerPositions> positions;
-  std::chrono::steady_clock::time_point last_ack = std::chrono::steady_clock::now();
 };
 
 class FeedImpl final : public api::Feed::Server {
  public:
-  FeedImpl(EventLog& log, kj::Timer& timer) : log_(log), timer_(timer) {}
+  FeedImpl(Principal principal, EventLog& log, kj::Timer& timer)
+      : principal_(std::move(principal)), log_(log), timer_(timer), positions_(log.dir()) {}
 
   kj::Promise<void> follow(FollowContext context) override {
     auto params = context.getParams();
@@ -128,49 +119,58 @@ class FeedImpl final : public api::Feed::Server {
       throw Refusal("invalid", s.message());
     }
     state->next = params.getFrom() == 0 ? 1 : params.getFrom();
-    state->consumer = Text(params.getConsumer());
-    if (!state->consumer.empty()) {
-      if (Status s = ConsumerPositions::ValidateName(state->consumer); !s.ok()) {
-        throw Refusal("invalid", s.message());
-      }
-      state->positions = std::make_unique<ConsumerPositions>(log_.dir());
-      auto acked = state->positions->Get(state->consumer);
+    std::string consumer = Text(params.getConsumer());
+    if (!consumer.empty()) {
+      std::string name = ConsumerFile(consumer);
+      auto acked = positions_.Get(name);
       if (!acked.ok()) throw Refusal("failed", acked.status().message());
       if (*acked > 0) state->next = *acked + 1;
     }
     return Pump(state);
   }
 
+  kj::Promise<void> acknowledge(AcknowledgeContext context) override {
+    auto params = context.getParams();
+    std::string name = ConsumerFile(Text(params.getConsumer()));
+    if (Status s = positions_.Acknowledge(name, params.getPosition()); !s.ok()) {
+      throw Refusal("failed", s.message());
+    }
+    return kj::READY_NOW;
+  }
+
  private:
+  std::string ConsumerFile(const std::string& consumer) {
+    if (Status s = ConsumerPositions::ValidateName(consumer); !s.ok()) {
+      throw Refusal("invalid", s.message());
+    }
+    return RemoteConsumerName(principal_, consumer);
+  }
+
+  // Reads on from state->next: skips what the filter drops batch by batch (yielding to the
+  // loop between batches), sends the first wanted event, and comes back once the client can
+  // take more; waits on a timer once caught up.
   kj::Promise<void> Pump(std::shared_ptr<FollowState> state) {
     if (state->next > log_.Head()) {
-      state->MaybeAcknowledge();
       return timer_.afterDelay(kFeedIdle).then([this, state] { return Pump(state); });
     }
     auto events = log_.ReadAll(state->next, kFeedBatch);
     if (!events.ok()) throw Refusal("failed", events.status().message());
-    auto batch = std::make_shared<std::vector<RecordedEvent>>(std::move(*events));
-    return Send(state, batch, 0);
+    return Send(state, std::make_shared<std::vector<RecordedEvent>>(std::move(*events)), 0);
   }
 
   kj::Promise<void> Send(std::shared_ptr<FollowState> state,
                          std::shared_ptr<std::vector<RecordedEvent>> batch, size_t i) {
-    while (i < batch->size() && !Wanted(*state, (*batch)[i])) {
-      state->next = (*batch)[i].position() + 1;
-      ++i;
+    for (; i < batch->size(); ++i) {
+      const RecordedEvent& event = (*batch)[i];
+      state->next = event.position() + 1;
+      if (!Wanted(*state, event)) continue;
+      auto request = state->sink.eventRequest();
+      request.setPosition(event.position());
+      request.setJson(EventJson(event));
+      return request.send().then([this, state, batch, i] { return Send(state, batch, i + 1); });
     }
-    if (i == batch->size()) return Pump(state);
-    const RecordedEvent& event = (*batch)[i];
-    auto request = state->sink.eventRequest();
-    request.setPosition(event.position());
-    request.setJson(EventJson(event));
-    return request.send().then([this, state, batch, i] {
-      Position position = (*batch)[i].position();
-      state->next = position + 1;
-      state->delivered = position;
-      state->MaybeAcknowledge();
-      return Send(state, batch, i + 1);
-    });
+    // The batch is done: read the next one from the loop, not from this stack.
+    return kj::evalLater([this, state] { return Pump(state); });
   }
 
   static bool Wanted(const FollowState& state, const RecordedEvent& event) {
@@ -179,8 +179,10 @@ class FeedImpl final : public api::Feed::Server {
     return std::find(state.types.begin(), state.types.end(), type) != state.types.end();
   }
 
+  const Principal principal_;
   EventLog& log_;
   kj::Timer& timer_;
+  ConsumerPositions positions_;
 };
 
 class SessionImpl final : public api::Session::Server {
@@ -213,7 +215,7 @@ class SessionImpl final : public api::Session::Server {
     if (!principal_.Has(Role::kSubscriber)) {
       throw Refusal(kNotPermitted, fmt::format("principal {} is not a subscriber", principal_.id));
     }
-    context.getResults().setFeed(kj::heap<FeedImpl>(log_, timer_));
+    context.getResults().setFeed(kj::heap<FeedImpl>(principal_, log_, timer_));
     return kj::READY_NOW;
   }
 
@@ -411,8 +413,8 @@ class Connection {
 
 class SinkImpl final : public api::EventSink::Server {
  public:
-  SinkImpl(const std::function<bool(Position, const std::string&)>& on_event, bool* stopped)
-      : on_event_(on_event), stopped_(stopped) {}
+  SinkImpl(std::function<bool(Position, const std::string&)> on_event, bool* stopped)
+      : on_event_(std::move(on_event)), stopped_(stopped) {}
   kj::Promise<void> event(EventContext context) override {
     auto params = context.getParams();
     if (*stopped_ || !on_event_(params.getPosition(), Text(params.getJson()))) {
@@ -423,7 +425,7 @@ class SinkImpl final : public api::EventSink::Server {
   }
 
  private:
-  const std::function<bool(Position, const std::string&)>& on_event_;
+  const std::function<bool(Position, const std::string&)> on_event_;
   bool* stopped_;
 };
 
@@ -499,25 +501,50 @@ Status FollowRemote(const ConnectOptions& options, Position from,
                     const std::function<bool()>& should_stop) {
   ASSIGN_OR_RETURN(auto connection, Connection::Open(options));
   bool stopped = false;
+  Position handled = 0;  // the last event on_event took
+  Position acknowledged = 0;
+  auto handle = [&](Position position, const std::string& json) {
+    if (!on_event(position, json)) return false;
+    handled = position;
+    return true;
+  };
+  std::optional<api::Feed::Client> feed;
+  // Acknowledges what was handled, for a named consumer (at-least-once: only what on_event
+  // took is acknowledged).
+  auto acknowledge = [&]() -> kj::Promise<void> {
+    if (consumer.empty() || handled <= acknowledged || !feed) return kj::READY_NOW;
+    auto request = feed->acknowledgeRequest();
+    request.setConsumer(consumer);
+    request.setPosition(handled);
+    Position sent = handled;
+    return request.send().then([&, sent](auto&&) { acknowledged = std::max(acknowledged, sent); });
+  };
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
-                 auto feed = connection->session().feedRequest().send().getFeed();
-                 auto request = feed.followRequest();
+                 feed.emplace(connection->session().feedRequest().send().getFeed());
+                 auto request = feed->followRequest();
                  request.setFrom(from);
                  auto list = request.initTypes(static_cast<unsigned>(types.size()));
                  for (size_t i = 0; i < types.size(); ++i)
                    list.set(static_cast<unsigned>(i), types[i]);
                  request.setConsumer(consumer);
-                 request.setSink(kj::heap<SinkImpl>(on_event, &stopped));
+                 request.setSink(kj::heap<SinkImpl>(handle, &stopped));
                  auto following = request.send().ignoreResult();
-                 // Checks for a stop request every 100 ms while events flow in.
+                 // Every 200 ms: acknowledge, and look for a stop request.
                  std::function<kj::Promise<void>()> watch = [&]() -> kj::Promise<void> {
                    if (stopped || should_stop()) return kj::READY_NOW;
-                   return connection->timer().afterDelay(100 * kj::MILLISECONDS).then(watch);
+                   return acknowledge().then([&] {
+                     return connection->timer().afterDelay(200 * kj::MILLISECONDS).then(watch);
+                   });
                  };
                  following.exclusiveJoin(watch()).wait(connection->wait_scope());
                })) {
-    if (stopped) return Status::Ok();
-    return FromException(*exception, "following the log on the server");
+    if (!stopped) return FromException(*exception, "following the log on the server");
+  }
+  // On the way out, acknowledge the last events taken (the connection may be gone: then they
+  // come again next time, which at-least-once allows).
+  KJ_IF_MAYBE (exception,
+               kj::runCatchingExceptions([&] { acknowledge().wait(connection->wait_scope()); })) {
+    (void)exception;
   }
   return Status::Ok();
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -198,6 +199,34 @@ TEST_F(ServeTest, ASubscriberFollowsEveryEventOnceInOrderWhileOthersWrite) {
   std::vector<Position> got = positions();
   ASSERT_EQ(got.size(), 22u) << Slurp(dir_.Sub("follow-err.txt"));
   for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], i + 1);
+  // The position is the principal's own consumer, acknowledged by the client on its way out.
+  EXPECT_EQ(Slurp(data() + "/consumers/rpc.payroll.payroll"), "22\n");
+
+  // Resumed: only what came after.
+  std::string again = dir_.Sub("follow-again.txt");
+  {
+    BackgroundCommand resumed(std::string(SECONDMENT_BIN) + " --connect 127.0.0.1:" + port_ +
+                              " --token " + payroll_ + " log --follow --consumer payroll > " +
+                              Quote(again) + " 2>&1");
+    ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-F11")).code, 0);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (Lines(Slurp(again)) < 2 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    resumed.Signal(SIGTERM);
+    EXPECT_EQ(resumed.Wait(), 0);
+  }
+  std::string resumed_out = Slurp(again);
+  EXPECT_EQ(Lines(resumed_out), 2u) << resumed_out;
+  EXPECT_EQ(resumed_out.rfind("{\"position\":23,", 0), 0u) << resumed_out;
+
+  // Another principal naming the relay's consumer touches only its own namespace.
+  std::string intruder = Token("intruder", "--role subscriber");
+  CliResult sneaky = Cli("--connect 127.0.0.1:" + port_ + " --token " + intruder +
+                             " log --follow --consumer relay.SECONDMENTS --from 999999 | head -n 0",
+                         " ");
+  (void)sneaky;
+  EXPECT_FALSE(std::filesystem::exists(data() + "/consumers/relay.SECONDMENTS"));
 }
 
 TEST_F(ServeTest, TlsWithACertificateMadeHere) {
