@@ -273,6 +273,12 @@ class EventLog::Impl {
       return InvalidArgument(
           fmt::format("the checkpoint covers {} events; the log holds {}", c.size, Head()));
     }
+    // A note dated far ahead would block every later checkpoint (they never go back).
+    constexpr int64_t kMaxClockSkewMicros = 5LL * 60 * 1000 * 1000;
+    if (c.time_micros > clock_->NowMicros() + kMaxClockSkewMicros) {
+      return InvalidArgument(fmt::format("the checkpoint is dated {}, ahead of this ledger's clock",
+                                         FormatMicros(c.time_micros)));
+    }
     ASSIGN_OR_RETURN(Hash256 root, RootOfSize(c.size, Tree()));
     if (root != c.root) {
       return InvalidArgument(fmt::format(

@@ -374,6 +374,10 @@ Result<Decision> DecideOne(const Secondment& s, const FeedbackCommand& c, const 
                                 {SecondmentStatus::kActive, SecondmentStatus::kReturned},
                                 "feedback is recorded while active or after return"));
   RETURN_IF_ERROR(CheckNamedManager(s, "record feedback for", ctx.actor));
+  if (role == Role::SECONDEE && ctx.actor.id != s.employee_id) {
+    return Refused(s, "record feedback for",
+                   fmt::format("{} is not its secondee ({})", ctx.actor.id, s.employee_id));
+  }
   NewEvent event = Stamped(ctx, ctx.today);
   auto f = event.Mutable().getPayload().initFeedbackRecorded();
   f.setFromRole(role);

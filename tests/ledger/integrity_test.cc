@@ -310,6 +310,34 @@ TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
             StatusCode::kCorruption);
 }
 
+TEST_F(CheckpointTest, ACheckpointSignedElsewhereIsStoredOnlyIfItIsThisLogsAndNotFromTheFuture) {
+  Fill(2);
+  Checkpoint c{*log_->LedgerId(), 8, log_->GetTreeHead()->root, kStart};
+  Checkpoint wrong_root = c;
+  wrong_root.root[3] ^= 1;
+  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(wrong_root), key_.Public()).code(),
+            StatusCode::kInvalidArgument);
+  Checkpoint other_ledger = c;
+  other_ledger.ledger_id = std::string(32, '0');
+  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(other_ledger), key_.Public()).code(),
+            StatusCode::kInvalidArgument);
+  Checkpoint too_big = c;
+  too_big.size = 9;
+  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(too_big), key_.Public()).code(),
+            StatusCode::kInvalidArgument);
+  Checkpoint future = c;
+  future.time_micros = kStart + 3600LL * 1000000;  // an hour ahead of the ledger's clock
+  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(future), key_.Public()).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(c), other_key_.Public()).code(),
+            StatusCode::kCorruption);
+  ASSERT_TRUE(log_->StoreCheckpoint(key_.Sign(c), key_.Public()).ok());
+  EXPECT_EQ(log_->Checkpoints()->size(), 1u);
+  auto report = log_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->checkpoints, 1u);
+}
+
 TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
   Fill(2);
   auto held = log_->MakeCheckpoint(key_);

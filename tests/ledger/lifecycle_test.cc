@@ -227,6 +227,9 @@ TEST_F(LifecycleTest, FeedbackFromTheRightRolesWhileActiveOrReturned) {
                 "home_manager or secondee, not hr");
   ExpectRefused("SEC-2", FeedbackCommand{6, "good"}, As(Role::SECONDEE),
                 StatusCode::kInvalidArgument, "rating must be 1 to 5, got 6");
+  ExpectRefused("SEC-2", FeedbackCommand{5, "great"}, As(Role::SECONDEE, "emp-other"),
+                StatusCode::kRuleViolation,
+                "cannot record feedback for SEC-2: emp-other is not its secondee (emp-1)");
   Ok(Run("SEC-2", FeedbackCommand{0, "learning a lot"}, As(Role::SECONDEE)));
   EXPECT_EQ(secondments_->Load("SEC-2")->feedback_count, 1);
 }
