@@ -42,6 +42,16 @@ int RunFollow(Env& env, const Args& args) {
   }
   if (Status valid = ValidateSubscriptionOptions(options); !valid.ok()) return Fail(valid);
 
+  // Signals are taken by this thread only (blocked before RocksDB starts its threads, which
+  // inherit the mask), with sigtimedwait; a closed pipe is an error on
+  // write, not a signal.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
   auto log = env.OpenForFollow();
   if (!log.ok()) return Fail(log.status());
   ConsumerPositions positions((*log)->dir());
@@ -54,15 +64,6 @@ int RunFollow(Env& env, const Args& args) {
     if (acked > 0) options.from = acked + 1;  // a known consumer resumes; --from starts a new one
   }
   options.poll = [log = *log] { return log->CatchUpWithPrimary(); };
-
-  // Signals are taken by this thread only, with sigtimedwait; a closed pipe is an error on
-  // write, not a signal.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   std::atomic<Position> written{acked};
   auto sub = Subscription::Start(**log, options, [&](const RecordedEvent& event) {

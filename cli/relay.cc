@@ -29,16 +29,17 @@ int RunRelay(Env& env, const Args& args) {
   if (auto prefix = args.Get("subject-prefix")) options.subject_prefix = *prefix;
   if (Status valid = server::ValidateRelayOptions(options); !valid.ok()) return Fail(valid);
 
-  auto log = env.OpenForFollow();
-  if (!log.ok()) return Fail(log.status());
-  ConsumerPositions positions((*log)->dir());
-
+  // Blocked before RocksDB starts its threads, which inherit the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  auto log = env.OpenForFollow();
+  if (!log.ok()) return Fail(log.status());
+  ConsumerPositions positions((*log)->dir());
 
   auto relay = server::Relay::Start(**log, positions, options,
                                     [log = *log] { return log->CatchUpWithPrimary(); });

@@ -3,10 +3,13 @@
 #include <capnp/schema.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -62,7 +65,13 @@ Subscription::~Subscription() { Stop(); }
 void Subscription::Stop() {
   stopping_.store(true, std::memory_order_release);
   log_.WakeWaiters();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  std::lock_guard<std::mutex> lock(join_mu_);
+  if (!thread_.joinable()) return;
+  if (thread_.get_id() == std::this_thread::get_id()) {
+    thread_.detach();  // stopped from its own handler: it ends when the handler returns
+    return;
+  }
+  thread_.join();
 }
 
 Status Subscription::Wait() {
@@ -157,34 +166,61 @@ std::string ConsumerPositions::PathOf(std::string_view name) const {
 Result<Position> ConsumerPositions::Get(std::string_view name) const {
   RETURN_IF_ERROR(ValidateName(name));
   std::lock_guard<std::mutex> lock(mu_);
-  std::ifstream in(PathOf(name));
-  if (!in) return Position{0};
-  std::string text;
-  std::getline(in, text);
-  if (text.empty() || text.size() > 20 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
+  return ReadLocked(name);
+}
+
+Result<Position> ConsumerPositions::ReadLocked(std::string_view name) const {
+  std::string path = PathOf(name);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Position{0};
+    return IOError(
+        fmt::format("cannot read the position of consumer {}: {}", name, std::strerror(errno)));
+  }
+  char buffer[32];
+  ssize_t n = ::read(fd, buffer, sizeof buffer);
+  ::close(fd);
+  std::string_view text(buffer, n > 0 ? static_cast<size_t>(n) : 0);
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  Position position = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), position);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
     return Corruption(fmt::format("the position file of consumer {} is damaged", name));
   }
-  return static_cast<Position>(std::stoull(text));
+  return position;
 }
 
 Status ConsumerPositions::Acknowledge(std::string_view name, Position position) {
   RETURN_IF_ERROR(ValidateName(name));
-  ASSIGN_OR_RETURN(Position current, Get(name));
+  // One writer at a time in this process, and an advisory lock against other processes, so
+  // that read, compare and replace are one step and positions never go back.
   std::lock_guard<std::mutex> lock(mu_);
-  if (position <= current) return Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(fmt::format("{}/consumers", dir_), ec);
   if (ec) return IOError(fmt::format("cannot create {}/consumers: {}", dir_, ec.message()));
   std::string path = PathOf(name);
-  std::string tmp = path + ".tmp";
-  std::string text = fmt::format("{}\n", position);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  std::string lock_path = path + ".lock";
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX) != 0) {
+    if (lock_fd >= 0) ::close(lock_fd);
+    return IOError(fmt::format("cannot lock the position of consumer {}", name));
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }  // closing releases the flock
+  } unlock{lock_fd};
+  ASSIGN_OR_RETURN(Position current, ReadLocked(name));
+  if (position <= current) return Status::Ok();
+  std::string tmp = path + ".XXXXXX";
+  int fd = ::mkstemp(tmp.data());
   if (fd < 0) return IOError(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+  std::string text = fmt::format("{}\n", position);
+  bool ok = ::fchmod(fd, 0644) == 0 &&
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   ok = (::close(fd) == 0) && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
     return IOError(fmt::format("cannot record the position of consumer {}", name));
   }
   return Status::Ok();

@@ -102,15 +102,17 @@ class Subscription {
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::condition_variable done_cv_;
-  bool done_ = false;  // guarded by mu_
-  Status result_;      // guarded by mu_
+  bool done_ = false;   // guarded by mu_
+  Status result_;       // guarded by mu_
+  std::mutex join_mu_;  // one Stop joins
   std::thread thread_;
 };
 
 // The acknowledged positions of named durable consumers, kept in `<ledger dir>/consumers/`,
-// one small file per consumer, replaced atomically (written, fsync'ed, renamed) on each
-// Acknowledge. They live beside RocksDB's files rather than in it so that a reader that does
-// not hold the ledger's lock (a follower in another process) can keep one. Thread-safe.
+// one small file per consumer, replaced on each Acknowledge by a new file (written, fsync'ed,
+// renamed over it) under an advisory lock (`<name>.lock`), so that positions never go back
+// even with several processes. They live beside RocksDB's files rather than in it so that a reader
+// that does not hold the ledger's lock (a follower in another process) can keep one. Thread-safe.
 class ConsumerPositions {
  public:
   explicit ConsumerPositions(std::string ledger_dir) : dir_(std::move(ledger_dir)) {}
@@ -126,6 +128,7 @@ class ConsumerPositions {
 
  private:
   std::string PathOf(std::string_view name) const;
+  Result<Position> ReadLocked(std::string_view name) const;
   const std::string dir_;
   mutable std::mutex mu_;
 };

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int64_t kDuplicateWindowNanos = 3600LL * 1000 * 1000 * 1000;  // one hour
 constexpr int64_t kFinalAckWaitMillis = 10000;
+constexpr int64_t kAckWaitMillis = 10000;
 constexpr auto kCheckpointEvery = std::chrono::milliseconds(200);
 constexpr char kPositionHeader[] = "Secondment-Position";
 constexpr char kStreamHeader[] = "Secondment-Stream";
@@ -191,8 +192,13 @@ Status Relay::Publish(const RecordedEvent& event) {
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, kPositionHeader, position.c_str());
   if (s == NATS_OK) s = natsMsgHeader_Set(msg, kStreamHeader, e.getStreamId().cStr());
   // Too many awaiting acknowledgement: the call waits StallWait and says NATS_TIMEOUT; wait on.
+  // An acknowledgement that never comes (the server restarted) reaches the ack handler as a
+  // timeout after MaxWait, instead of leaving the message pending for ever.
+  jsPubOptions publish_options;
+  jsPubOptions_Init(&publish_options);
+  publish_options.MaxWait = kAckWaitMillis;
   while (s == NATS_OK || s == NATS_TIMEOUT) {
-    s = js_PublishMsgAsync(nats_->js, &msg, nullptr);
+    s = js_PublishMsgAsync(nats_->js, &msg, &publish_options);
     if (s != NATS_TIMEOUT) break;
     std::lock_guard<std::mutex> lock(mu_);
     if (stopped_ || !error_.ok()) break;
@@ -262,7 +268,18 @@ Status Relay::Stop() {
     jsPubOptions wait;
     jsPubOptions_Init(&wait);
     wait.MaxWait = kFinalAckWaitMillis;
-    js_PublishAsyncComplete(nats_->js, &wait);
+    natsStatus s = js_PublishAsyncComplete(nats_->js, &wait);
+    if (s != NATS_OK) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (error_.ok()) {
+        error_ = IOError(
+            "JetStream did not acknowledge every event before the relay stopped; "
+            "the unacknowledged ones are sent again on restart");
+      }
+    }
+    // No acknowledgement is awaited any more: close before destroying, so that no callback
+    // into this relay runs after it.
+    natsConnection_Close(nats_->connection);
   }
   Status recorded = positions_
                         ? positions_->Acknowledge(RelayConsumerName(options_), acknowledged())

@@ -59,12 +59,32 @@ Status CheckWords(const std::vector<std::string>& words, Role role) {
   return Status::Ok();
 }
 
+// The token a session was opened with: checked again before every command, so that a
+// revocation ends what a session can do at once, not when it disconnects.
+struct Credential {
+  std::string tokens_path;
+  std::string token;
+
+  void Check(const Principal& principal, std::optional<Role> role = std::nullopt) const {
+    auto tokens = TokenFile::Load(tokens_path);
+    if (!tokens.ok()) throw Refusal("failed", "the server cannot read its tokens");
+    auto now = tokens->Authenticate(token);
+    if (!now || now->id != principal.id || (role && !now->Has(*role))) {
+      throw Refusal(kUnauthenticated, "the token was revoked or changed");
+    }
+  }
+};
+
 class RunnerImpl final : public api::Runner::Server {
  public:
-  RunnerImpl(Principal principal, Role role, CommandExecutor& executor)
-      : principal_(std::move(principal)), role_(role), executor_(executor) {}
+  RunnerImpl(Principal principal, Role role, CommandExecutor& executor, Credential credential)
+      : principal_(std::move(principal)),
+        role_(role),
+        executor_(executor),
+        credential_(std::move(credential)) {}
 
   kj::Promise<void> run(RunContext context) override {
+    credential_.Check(principal_, role_);
     auto params = context.getParams();
     std::vector<std::string> words;
     for (auto word : params.getArgs()) words.push_back(Text(word));
@@ -88,6 +108,7 @@ class RunnerImpl final : public api::Runner::Server {
   const Principal principal_;
   const Role role_;
   CommandExecutor& executor_;
+  const Credential credential_;
 };
 
 // The file a remote consumer's position is kept in: the principal's own namespace, so that
@@ -106,10 +127,15 @@ struct FollowState {
 
 class FeedImpl final : public api::Feed::Server {
  public:
-  FeedImpl(Principal principal, EventLog& log, kj::Timer& timer)
-      : principal_(std::move(principal)), log_(log), timer_(timer), positions_(log.dir()) {}
+  FeedImpl(Principal principal, EventLog& log, kj::Timer& timer, Credential credential)
+      : principal_(std::move(principal)),
+        log_(log),
+        timer_(timer),
+        positions_(log.dir()),
+        credential_(std::move(credential)) {}
 
   kj::Promise<void> follow(FollowContext context) override {
+    credential_.Check(principal_, Role::kSubscriber);
     auto params = context.getParams();
     auto state = std::make_shared<FollowState>(params.getSink());
     SubscriptionOptions check;
@@ -130,6 +156,7 @@ class FeedImpl final : public api::Feed::Server {
   }
 
   kj::Promise<void> acknowledge(AcknowledgeContext context) override {
+    credential_.Check(principal_, Role::kSubscriber);
     auto params = context.getParams();
     std::string name = ConsumerFile(Text(params.getConsumer()));
     if (Status s = positions_.Acknowledge(name, params.getPosition()); !s.ok()) {
@@ -183,12 +210,18 @@ class FeedImpl final : public api::Feed::Server {
   EventLog& log_;
   kj::Timer& timer_;
   ConsumerPositions positions_;
+  const Credential credential_;
 };
 
 class SessionImpl final : public api::Session::Server {
  public:
-  SessionImpl(Principal principal, EventLog& log, kj::Timer& timer, CommandExecutor& executor)
-      : principal_(std::move(principal)), log_(log), timer_(timer), executor_(executor) {}
+  SessionImpl(Principal principal, EventLog& log, kj::Timer& timer, CommandExecutor& executor,
+              Credential credential)
+      : principal_(std::move(principal)),
+        log_(log),
+        timer_(timer),
+        executor_(executor),
+        credential_(std::move(credential)) {}
 
   kj::Promise<void> whoami(WhoamiContext context) override {
     auto results = context.getResults();
@@ -207,7 +240,8 @@ class SessionImpl final : public api::Session::Server {
       throw Refusal(kNotPermitted,
                     fmt::format("principal {} does not act as {}", principal_.id, RoleName(*role)));
     }
-    context.getResults().setRunner(kj::heap<RunnerImpl>(principal_, *role, executor_));
+    credential_.Check(principal_, *role);
+    context.getResults().setRunner(kj::heap<RunnerImpl>(principal_, *role, executor_, credential_));
     return kj::READY_NOW;
   }
 
@@ -215,7 +249,8 @@ class SessionImpl final : public api::Session::Server {
     if (!principal_.Has(Role::kSubscriber)) {
       throw Refusal(kNotPermitted, fmt::format("principal {} is not a subscriber", principal_.id));
     }
-    context.getResults().setFeed(kj::heap<FeedImpl>(principal_, log_, timer_));
+    credential_.Check(principal_, Role::kSubscriber);
+    context.getResults().setFeed(kj::heap<FeedImpl>(principal_, log_, timer_, credential_));
     return kj::READY_NOW;
   }
 
@@ -224,6 +259,7 @@ class SessionImpl final : public api::Session::Server {
   EventLog& log_;
   kj::Timer& timer_;
   CommandExecutor& executor_;
+  const Credential credential_;
 };
 
 class LoginImpl final : public api::Login::Server {
@@ -233,10 +269,12 @@ class LoginImpl final : public api::Login::Server {
 
   kj::Promise<void> authenticate(AuthenticateContext context) override {
     auto tokens = TokenFile::Load(tokens_path_);
-    if (!tokens.ok()) throw Refusal("failed", tokens.status().message());
-    auto principal = tokens->Authenticate(Text(context.getParams().getToken()));
+    if (!tokens.ok()) throw Refusal("failed", "the server cannot read its tokens");
+    std::string token = Text(context.getParams().getToken());
+    auto principal = tokens->Authenticate(token);
     if (!principal) throw Refusal(kUnauthenticated, "the token is not known");
-    context.getResults().setSession(kj::heap<SessionImpl>(*principal, log_, timer_, executor_));
+    context.getResults().setSession(kj::heap<SessionImpl>(*principal, log_, timer_, executor_,
+                                                          Credential{tokens_path_, token}));
     return kj::READY_NOW;
   }
 

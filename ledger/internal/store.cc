@@ -262,11 +262,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   rocksdb::Status s;
   if (options.read_only && options.follow_primary) {
     // A secondary keeps its own info log in a directory of its own.
-    static std::atomic<int> counter{0};
-    store->secondary_dir_ = (fs::temp_directory_path() /
-                             fmt::format("secondment-follower-{}-{}", ::getpid(), counter++))
-                                .string();
-    fs::create_directories(store->secondary_dir_, ec);
+    std::string pattern = (fs::temp_directory_path() / "secondment-follower-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return IOError(fmt::format("cannot make a directory for a follower of {}", dir));
+    }
+    store->secondary_dir_ = pattern;
     db_options.max_open_files = -1;  // required of a secondary instance
     s = rocksdb::DB::OpenAsSecondary(db_options, dir, store->secondary_dir_, families,
                                      &store->handles_, &db);

@@ -95,7 +95,13 @@ TEST_F(RelayTest, ASigkilledRelayRestartedLeavesEveryEventExactlyOnceInOrder) {
   ASSERT_TRUE(reader.ok());
   {
     BackgroundCommand relay(Relay());
-    std::thread writer([&] { AppendMany(150, 20, "during"); });  // 3,000 more, live
+    // 3,000 more, live, spread over more than a second so the relay is killed mid-stream.
+    std::thread writer([&] {
+      for (int i = 0; i < 300; ++i) {
+        AppendMany(1, 10, fmt::format("during-{}", i % 7));
+        std::this_thread::sleep_for(std::chrono::milliseconds(4));
+      }
+    });
     ASSERT_TRUE(WaitFor([&] { return reader.Count("SECONDMENTS") >= 2500; }));
     relay.Signal(SIGKILL);  // mid-stream
     relay.Wait();

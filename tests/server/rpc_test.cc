@@ -160,6 +160,22 @@ TEST_F(ServeTest, NoTokenAWrongTokenAndAMissingRightAreRefusedAndWriteNothing) {
   EXPECT_NE(local.err.find("--connect"), std::string::npos) << local.err;
 }
 
+TEST_F(ServeTest, ARevokedTokenStopsWorkingInAnOpenSession) {
+  Start();
+  server::ConnectOptions options;
+  options.address = "127.0.0.1:" + port_;
+  options.token = auditor_;
+  auto session = server::RemoteSession::Open(options);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  auto before = (*session)->Run("auditor", {"log"}, false);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->exit_code, 0);
+  Ok("token revoke --tokens " + Quote(dir_.Sub("tokens")) + " --principal aud-1");
+  auto after = (*session)->Run("auditor", {"log"}, false);
+  EXPECT_EQ(after.status().code(), StatusCode::kInvalidArgument) << after.status().ToString();
+  EXPECT_NE(after.status().message().find("revoked"), std::string::npos);
+}
+
 TEST_F(ServeTest, AHostManagerCannotApproveASecondmentThatNamesAnother) {
   Start();
   ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-R3")).code, 0);
