@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/audit_files.h"
 #include "cli/commands.h"
@@ -142,7 +143,21 @@ int CheckpointThroughServer(const server::ConnectOptions& options, const Globals
 
 int RunThroughServer(const Globals& globals, const std::vector<std::string>& words) {
   if (!globals.connect) return Fail(InvalidArgument("--token and --tls-ca go with --connect"));
-  if (!globals.token) return Fail(InvalidArgument("--connect needs --token"));
+  std::optional<std::string> token = globals.token;
+  if (!token) {
+    // Kept out of `ps` and shell history.
+    const char* from_env = std::getenv("SECONDMENT_TOKEN");
+    if (from_env && *from_env) token = from_env;
+  }
+  if (!token) return Fail(InvalidArgument("--connect needs --token (or $SECONDMENT_TOKEN)"));
+  const std::string& address = *globals.connect;
+  bool loopback = address.rfind("127.", 0) == 0 || address.rfind("localhost:", 0) == 0 ||
+                  address.rfind("[::1]:", 0) == 0;
+  if (!globals.tls_ca && !loopback) {
+    return Fail(InvalidArgument(
+        "the token would cross the network in clear: give --tls-ca with the server's CA "
+        "(plain TCP is for 127.0.0.1 and localhost only)"));
+  }
   if (globals.actor) {
     return Fail(InvalidArgument(
         "--actor does not go with --connect: the server records the token's principal"));
@@ -152,7 +167,7 @@ int RunThroughServer(const Globals& globals, const std::vector<std::string>& wor
   }
   server::ConnectOptions options;
   options.address = *globals.connect;
-  options.token = *globals.token;
+  options.token = *token;
   if (globals.tls_ca) {
     auto pem = ReadSmallFile(*globals.tls_ca);
     if (!pem.ok()) return Fail(pem.status());

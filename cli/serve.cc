@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -76,7 +77,36 @@ int RunServe(Env& env, const Args& args) {
     int code = RunWords(request_env, words);
     *out = captured.out();
     *err = captured.err();
+    // One reply must stay well inside Cap'n Proto's message limits.
+    constexpr size_t kMaxReply = 32 << 20;
+    if (out->size() > kMaxReply) {
+      out->clear();
+      *err = "the output is over 32 MiB: through --connect, page with --from and --limit\n";
+      return 2;
+    }
     return code;
+  };
+  // A relay that fails (NATS down, JetStream refusing) is reported and started again, from its
+  // acknowledged position, every 5 seconds until it runs.
+  auto next_start = std::chrono::steady_clock::now();
+  options.tick = [&] {
+    if (!relay_options) return;
+    auto now = std::chrono::steady_clock::now();
+    if (relay && relay->failed()) {
+      Status stopped = relay->Stop();
+      std::fprintf(stderr, "relay stopped: %s; starting it again\n", stopped.ToString().c_str());
+      relay.reset();
+      next_start = now + std::chrono::seconds(5);
+    }
+    if (!relay && now >= next_start) {
+      auto started = server::Relay::Start(*log, positions, *relay_options, {});
+      if (started.ok()) {
+        relay = std::move(*started);
+      } else {
+        std::fprintf(stderr, "relay: %s\n", started.status().ToString().c_str());
+        next_start = now + std::chrono::seconds(5);
+      }
+    }
   };
   Status served = server::Serve(*log, options, executor, [&](unsigned port) {
     std::printf("serving %s on port %u (%s)\n", base.data.c_str(), port,

@@ -383,6 +383,13 @@ Status Serve(EventLog& log, const ServeOptions& options, CommandExecutor executo
                  capnp::TwoPartyServer server(kj::heap<LoginImpl>(
                      options.tokens_path, log, io.provider->getTimer(), executor));
                  auto serving = server.listen(*listener);
+                 std::function<kj::Promise<void>()> ticking = [&]() -> kj::Promise<void> {
+                   return io.provider->getTimer().afterDelay(1 * kj::SECONDS).then([&] {
+                     if (options.tick) options.tick();
+                     return ticking();
+                   });
+                 };
+                 auto ticks = ticking().eagerlyEvaluate(nullptr);
                  on_listening(listener->getPort());
                  auto stop = io.unixEventPort.onSignal(SIGTERM).ignoreResult().exclusiveJoin(
                      io.unixEventPort.onSignal(SIGINT).ignoreResult());

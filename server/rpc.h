@@ -33,6 +33,8 @@ struct ServeOptions {
   std::string tokens_path;  // read again for every authentication, so revocation takes effect
   std::optional<std::string> tls_certificate_pem;  // with the key: TLS only
   std::optional<std::string> tls_key_pem;
+  // Called on the server's loop about once a second (may be empty), e.g. to watch a relay.
+  std::function<void()> tick;
 };
 
 // Serves until SIGTERM or SIGINT; `on_listening(port)` is called once it accepts connections.

@@ -357,6 +357,20 @@ TEST_F(ServeTest, BadServeOptionsAreRefused) {
   EXPECT_EQ(half_tls.code, 2);
   CliResult unreachable = Cli("--connect 127.0.0.1:1 --token x show SEC-1", " ");
   EXPECT_EQ(unreachable.code, 6) << unreachable.err;
+  // A token never crosses the network in clear.
+  CliResult clear = Cli("--connect 10.1.2.3:7443 --token x show SEC-1", " ");
+  EXPECT_EQ(clear.code, 2);
+  EXPECT_NE(clear.err.find("in clear"), std::string::npos) << clear.err;
+}
+
+TEST_F(ServeTest, TheTokenMayComeFromTheEnvironment) {
+  Start();
+  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-E1")).code, 0);
+  CommandOutcome from_env =
+      RunCommand("SECONDMENT_TOKEN=" + auditor_ + " " + std::string(SECONDMENT_BIN) +
+                 " --connect 127.0.0.1:" + port_ + " show SEC-E1 2>&1");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
+  EXPECT_NE(from_env.output.find("SEC-E1"), std::string::npos);
 }
 
 }  // namespace
