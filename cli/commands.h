@@ -41,7 +41,8 @@ int RunWords(Env& env, const std::vector<std::string>& words);
 // it printed, and returns its exit status (cli/remote.cc).
 int RunThroughServer(const Globals& globals, const std::vector<std::string>& words);
 
-std::vector<CommandDef> ServeCommandDefs();  // serve
+std::vector<CommandDef> ServeCommandDefs();   // serve
+std::vector<CommandDef> BackupCommandDefs();  // backup, restore
 
 }  // namespace secondment::cli
 

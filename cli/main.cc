@@ -28,6 +28,7 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : RelayCommandDefs()) all.push_back(std::move(c));
   for (auto& c : TokenCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ServeCommandDefs()) all.push_back(std::move(c));
+  for (auto& c : BackupCommandDefs()) all.push_back(std::move(c));
   return all;
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <unordered_set>
 
@@ -311,6 +312,7 @@ class EventLog::Impl {
 
   internal::Store& store() { return *store_; }
   const std::string& dir() const { return dir_; }
+  bool read_only() const { return writer_ == nullptr; }
 
  private:
   std::string dir_;
@@ -464,6 +466,49 @@ Result<std::vector<PublicKey>> EventLog::CheckpointKeys() {
     if (!seen) keys.push_back(*s.key);
   }
   return keys;
+}
+
+Status EventLog::Backup(const std::string& backup_dir) {
+  if (impl_->read_only()) return Unavailable("a backup needs the ledger open for writing");
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(backup_dir, ec) && !fs::is_directory(backup_dir, ec)) {
+    return InvalidArgument(fmt::format("{} is not a directory", backup_dir));
+  }
+  if (fs::exists(backup_dir, ec) && !fs::is_empty(backup_dir, ec) &&
+      !fs::exists(fs::path(backup_dir) / "meta", ec)) {
+    return InvalidArgument(fmt::format(
+        "{} is a non-empty directory that holds no ledger backup; choose a new one", backup_dir));
+  }
+  RETURN_IF_ERROR(impl_->store().Backup(backup_dir));
+  // Consumer positions live beside the database: they go in with it.
+  fs::path consumers = fs::path(dir()) / "consumers";
+  if (fs::exists(consumers, ec)) {
+    fs::path target = fs::path(backup_dir) / "consumers";
+    fs::remove_all(target, ec);
+    fs::copy(consumers, target, fs::copy_options::recursive, ec);
+    if (ec) return IOError(fmt::format("copying consumer positions: {}", ec.message()));
+  }
+  return Status::Ok();
+}
+
+Status EventLog::Restore(const std::string& backup_dir, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(fs::path(backup_dir) / "meta", ec)) {
+    return NotFound(fmt::format("{} holds no ledger backup", backup_dir));
+  }
+  if (fs::exists(dir, ec) && !(fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
+    return InvalidArgument(
+        fmt::format("{} already exists and is not empty: restoring over a ledger is refused", dir));
+  }
+  RETURN_IF_ERROR(internal::Store::Restore(backup_dir, dir));
+  fs::path consumers = fs::path(backup_dir) / "consumers";
+  if (fs::exists(consumers, ec)) {
+    fs::copy(consumers, fs::path(dir) / "consumers", fs::copy_options::recursive, ec);
+    if (ec) return IOError(fmt::format("restoring consumer positions: {}", ec.message()));
+  }
+  return Status::Ok();
 }
 
 Status EventLog::Settle() { return impl_->store().Settle(); }

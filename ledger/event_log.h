@@ -257,6 +257,16 @@ class EventLog {
   // The public keys of the stored checkpoints, one per key id, in first-use order.
   Result<std::vector<PublicKey>> CheckpointKeys();
 
+  // Backups (docs/operations.md). Backup adds a consistent point-in-time copy of the whole
+  // ledger (events, indexes, tree, checkpoints, projections, and the named consumers'
+  // positions) to `backup_dir`, created when missing; safe while appends run; IOError when a
+  // file cannot be written. Unavailable when read-only.
+  Status Backup(const std::string& backup_dir);
+  // Restores the latest backup in `backup_dir` as a new ledger in `dir`, which must not exist
+  // or be empty (InvalidArgument: restoring over a ledger is refused). NotFound when
+  // `backup_dir` holds no backup.
+  static Status Restore(const std::string& backup_dir, const std::string& dir);
+
   // Flushes memtables and waits for background compaction to finish (a quiet store).
   Status Settle();
   // Compacts every column family to its last level (for measuring bytes on disk).

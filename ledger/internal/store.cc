@@ -5,6 +5,7 @@
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/utilities/options_util.h>
 #include <unistd.h>
 
@@ -671,6 +672,33 @@ Status Store::PutMeta(const std::vector<std::pair<std::string, std::string>>& re
   rocksdb::WriteOptions write;
   write.sync = true;
   return FromRocks(db_->Write(write, &batch), "writing the meta family");
+}
+
+Status Store::Backup(const std::string& backup_dir) {
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::BackupEngineOptions options(backup_dir);
+  RETURN_IF_ERROR(FromRocks(rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &raw),
+                            fmt::format("opening backup directory {}", backup_dir)));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions create;
+  create.flush_before_backup = false;  // the live WAL goes in: one consistent point in time
+  RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(create, db_.get()),
+                            fmt::format("backing up into {}", backup_dir)));
+  return FromRocks(engine->GarbageCollect(), "tidying the backup directory");
+}
+
+Status Store::Restore(const std::string& backup_dir, const std::string& db_dir) {
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  rocksdb::BackupEngineOptions options(backup_dir);
+  RETURN_IF_ERROR(
+      FromRocks(rocksdb::BackupEngineReadOnly::Open(options, rocksdb::Env::Default(), &raw),
+                fmt::format("opening backup directory {}", backup_dir)));
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> backups;
+  engine->GetBackupInfo(&backups);
+  if (backups.empty()) return NotFound(fmt::format("{} holds no backup", backup_dir));
+  return FromRocks(engine->RestoreDBFromLatestBackup(db_dir, db_dir),
+                   fmt::format("restoring into {}", db_dir));
 }
 
 Status Store::Settle() {

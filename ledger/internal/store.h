@@ -167,6 +167,12 @@ class Store {
                      const std::function<bool(std::string* key, std::string* value)>& next);
   Result<Position> GetCheckpoint(std::string_view projection);
 
+  // Adds a backup of the whole database (every family, with the write-ahead log it needs, so
+  // a point in time) to `backup_dir` (RocksDB BackupEngine). Safe while appends run.
+  Status Backup(const std::string& backup_dir);
+  // Restores the latest backup in `backup_dir` into `db_dir`, which must not hold a ledger.
+  static Status Restore(const std::string& backup_dir, const std::string& db_dir);
+
   // Flushes memtables and waits until no flush or compaction runs or is pending.
   Status Settle();
   // Compacts every column family down to the last level.
