@@ -1,5 +1,6 @@
 #include "ledger/internal/store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
@@ -213,8 +214,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
                       "directory",
                       dir));
     }
-    fs::create_directories(dir, ec);
-    if (ec) return IOError(fmt::format("cannot create ledger directory {}: {}", dir, ec.message()));
+    RETURN_IF_ERROR(CreateLedger(dir, options));
+    has_ledger = true;
   }
 
   auto store = std::unique_ptr<Store>(new Store());
@@ -294,6 +295,58 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
 
   RETURN_IF_ERROR(has_ledger ? store->CheckFormat() : store->InitializeNewLedger());
   return store;
+}
+
+// A new ledger is made whole in a hidden sibling directory and renamed into place, so that a
+// crash while creating it leaves either no ledger or a whole one, never a half-made one.
+Status Store::CreateLedger(const std::string& dir, const StoreOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target = fs::path(dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();
+  fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  fs::create_directories(parent, ec);
+  if (ec) return IOError(fmt::format("cannot create ledger directory {}: {}", dir, ec.message()));
+  std::string staging = (parent / ("." + target.filename().string() + ".creating-XXXXXX")).string();
+  if (::mkdtemp(staging.data()) == nullptr) {
+    return IOError(fmt::format("cannot create ledger directory {}: {}", dir, std::strerror(errno)));
+  }
+  {
+    rocksdb::Options db_options = DatabaseOptions(/*create=*/true);
+    auto cache = rocksdb::NewLRUCache(8 << 20);
+    auto families = FamilyDescriptors(cache);
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    auto s = rocksdb::DB::Open(db_options, staging, families, &handles, &db);
+    if (!s.ok()) {
+      fs::remove_all(staging, ec);
+      return FromRocks(s, fmt::format("creating ledger at {}", dir));
+    }
+    auto init = std::unique_ptr<Store>(new Store());
+    init->dir_ = dir;
+    init->db_.reset(db);
+    init->handles_ = handles;
+    init->meta_ = handles[4];
+    Status status = init->InitializeNewLedger();
+    if (status.ok()) status = FromRocks(db->SyncWAL(), "creating the ledger");
+    init.reset();  // closed before it moves into place
+    if (!status.ok()) {
+      fs::remove_all(staging, ec);
+      return status;
+    }
+  }
+  if (::rename(staging.c_str(), target.c_str()) != 0) {
+    int error = errno;
+    fs::remove_all(staging, ec);
+    return IOError(fmt::format("cannot create ledger directory {}: {}", dir, std::strerror(error)));
+  }
+  int parent_fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (parent_fd >= 0) {
+    ::fsync(parent_fd);
+    ::close(parent_fd);
+  }
+  (void)options;
+  return Status::Ok();
 }
 
 Store::~Store() {

@@ -180,6 +180,7 @@ class Store {
 
  private:
   Store() = default;
+  static Status CreateLedger(const std::string& dir, const StoreOptions& options);
   Status InitializeNewLedger();
   Status CheckFormat();
 
