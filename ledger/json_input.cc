@@ -134,7 +134,9 @@ Result<std::optional<std::string>> JsonObject::String(std::string_view name) con
   if (!value->isString()) {
     return InvalidArgument(fmt::format("{} in {} must be a string", name, where_));
   }
-  return std::optional<std::string>(value->getString().cStr());
+  // The whole text, NULs included (a "\u0000" must not cut it short and pass the checks).
+  auto text = value->getString();
+  return std::optional<std::string>(std::string(text.begin(), text.size()));
 }
 
 Result<std::optional<int64_t>> JsonObject::Integer(std::string_view name, int64_t min,
@@ -185,7 +187,8 @@ Result<std::optional<std::vector<std::string>>> JsonObject::Strings(std::string_
   std::vector<std::string> out;
   for (auto item : value->getArray()) {
     if (!item.isString()) return wrong();
-    out.emplace_back(item.getString().cStr());
+    auto text = item.getString();
+    out.emplace_back(text.begin(), text.size());
   }
   return std::optional<std::vector<std::string>>(std::move(out));
 }
