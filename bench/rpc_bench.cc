@@ -47,8 +47,8 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
     std::freopen(out.c_str(), "w", stdout);
     std::freopen((dir + "/serve.err").c_str(), "w", stderr);
     std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
-    execl(SECONDMENT_BIN, "secondment", "--data", data.c_str(), "serve", "--listen",
-          "127.0.0.1:0", "--tokens", tokens_path.c_str(), static_cast<char*>(nullptr));
+    execl(SECONDMENT_BIN, "secondment", "--data", data.c_str(), "serve", "--listen", "127.0.0.1:0",
+          "--tokens", tokens_path.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   std::regex port_line("on port ([0-9]+)");
@@ -68,11 +68,11 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   for (int i = -20; i < count; ++i) {  // 20 to warm up
     std::string id = fmt::format("RPC-{:06}", i + 20);
     std::vector<std::string> words = {
-        "propose",      "--id",         id,          "--employee",   "e-" + id,
-        "--home-org",   "Org",          "--home-unit", "U",          "--home-manager",
-        "m-home",       "--host-org",   "Org",       "--host-unit",  "V",
-        "--host-manager", "m-host",     "--kind",    "internal",     "--role-title",
-        "Analyst",      "--start",      "2026-03-01", "--end",       "2026-09-30"};
+        "propose",   "--id",         id,        "--employee",     "e-" + id,    "--home-org",
+        "Org",       "--home-unit",  "U",       "--home-manager", "m-home",     "--host-org",
+        "Org",       "--host-unit",  "V",       "--host-manager", "m-host",     "--kind",
+        "internal",  "--role-title", "Analyst", "--start",        "2026-03-01", "--end",
+        "2026-09-30"};
     auto start = std::chrono::steady_clock::now();
     auto outcome = (*session)->Run("hr", words, false);
     double us = Seconds(start) * 1e6;

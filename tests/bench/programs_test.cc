@@ -26,11 +26,27 @@ TEST(LedgerBenchTest, PrintsOneJsonObjectWithEveryKey) {
                  dir + " 2>/dev/null");
   ASSERT_EQ(out.exit_code, 0) << out.output;
   ASSERT_EQ(std::count(out.output.begin(), out.output.end(), '\n'), 1) << out.output;
-  for (const char* key :
-       {"append_1w_eps", "append_4w_eps", "append_16w_eps", "append_batch100_eps", "replay_eps",
-        "stream_read_p50_us", "stream_read_p99_us", "bytes_per_event", "raw_append_1w_eps",
-        "raw_append_16w_eps", "raw_append_batch100_eps", "rebuild_eps", "placements_query_p99_us",
-        "as_of_replay_s", "verify_eps", "prove_us", "prove_p99_us", "subscribe_catchup_eps", "relay_eps", "rpc_append_p50_us", "rpc_append_p99_us"}) {
+  for (const char* key : {"append_1w_eps",
+                          "append_4w_eps",
+                          "append_16w_eps",
+                          "append_batch100_eps",
+                          "replay_eps",
+                          "stream_read_p50_us",
+                          "stream_read_p99_us",
+                          "bytes_per_event",
+                          "raw_append_1w_eps",
+                          "raw_append_16w_eps",
+                          "raw_append_batch100_eps",
+                          "rebuild_eps",
+                          "placements_query_p99_us",
+                          "as_of_replay_s",
+                          "verify_eps",
+                          "prove_us",
+                          "prove_p99_us",
+                          "subscribe_catchup_eps",
+                          "relay_eps",
+                          "rpc_append_p50_us",
+                          "rpc_append_p99_us"}) {
     std::regex number(std::string("\"") + key + "\":[0-9]+(\\.[0-9]+)?[,}]");
     EXPECT_TRUE(std::regex_search(out.output, number)) << key << " in " << out.output;
   }
