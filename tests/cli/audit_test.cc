@@ -36,12 +36,6 @@ class AuditCliTest : public CliTest {
   static void Write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
   }
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   // A refusal that needs no ledger change check: exit code, one line on stderr, no stdout.
   void ExpectFails(const std::string& args, int code, const std::string& message) {
     CliResult r = Cli(args);
@@ -86,11 +80,11 @@ TEST_F(AuditCliTest, KeygenWritesAnOwnerOnlyKeyAndNeverOverwrites) {
   EXPECT_NE(r.out.find("key id "), std::string::npos);
   EXPECT_EQ(Mode(Path("k")), 0600);
   EXPECT_EQ(Mode(Path("k.pub")), 0644);
-  EXPECT_NE(Read(Path("k")).find("BEGIN PRIVATE KEY"), std::string::npos);
-  EXPECT_NE(Read(Path("k.pub")).find("BEGIN PUBLIC KEY"), std::string::npos);
-  std::string before = Read(Path("k"));
+  EXPECT_NE(ReadFileText(Path("k")).find("BEGIN PRIVATE KEY"), std::string::npos);
+  EXPECT_NE(ReadFileText(Path("k.pub")).find("BEGIN PUBLIC KEY"), std::string::npos);
+  std::string before = ReadFileText(Path("k"));
   ExpectFails("keygen --out " + Quote(Path("k")), 2, "already exists");
-  EXPECT_EQ(Read(Path("k")), before);
+  EXPECT_EQ(ReadFileText(Path("k")), before);
   ExpectFails("keygen", 2, "--out is required");
   ExpectFails("keygen --out " + Quote(Path("no/such/dir/k")), 2, "cannot create");
   ExpectFails("keygen --out a b", 2, "keygen takes no arguments");
@@ -103,7 +97,7 @@ TEST_F(AuditCliTest, CheckpointPrintsASignedNoteAndRefusesBadKeys) {
   auto note = ParseCheckpointNote(r.out);
   ASSERT_TRUE(note.ok()) << note.status().ToString() << r.out;
   EXPECT_EQ(note->checkpoint.size, 9u);
-  auto pub = PublicKey::FromPem(Read(key + ".pub"));
+  auto pub = PublicKey::FromPem(ReadFileText(key + ".pub"));
   EXPECT_TRUE(pub->Verify(*note).ok());
 
   ExpectFails("checkpoint", 2, "--key is required");
@@ -164,7 +158,7 @@ TEST_F(AuditCliTest, ProveAndVerifyProofShowACompleteHistory) {
   EXPECT_NE(r.out.find("versions 0 to 5, none missing"), std::string::npos) << r.out;
 
   // One event withheld: the completeness check fails.
-  auto proof = HistoryProof::FromJson(Read(Path("proof.json")));
+  auto proof = HistoryProof::FromJson(ReadFileText(Path("proof.json")));
   ASSERT_TRUE(proof.ok());
   proof->events.erase(proof->events.begin() + 3);
   Write(Path("withheld.json"), proof->ToJson());
@@ -201,7 +195,7 @@ TEST_F(AuditCliTest, AnAuditBundleVerifiesOfflineAndTamperingIsCaught) {
 
   std::filesystem::copy(Path("bundle"), Path("json-edited"),
                         std::filesystem::copy_options::recursive);
-  std::string lines = Read(Path("json-edited/events.jsonl"));
+  std::string lines = ReadFileText(Path("json-edited/events.jsonl"));
   lines.replace(lines.find("mgr-host"), 8, "mgr-evil");
   Write(Path("json-edited/events.jsonl"), lines);
   ExpectFails("verify-bundle " + Quote(Path("json-edited")) + pub, 6,
@@ -209,7 +203,7 @@ TEST_F(AuditCliTest, AnAuditBundleVerifiesOfflineAndTamperingIsCaught) {
 
   std::filesystem::copy(Path("bundle"), Path("bin-edited"),
                         std::filesystem::copy_options::recursive);
-  std::string bin = Read(Path("bin-edited/events.bin"));
+  std::string bin = ReadFileText(Path("bin-edited/events.bin"));
   bin[bin.find("Recruitment lead")] = 'r';
   Write(Path("bin-edited/events.bin"), bin);
   ExpectFails("verify-bundle " + Quote(Path("bin-edited")) + pub, 6, "position 1: ");

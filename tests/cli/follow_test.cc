@@ -18,12 +18,6 @@ class FollowTest : public CliTest {
     return std::string(SECONDMENT_BIN) + " --data " + Quote(data()) + " log --follow " + extra +
            " > " + Quote(out) + " 2>" + Quote(dir_.Sub("follow-err.txt"));
   }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   // The positions printed so far, in order.
   static std::vector<Position> Positions(const std::string& path) {
     std::ifstream in(path);
@@ -35,14 +29,6 @@ class FollowTest : public CliTest {
       if (std::regex_search(line, m, position)) out.push_back(std::stoull(m[1]));
     }
     return out;
-  }
-  static bool WaitFor(const std::function<bool()>& done, int seconds = 30) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
   }
   void Propose(int i) {
     Ok(
@@ -58,11 +44,11 @@ TEST_F(FollowTest, HistoryThenLiveEventsUntilSigterm) {
   for (int i = 0; i < 3; ++i) Propose(i);  // 6 events: each proposal also claims the period
   std::string out = dir_.Sub("out.txt");
   BackgroundCommand follower(Follow("", out));
-  ASSERT_TRUE(WaitFor([&] { return Positions(out).size() == 6; }))
-      << Slurp(out) << "\nstderr: " << Slurp(dir_.Sub("follow-err.txt"));
+  ASSERT_TRUE(WaitUntil([&] { return Positions(out).size() == 6; }))
+      << ReadFileText(out) << "\nstderr: " << ReadFileText(dir_.Sub("follow-err.txt"));
   for (int i = 3; i < 6; ++i) Propose(i);  // written by other processes while it follows
-  ASSERT_TRUE(WaitFor([&] { return Positions(out).size() == 12; }))
-      << Positions(out).size() << "\nstderr: " << Slurp(dir_.Sub("follow-err.txt"));
+  ASSERT_TRUE(WaitUntil([&] { return Positions(out).size() == 12; }))
+      << Positions(out).size() << "\nstderr: " << ReadFileText(dir_.Sub("follow-err.txt"));
   follower.Signal(SIGTERM);
   EXPECT_EQ(follower.Wait(), 0);
   std::vector<Position> got = Positions(out);
@@ -90,7 +76,7 @@ TEST_F(FollowTest, AConsumerKilledWithSigkillResumesWithNothingMissing) {
   std::string first = dir_.Sub("first.txt"), second = dir_.Sub("second.txt");
   {
     BackgroundCommand follower(Follow("--consumer payroll", first));
-    ASSERT_TRUE(WaitFor([&] { return Positions(first).size() == 20; }));
+    ASSERT_TRUE(WaitUntil([&] { return Positions(first).size() == 20; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // an acknowledgement or two
     for (int i = 10; i < 15; ++i) Propose(i);
     follower.Signal(SIGKILL);  // wherever it is
@@ -98,7 +84,7 @@ TEST_F(FollowTest, AConsumerKilledWithSigkillResumesWithNothingMissing) {
   }
   for (int i = 15; i < 20; ++i) Propose(i);
   BackgroundCommand resumed(Follow("--consumer payroll", second));
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     auto got = Positions(second);
     return !got.empty() && got.back() == 40;
   }));

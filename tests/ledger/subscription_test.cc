@@ -18,6 +18,7 @@ namespace secondment {
 namespace {
 
 using testing::LedgerTest;
+using testing::WaitUntil;
 using testing::Withdrawals;
 
 class SubscriptionTest : public LedgerTest {
@@ -40,15 +41,6 @@ class SubscriptionTest : public LedgerTest {
       into.streams.push_back(e.Get().getStreamId().cStr());
       return Status::Ok();
     };
-  }
-
-  static bool WaitUntil(const std::function<bool()>& done, int seconds = 30) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
   }
 };
 

@@ -7,9 +7,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "ledger/event_log.h"
 
@@ -32,6 +37,24 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Waits until `done()` holds, checking every 5 ms; false after `seconds`.
+inline bool WaitUntil(const std::function<bool()>& done, int seconds = 30) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+// The whole content of a file ("" when it cannot be read).
+inline std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // A Withdrawn event with `reason`: the smallest payload, handy for log mechanics.
 inline NewEvent Withdrawal(const std::string& reason, EventId id = EventId::Random()) {

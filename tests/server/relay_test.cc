@@ -78,14 +78,6 @@ class RelayTest : public LedgerTest {
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
   }
-  static bool WaitFor(const std::function<bool()>& done, int seconds = 60) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
-  }
   std::unique_ptr<NatsServer> nats_;
 };
 
@@ -102,7 +94,7 @@ TEST_F(RelayTest, ASigkilledRelayRestartedLeavesEveryEventExactlyOnceInOrder) {
         std::this_thread::sleep_for(std::chrono::milliseconds(4));
       }
     });
-    ASSERT_TRUE(WaitFor([&] { return reader.Count("SECONDMENTS") >= 2500; }));
+    ASSERT_TRUE(WaitUntil([&] { return reader.Count("SECONDMENTS") >= 2500; }));
     relay.Signal(SIGKILL);  // mid-stream
     relay.Wait();
     writer.join();
@@ -111,7 +103,7 @@ TEST_F(RelayTest, ASigkilledRelayRestartedLeavesEveryEventExactlyOnceInOrder) {
   ASSERT_EQ(total, 5000u);
   ASSERT_LT(reader.Count("SECONDMENTS"), total) << "the relay finished before it was killed";
   BackgroundCommand restarted(Relay());
-  ASSERT_TRUE(WaitFor([&] { return reader.Count("SECONDMENTS") >= total; }))
+  ASSERT_TRUE(WaitUntil([&] { return reader.Count("SECONDMENTS") >= total; }))
       << reader.Count("SECONDMENTS");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // nothing more comes
   restarted.Signal(SIGTERM);
@@ -144,7 +136,7 @@ TEST_F(RelayTest, AServerWithNatsRelaysWhatItsClientsAppend) {
                            " serve --listen 127.0.0.1:0 --tokens " + dir_.Sub("tokens") +
                            " --nats " + nats_->url() + " > " + out + " 2>&1");
   std::string port;
-  ASSERT_TRUE(WaitFor([&] {
+  ASSERT_TRUE(WaitUntil([&] {
     std::ifstream in(out);
     std::string line;
     std::getline(in, line);
@@ -160,7 +152,7 @@ TEST_F(RelayTest, AServerWithNatsRelaysWhatItsClientsAppend) {
       "--start 2026-03-01 --end 2026-09-30 2>&1");
   ASSERT_EQ(proposed.exit_code, 0) << proposed.output;
   JetStreamReader reader(nats_->url());
-  ASSERT_TRUE(WaitFor([&] { return reader.Count("SECONDMENTS") == 8; }))
+  ASSERT_TRUE(WaitUntil([&] { return reader.Count("SECONDMENTS") == 8; }))
       << reader.Count("SECONDMENTS");
   EXPECT_EQ(reader.Get("SECONDMENTS", 7).subject, "secondment.proposed");
   server.Signal(SIGTERM);
@@ -172,7 +164,7 @@ TEST_F(RelayTest, AnotherStreamAndPrefixAndBadOptions) {
   JetStreamReader reader(nats_->url());
   {
     BackgroundCommand relay(Relay("--stream PAYROLL_FEED --subject-prefix acme.hr"));
-    ASSERT_TRUE(WaitFor([&] { return reader.Count("PAYROLL_FEED") == 6; }));
+    ASSERT_TRUE(WaitUntil([&] { return reader.Count("PAYROLL_FEED") == 6; }));
     relay.Signal(SIGTERM);
     EXPECT_EQ(relay.Wait(), 0);
   }

@@ -36,12 +36,6 @@ class ServeTest : public CliTest {
                          principal + " " + roles);
     return out.substr(0, out.size() - 1);
   }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
   // Starts the server on a free port; `extra` adds options.
   void Start(const std::string& extra = "") {
     std::string out = dir_.Sub("serve-out.txt");
@@ -54,14 +48,14 @@ class ServeTest : public CliTest {
     std::smatch m;
     std::string text;
     while (std::chrono::steady_clock::now() < deadline) {
-      text = Slurp(out);
+      text = ReadFileText(out);
       if (std::regex_search(text, m, port_line)) {
         port_ = m[1];
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    FAIL() << "the server did not start: " << Slurp(dir_.Sub("serve-err.txt"));
+    FAIL() << "the server did not start: " << ReadFileText(dir_.Sub("serve-err.txt"));
   }
   int Stop() {
     if (!server_) return 0;
@@ -197,7 +191,7 @@ TEST_F(ServeTest, ASubscriberFollowsEveryEventOnceInOrderWhileOthersWrite) {
   }
   auto positions = [&] {
     std::vector<Position> got;
-    std::istringstream lines(Slurp(out));
+    std::istringstream lines(ReadFileText(out));
     std::string line;
     std::regex position("^\\{\"position\":([0-9]+),");
     while (std::getline(lines, line)) {
@@ -211,12 +205,12 @@ TEST_F(ServeTest, ASubscriberFollowsEveryEventOnceInOrderWhileOthersWrite) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   follower.Signal(SIGTERM);
-  EXPECT_EQ(follower.Wait(), 0) << Slurp(dir_.Sub("follow-err.txt"));
+  EXPECT_EQ(follower.Wait(), 0) << ReadFileText(dir_.Sub("follow-err.txt"));
   std::vector<Position> got = positions();
-  ASSERT_EQ(got.size(), 22u) << Slurp(dir_.Sub("follow-err.txt"));
+  ASSERT_EQ(got.size(), 22u) << ReadFileText(dir_.Sub("follow-err.txt"));
   for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], i + 1);
   // The position is the principal's own consumer, acknowledged by the client on its way out.
-  EXPECT_EQ(Slurp(data() + "/consumers/rpc.payroll.payroll"), "22\n");
+  EXPECT_EQ(ReadFileText(data() + "/consumers/rpc.payroll.payroll"), "22\n");
 
   // Resumed: only what came after.
   std::string again = dir_.Sub("follow-again.txt");
@@ -226,13 +220,13 @@ TEST_F(ServeTest, ASubscriberFollowsEveryEventOnceInOrderWhileOthersWrite) {
                               Quote(again) + " 2>&1");
     ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-F11")).code, 0);
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (Lines(Slurp(again)) < 2 && std::chrono::steady_clock::now() < until) {
+    while (Lines(ReadFileText(again)) < 2 && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     resumed.Signal(SIGTERM);
     EXPECT_EQ(resumed.Wait(), 0);
   }
-  std::string resumed_out = Slurp(again);
+  std::string resumed_out = ReadFileText(again);
   EXPECT_EQ(Lines(resumed_out), 2u) << resumed_out;
   EXPECT_EQ(resumed_out.rfind("{\"position\":23,", 0), 0u) << resumed_out;
 
@@ -278,7 +272,7 @@ TEST_F(ServeTest, SigtermStopsGracefullyWithEveryAcknowledgedAppendKept) {
     ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs(fmt::format("SEC-G{}", i))).code, 0);
   }
   EXPECT_EQ(Stop(), 0);
-  EXPECT_NE(Slurp(dir_.Sub("serve-out.txt")).find("stopped; the ledger is closed"),
+  EXPECT_NE(ReadFileText(dir_.Sub("serve-out.txt")).find("stopped; the ledger is closed"),
             std::string::npos);
   EXPECT_EQ(LocalHead(), 10u);
   CliResult verified = Cli("verify");
@@ -323,17 +317,17 @@ TEST_F(ServeTest, AnAuditorVerifiesAndProvesThroughTheServerWithItsOwnFiles) {
                                                " --out " + Quote(dir_.Sub("cp2.txt")));
   ASSERT_EQ(signed_here.code, 0) << signed_here.err;
   EXPECT_NE(signed_here.out.find("size 4"), std::string::npos) << signed_here.out;
-  EXPECT_EQ(Slurp(dir_.Sub("cp2.txt")), signed_here.out);
+  EXPECT_EQ(ReadFileText(dir_.Sub("cp2.txt")), signed_here.out);
   CliResult stored = Remote(auditor_, "verify --pubkey " + Quote(dir_.Sub("auditor.key.pub")));
   EXPECT_NE(stored.out.find("2 stored checkpoints"), std::string::npos) << stored.out;
   // A note whose root is not the server's is refused, whoever signed it.
-  std::string forged = Slurp(dir_.Sub("cp2.txt"));
+  std::string forged = ReadFileText(dir_.Sub("cp2.txt"));
   auto note = ParseCheckpointNote(forged);
   ASSERT_TRUE(note.ok());
   Checkpoint wrong = note->checkpoint;
   wrong.root[0] ^= 1;
   wrong.time_micros += 1000000;
-  std::string key_pem = Slurp(dir_.Sub("auditor.key"));
+  std::string key_pem = ReadFileText(dir_.Sub("auditor.key"));
   auto key = SigningKey::FromPem(key_pem);
   ASSERT_TRUE(key.ok());
   auto refused = (*session)->Run(

@@ -14,14 +14,8 @@
 namespace secondment::server {
 namespace {
 
+using secondment::testing::ReadFileText;
 using secondment::testing::TempDir;
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(TokensTest, AnIssuedTokenAuthenticatesAndIsNeverStored) {
   TempDir dir;
@@ -33,8 +27,8 @@ TEST(TokensTest, AnIssuedTokenAuthenticatesAndIsNeverStored) {
   EXPECT_EQ(token->size(), 67u);
   EXPECT_EQ(token->substr(0, 3), "sl_");
   ASSERT_TRUE(file->Save(path).ok());
-  EXPECT_EQ(Read(path).find(*token), std::string::npos);
-  EXPECT_NE(Read(path).find("hr-ana hr,auditor"), std::string::npos) << Read(path);
+  EXPECT_EQ(ReadFileText(path).find(*token), std::string::npos);
+  EXPECT_NE(ReadFileText(path).find("hr-ana hr,auditor"), std::string::npos) << ReadFileText(path);
   struct stat st;
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
