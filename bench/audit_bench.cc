@@ -16,17 +16,6 @@
 #include "ledger/subscription.h"
 
 namespace secondment::bench {
-namespace {
-
-void Check(const Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "ledger_bench: %s: %s\n", what, status.ToString().c_str());
-    std::exit(6);
-  }
-}
-
-}  // namespace
-
 double VerifyEps(EventLog& log) {
   auto start = std::chrono::steady_clock::now();
   auto report = log.Verify();
@@ -48,10 +37,7 @@ double SubscribeCatchupEps(EventLog& log) {
   double seconds = Seconds(start);
   (*sub)->Stop();
   if (delivered.load() != head) {
-    std::fprintf(stderr, "ledger_bench: subscription delivered %llu of %llu events\n",
-                 static_cast<unsigned long long>(delivered.load()),
-                 static_cast<unsigned long long>(head));
-    std::exit(6);
+    Die(6, fmt::format("subscription delivered {} of {} events", delivered.load(), head));
   }
   return static_cast<double>(head) / seconds;
 }

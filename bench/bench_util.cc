@@ -1,8 +1,11 @@
 #include "bench/bench_util.h"
 
 #include <capnp/any.h>
+#include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <latch>
 #include <thread>
@@ -11,6 +14,15 @@
 #include "ledger/hash.h"
 
 namespace secondment::bench {
+
+void Die(int code, const std::string& message) {
+  std::fprintf(stderr, "ledger_bench: %s\n", message.c_str());
+  std::exit(code);
+}
+
+void Check(const Status& status, std::string_view what) {
+  if (!status.ok()) Die(6, fmt::format("{}: {}", what, status.ToString()));
+}
 
 double TimeWriters(int writers, const std::function<void(int)>& body) {
   std::latch ready(writers);

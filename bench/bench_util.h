@@ -9,15 +9,23 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/workload.h"
+#include "ledger/status.h"
 
 namespace secondment::bench {
 
 // Runs `body(w)` on `writers` threads released together; returns the seconds from the release
 // until the last one finished.
 double TimeWriters(int writers, const std::function<void(int)>& body);
+
+// Prints "ledger_bench: MESSAGE" on stderr and exits with `code` (2 bad arguments, 6 a failure
+// while measuring).
+[[noreturn]] void Die(int code, const std::string& message);
+// Dies with status 6 and "WHAT: STATUS" unless `status` is OK.
+void Check(const Status& status, std::string_view what);
 
 inline double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();

@@ -50,15 +50,6 @@ constexpr char kUsage[] =
     "  --runs R     repetitions; figures are medians (default 3)\n"
     "  --dir D      where the stores are made (default: a new directory under $TMPDIR or /tmp)\n";
 
-[[noreturn]] void Die(int code, const std::string& message) {
-  std::fprintf(stderr, "ledger_bench: %s\n", message.c_str());
-  std::exit(code);
-}
-
-void Check(const Status& status, std::string_view what) {
-  if (!status.ok()) Die(6, fmt::format("{}: {}", what, status.ToString()));
-}
-
 uint64_t ParseCount(std::string_view flag, const char* text, uint64_t min, uint64_t max) {
   std::string_view s = text == nullptr ? "" : text;
   uint64_t v = 0;

@@ -12,17 +12,6 @@
 #include "projections/queries.h"
 
 namespace secondment::bench {
-namespace {
-
-void Check(const Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "ledger_bench: %s: %s\n", what, status.ToString().c_str());
-    std::exit(6);
-  }
-}
-
-}  // namespace
-
 double RebuildEps(EventLog& log) {
   projections::Projector projector(&log);
   auto start = std::chrono::steady_clock::now();

@@ -48,8 +48,7 @@ bool Accepts(int port) {
 
 double RelayEps(EventLog& log, const std::string& dir) {
   if (std::system("command -v nats-server >/dev/null 2>&1") != 0) {
-    std::fprintf(stderr, "ledger_bench: nats-server is not installed; relay_eps is 0\n");
-    return 0;
+    Die(6, "relay: nats-server is not installed (scripts/test and scripts/demo install it)");
   }
   std::filesystem::create_directories(dir);
   int port = FreePort();
@@ -88,10 +87,7 @@ double RelayEps(EventLog& log, const std::string& dir) {
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
   std::filesystem::remove_all(dir);
-  if (!stopped.ok()) {
-    std::fprintf(stderr, "ledger_bench: relay: %s\n", stopped.ToString().c_str());
-    std::exit(6);
-  }
+  Check(stopped, "relay");
   return static_cast<double>(head) / seconds;
 }
 

@@ -11,8 +11,8 @@
 namespace secondment::bench {
 
 // Relays every event of `log` into a fresh JetStream stored under `dir`; events per second
-// from start until the last acknowledgement is recorded. 0 when nats-server is not installed
-// (said on stderr).
+// from start until the last acknowledgement is recorded. Dies (status 6) when nats-server is
+// not installed.
 double RelayEps(EventLog& log, const std::string& dir);
 
 }  // namespace secondment::bench

@@ -21,11 +21,6 @@
 namespace secondment::bench {
 namespace {
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "ledger_bench: rpc: %s\n", what.c_str());
-  std::exit(6);
-}
-
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -40,7 +35,8 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   std::filesystem::create_directories(dir);
   server::TokenFile tokens;
   auto token = tokens.Add({"bench-hr", {server::Role::kHr}});
-  if (!token.ok() || !tokens.Save(dir + "/tokens").ok()) Die("cannot write the tokens file");
+  if (!token.ok() || !tokens.Save(dir + "/tokens").ok())
+    Die(6, "rpc: cannot write the tokens file");
   std::string out = dir + "/serve.out";
   pid_t pid = fork();
   if (pid == 0) {
@@ -56,14 +52,14 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   std::string text;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (!std::regex_search(text = Slurp(out), m, port_line)) {
-    if (std::chrono::steady_clock::now() > deadline) Die("the server did not start");
+    if (std::chrono::steady_clock::now() > deadline) Die(6, "rpc: the server did not start");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   server::ConnectOptions options;
   options.address = fmt::format("127.0.0.1:{}", m[1].str());
   options.token = *token;
   auto session = server::RemoteSession::Open(options);
-  if (!session.ok()) Die(session.status().ToString());
+  Check(session.status(), "rpc");
   std::vector<double> micros;
   for (int i = -20; i < count; ++i) {  // 20 to warm up
     std::string id = fmt::format("RPC-{:06}", i + 20);
@@ -76,8 +72,8 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
     auto start = std::chrono::steady_clock::now();
     auto outcome = (*session)->Run("hr", words, false);
     double us = Seconds(start) * 1e6;
-    if (!outcome.ok()) Die(outcome.status().ToString());
-    if (outcome->exit_code != 0) Die(outcome->err);
+    Check(outcome.status(), "rpc");
+    if (outcome->exit_code != 0) Die(6, "rpc: " + outcome->err);
     if (i >= 0) micros.push_back(us);
   }
   session->reset();
