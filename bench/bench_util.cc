@@ -1,6 +1,7 @@
 #include "bench/bench_util.h"
 
 #include <capnp/any.h>
+#include <errno.h>  // program_invocation_short_name
 #include <fmt/format.h>
 
 #include <cmath>
@@ -16,7 +17,7 @@
 namespace secondment::bench {
 
 void Die(int code, const std::string& message) {
-  std::fprintf(stderr, "ledger_bench: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, message.c_str());
   std::exit(code);
 }
 

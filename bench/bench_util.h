@@ -21,7 +21,7 @@ namespace secondment::bench {
 // until the last one finished.
 double TimeWriters(int writers, const std::function<void(int)>& body);
 
-// Prints "ledger_bench: MESSAGE" on stderr and exits with `code` (2 bad arguments, 6 a failure
+// Prints "PROGRAM: MESSAGE" on stderr and exits with `code` (2 bad arguments, 6 a failure
 // while measuring).
 [[noreturn]] void Die(int code, const std::string& message);
 // Dies with status 6 and "WHAT: STATUS" unless `status` is OK.

@@ -24,11 +24,6 @@
 namespace secondment::bench {
 namespace {
 
-[[noreturn]] void Die(int code, const std::string& message) {
-  std::fprintf(stderr, "ledger_demo: %s\n", message.c_str());
-  std::exit(code);
-}
-
 // Exits 2 for invalid input (a bad --data), 6 for any other failure of the ledger.
 template <typename T>
 T Checked(Result<T> result, std::string_view what) {
