@@ -5,15 +5,14 @@
 #include <fmt/format.h>
 
 #include "ledger/date.h"
+#include "ledger/hash.h"
 #include "ledger/vocabulary.h"
 
 namespace secondment {
 namespace {
 
 std::string Hex(capnp::Data::Reader data) {
-  std::string out;
-  for (auto b : data) out += fmt::format("{:02x}", b);
-  return out;
+  return ToHex(std::string_view(reinterpret_cast<const char*>(data.begin()), data.size()));
 }
 
 std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type);

@@ -228,14 +228,7 @@ class EventLog::Impl {
 
   Result<std::string> LedgerId() {
     ASSIGN_OR_RETURN(std::string raw, store_->LedgerId());
-    ASSIGN_OR_RETURN(EventId id, EventId::FromBytes(raw));
-    std::string text;
-    static constexpr char kDigits[] = "0123456789abcdef";
-    for (uint8_t b : id.bytes()) {
-      text += kDigits[b >> 4];
-      text += kDigits[b & 0x0F];
-    }
-    return text;
+    return ToHex(raw);  // Store::LedgerId checked its size
   }
 
   Status CheckSizes(uint64_t first, uint64_t second, std::string_view what) {

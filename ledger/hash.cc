@@ -53,16 +53,19 @@ Hash256 NodeHash(const Hash256& left, const Hash256& right) {
 
 Hash256 Sha256(std::string_view bytes) { return Digest<1>({bytes}); }
 
-std::string ToHex(const Hash256& hash) {
+std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
-  out.reserve(64);
-  for (uint8_t b : hash) {
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    auto b = static_cast<uint8_t>(c);
     out += kDigits[b >> 4];
     out += kDigits[b & 0x0F];
   }
   return out;
 }
+
+std::string ToHex(const Hash256& hash) { return ToHex(View(hash)); }
 
 std::optional<Hash256> HashFromHex(std::string_view hex) {
   if (hex.size() != 64) return std::nullopt;

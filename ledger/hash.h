@@ -23,6 +23,8 @@ Hash256 Sha256(std::string_view bytes);
 
 // Lowercase hex, 64 characters, and back (nullopt unless exactly 64 hex digits).
 std::string ToHex(const Hash256& hash);
+// Any bytes as lowercase hex, two digits a byte.
+std::string ToHex(std::string_view bytes);
 std::optional<Hash256> HashFromHex(std::string_view hex);
 
 }  // namespace secondment

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "ledger/envelope.h"
+#include "ledger/event_json.h"
 #include "ledger/json_input.h"
 #include "ledger/merkle_verify.h"
 
@@ -13,41 +14,6 @@ namespace secondment {
 namespace {
 
 constexpr std::string_view kFormat = "secondment-ledger history proof v1";
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (char c : bytes) {
-    auto b = static_cast<uint8_t>(c);
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0F];
-  }
-  return out;
-}
 
 std::string_view View(const Hash256& hash) {
   return {reinterpret_cast<const char*>(hash.data()), hash.size()};
@@ -57,8 +23,8 @@ std::string_view View(const Hash256& hash) {
 
 std::string HistoryProof::ToJson() const {
   std::string out =
-      fmt::format("{{\"format\":\"{}\",\"stream\":\"{}\",\"checkpoint\":\"{}\",\"events\":[",
-                  kFormat, Escape(stream), Escape(checkpoint_note));
+      fmt::format("{{\"format\":{},\"stream\":{},\"checkpoint\":{},\"events\":[",
+                  JsonString(kFormat), JsonString(stream), JsonString(checkpoint_note));
   for (size_t i = 0; i < events.size(); ++i) {
     const Entry& e = events[i];
     auto canonical = kj::encodeBase64(
@@ -66,7 +32,7 @@ std::string HistoryProof::ToJson() const {
     out += fmt::format("{}\n{{\"position\":\"{}\",\"canonical\":\"{}\",\"inclusion\":[",
                        i ? "," : "", e.position, canonical.cStr());
     for (size_t j = 0; j < e.inclusion.size(); ++j) {
-      out += fmt::format("{}\"{}\"", j ? "," : "", Hex(e.inclusion[j]));
+      out += fmt::format("{}\"{}\"", j ? "," : "", ToHex(e.inclusion[j]));
     }
     out += "]}";
   }

@@ -148,7 +148,7 @@ Result<std::string> TokenFile::Add(const Principal& principal) {
   unsigned char random[kTokenRandomBytes];
   if (RAND_bytes(random, sizeof random) != 1) return IOError("no randomness for a token");
   std::string token(kTokenPrefix);
-  for (unsigned char b : random) token += fmt::format("{:02x}", b);
+  token += ToHex(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
   Principal stored = principal;
   std::vector<Role> unique;
   for (Role r : stored.roles) {
