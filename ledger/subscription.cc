@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/files.h"
+
 namespace secondment {
 namespace {
 
@@ -211,19 +213,7 @@ Status ConsumerPositions::Acknowledge(std::string_view name, Position position) 
   } unlock{lock_fd};
   ASSIGN_OR_RETURN(Position current, ReadLocked(name));
   if (position <= current) return Status::Ok();
-  std::string tmp = path + ".XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return IOError(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  std::string text = fmt::format("{}\n", position);
-  bool ok = ::fchmod(fd, 0644) == 0 &&
-            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return IOError(fmt::format("cannot record the position of consumer {}", name));
-  }
-  return Status::Ok();
+  return ReplaceFile(path, fmt::format("{}\n", position), 0644);
 }
 
 }  // namespace secondment

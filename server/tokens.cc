@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/files.h"
 #include "ledger/hash.h"
 #include "ledger/lifecycle.h"
 
@@ -122,18 +123,7 @@ Status TokenFile::Save(const std::string& path) const {
     }
     text += fmt::format("{} {} {}\n", e.token_hash, e.principal.id, roles);
   }
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return InvalidArgument(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
-  bool ok = ::fchmod(fd, 0600) == 0 &&
-            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return IOError(fmt::format("cannot write tokens file {}", path));
-  }
-  return Status::Ok();
+  return ReplaceFile(path, text, 0600);
 }
 
 Result<std::string> TokenFile::Add(const Principal& principal) {
