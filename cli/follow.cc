@@ -5,15 +5,14 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <ctime>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/stop_signals.h"
 #include "ledger/subscription.h"
 
 namespace secondment::cli {
@@ -42,15 +41,7 @@ int RunFollow(Env& env, const Args& args) {
   }
   if (Status valid = ValidateSubscriptionOptions(options); !valid.ok()) return Fail(valid);
 
-  // Signals are taken by this thread only (blocked before RocksDB starts its threads, which
-  // inherit the mask), with sigtimedwait; a closed pipe is an error on
-  // write, not a signal.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  BlockStopSignals();
 
   auto log = env.OpenForFollow();
   if (!log.ok()) return Fail(log.status());
@@ -87,9 +78,7 @@ int RunFollow(Env& env, const Args& args) {
   };
   Status ended = Status::Ok();
   for (;;) {
-    timespec wait{0, std::chrono::duration_cast<std::chrono::nanoseconds>(kAckEvery).count()};
-    int signal_number = sigtimedwait(&stop_signals, nullptr, &wait);
-    if (signal_number == SIGINT || signal_number == SIGTERM) break;
+    if (WaitForStopSignal(kAckEvery)) break;
     // A reader that went away while no event came: the pipe reports an error at once, where
     // a write would find it only with the next event.
     pollfd out{::fileno(stdout), POLLOUT, 0};

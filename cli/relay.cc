@@ -4,12 +4,11 @@
 #include "server/relay.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <cstdio>
-#include <ctime>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "ledger/subscription.h"
 
 namespace secondment::cli {
@@ -29,13 +28,7 @@ int RunRelay(Env& env, const Args& args) {
   if (auto prefix = args.Get("subject-prefix")) options.subject_prefix = *prefix;
   if (Status valid = server::ValidateRelayOptions(options); !valid.ok()) return Fail(valid);
 
-  // Blocked before RocksDB starts its threads, which inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  BlockStopSignals();
 
   auto log = env.OpenForFollow();
   if (!log.ok()) return Fail(log.status());
@@ -50,10 +43,7 @@ int RunRelay(Env& env, const Args& args) {
   std::fflush(stdout);
   Status failure = Status::Ok();
   for (;;) {
-    timespec wait{0,
-                  std::chrono::duration_cast<std::chrono::nanoseconds>(kCheckpointEvery).count()};
-    int signal_number = sigtimedwait(&stop_signals, nullptr, &wait);
-    if (signal_number == SIGINT || signal_number == SIGTERM) break;
+    if (WaitForStopSignal(kCheckpointEvery)) break;
     failure = (*relay)->Checkpoint();
     if (!failure.ok() || (*relay)->failed()) break;
   }
