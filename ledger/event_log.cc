@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "ledger/internal/checkpoint_store.h"
@@ -131,8 +132,36 @@ class EventLog::Impl {
     return writer_->Submit(appends, total);
   }
 
+  // A follower (a secondary instance) can catch up with the primary's list of files before
+  // every file it names is in view, when the primary flushes and closes meanwhile; a read then
+  // finds an event missing. What is committed never changes, so a follower catches up and
+  // reads again, for up to a second, before it reports Corruption.
+  template <typename Read>
+  auto FollowerRead(const Read& read) -> decltype(read()) {
+    constexpr int kRetries = 50;
+    constexpr auto kWait = std::chrono::milliseconds(20);
+    auto result = read();
+    for (int i = 0; i < kRetries && !result.ok() && writer_ == nullptr && options_.follow_primary &&
+                    result.status().code() == StatusCode::kCorruption;
+         ++i) {
+      std::this_thread::sleep_for(kWait);
+      if (!CatchUpWithPrimary().ok()) break;
+      result = read();
+    }
+    return result;
+  }
+
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
                                                 size_t max) {
+    return FollowerRead([&] { return ReadStreamOnce(stream, from, max); });
+  }
+
+  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max) {
+    return FollowerRead([&] { return ReadAllOnce(from, max); });
+  }
+
+  Result<std::vector<RecordedEvent>> ReadStreamOnce(std::string_view stream, StreamVersion from,
+                                                    size_t max) {
     RETURN_IF_ERROR(ValidateStreamId(stream));
     std::vector<Position> positions;
     RETURN_IF_ERROR(store_->StreamPositions(stream, from, max, &positions));
@@ -164,7 +193,7 @@ class EventLog::Impl {
     });
   }
 
-  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max) {
+  Result<std::vector<RecordedEvent>> ReadAllOnce(Position from, size_t max) {
     if (from == 0) return InvalidArgument("positions start at 1");
     std::vector<RecordedEvent> events;
     Position head = Head();

@@ -30,11 +30,6 @@ bool IsEventType(std::string_view name) {
   return false;
 }
 
-// A follower's reads that find an event missing right after catching up are retried this
-// often before the subscription ends with Corruption.
-constexpr int kFollowerRetries = 100;
-constexpr auto kFollowerRetryWait = std::chrono::milliseconds(20);
-
 }  // namespace
 
 Status ValidateSubscriptionOptions(const SubscriptionOptions& options) {
@@ -103,7 +98,6 @@ bool Subscription::Matches(const RecordedEvent& event) const {
 
 void Subscription::Run() {
   Status result = Status::Ok();
-  int retries = 0;
   while (!stopping_.load(std::memory_order_acquire)) {
     Position next = next_.load(std::memory_order_relaxed);
     if (next > log_.Head()) {
@@ -115,21 +109,10 @@ void Subscription::Run() {
       continue;
     }
     auto events = log_.ReadAll(next, options_.batch);
-    if (!events.ok() && options_.poll && events.status().code() == StatusCode::kCorruption &&
-        ++retries <= kFollowerRetries) {
-      // A secondary instance can catch up with the primary's index of files before the files
-      // it needs are all in view (the primary flushing and closing meanwhile); what is
-      // committed never changes, so look again.
-      std::this_thread::sleep_for(kFollowerRetryWait);
-      result = options_.poll();
-      if (!result.ok()) break;
-      continue;
-    }
     if (!events.ok()) {
       result = events.status();
       break;
     }
-    retries = 0;
     for (const RecordedEvent& event : *events) {
       if (stopping_.load(std::memory_order_acquire)) break;
       if (Matches(event)) {
