@@ -169,6 +169,8 @@ class EventLog {
                                                 size_t max);
 
   // At most `max` events from position `from` (>= 1), in position order, up to Head().
+  // (ReadStream and ReadAll on a follower, see Options::follow_primary, catch up and read again
+  // for up to a second when an event is briefly out of view before reporting Corruption.)
   Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);
 
   // Visits the events from `from` to min(`to`, Head()) in position order, without copying:

@@ -26,14 +26,6 @@ struct Record {
 
 class BundleTest : public LedgerTest {
  protected:
-  void Fill(int rounds = 10) {
-    for (int i = 0; i < rounds; ++i) {
-      for (const char* stream : {"a", "b", "c", "d"}) {
-        AppendOne(stream, ExpectedVersion::Any(), fmt::format("{}-{}", stream, i));
-      }
-    }
-  }
-
   std::string Export(const std::string& name = "bundle") {
     std::string dir = dir_.Sub(name);
     auto summary = WriteAuditBundle(
@@ -90,9 +82,9 @@ class BundleTest : public LedgerTest {
 };
 
 TEST_F(BundleTest, AnHonestBundleVerifiesWithTheTrustedKeyAndWithItsOwn) {
-  Fill(3);
+  FillFourStreams(3);
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
-  Fill(2);
+  FillFourStreams(2);
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   std::string dir = Export();
   std::vector<uint64_t> visited;
@@ -112,7 +104,7 @@ TEST_F(BundleTest, AnHonestBundleVerifiesWithTheTrustedKeyAndWithItsOwn) {
 }
 
 TEST_F(BundleTest, ExportRefusesADirectoryInUse) {
-  Fill(1);
+  FillFourStreams(1);
   std::string dir = Export();
   auto again = WriteAuditBundle(
       *log_, dir, [](const RecordedEvent&) { return ""; }, kStart);
@@ -120,7 +112,7 @@ TEST_F(BundleTest, ExportRefusesADirectoryInUse) {
 }
 
 TEST_F(BundleTest, OneChangedByteIsFoundAtItsPosition) {
-  Fill();
+  FillFourStreams();
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
@@ -133,7 +125,7 @@ TEST_F(BundleTest, OneChangedByteIsFoundAtItsPosition) {
 }
 
 TEST_F(BundleTest, AChangedEventWithItsLeafRecomputedBreaksItsStreamsChain) {
-  Fill();
+  FillFourStreams();
   std::string dir = Export();
   auto records = ReadRecords(dir);
   ChangeReason(records[4], "a-1", '7');  // position 5; stream a goes on at position 9
@@ -146,7 +138,7 @@ TEST_F(BundleTest, AChangedEventWithItsLeafRecomputedBreaksItsStreamsChain) {
 }
 
 TEST_F(BundleTest, AChangedLastEventWithItsLeafRecomputedBreaksTheCheckpoint) {
-  Fill();
+  FillFourStreams();
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
@@ -161,7 +153,7 @@ TEST_F(BundleTest, AChangedLastEventWithItsLeafRecomputedBreaksTheCheckpoint) {
 }
 
 TEST_F(BundleTest, ADeletedRecordIsFoundAtItsPosition) {
-  Fill();
+  FillFourStreams();
   std::string dir = Export();
   auto records = ReadRecords(dir);
   records.erase(records.begin() + 16);
@@ -174,7 +166,7 @@ TEST_F(BundleTest, ADeletedRecordIsFoundAtItsPosition) {
 }
 
 TEST_F(BundleTest, TwoSwappedRecordsAreFoundAtTheFirst) {
-  Fill();
+  FillFourStreams();
   std::string dir = Export();
   auto records = ReadRecords(dir);
   std::swap(records[8], records[29]);
@@ -185,7 +177,7 @@ TEST_F(BundleTest, TwoSwappedRecordsAreFoundAtTheFirst) {
 }
 
 TEST_F(BundleTest, ATruncatedTailIsFound) {
-  Fill();
+  FillFourStreams();
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
@@ -203,7 +195,7 @@ TEST_F(BundleTest, ATruncatedTailIsFound) {
 }
 
 TEST_F(BundleTest, AForkAfterACheckpointIsFound) {
-  Fill();
+  FillFourStreams();
   auto held = log_->MakeCheckpoint(key_);
   ASSERT_TRUE(held.ok());
   log_.reset();
@@ -237,7 +229,7 @@ TEST_F(BundleTest, AForkAfterACheckpointIsFound) {
 }
 
 TEST_F(BundleTest, CheckpointsOfAnotherKeyOrAlteredAreRejected) {
-  Fill(2);
+  FillFourStreams(2);
   auto other = std::move(SigningKey::Generate()).value();
   ASSERT_TRUE(log_->MakeCheckpoint(other).ok());
   std::string dir = Export();
@@ -258,14 +250,14 @@ TEST_F(BundleTest, CheckpointsOfAnotherKeyOrAlteredAreRejected) {
 
 TEST_F(BundleTest, ADirectoryThatIsNoBundleIsInvalidArgument) {
   EXPECT_EQ(Check(dir_.Sub("nowhere")).code(), StatusCode::kInvalidArgument);
-  Fill(1);
+  FillFourStreams(1);
   std::string dir = Export();
   std::ofstream(dir + "/manifest.txt", std::ios::trunc) << "hello\n";
   EXPECT_EQ(Check(dir).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(BundleTest, AManifestThatDisagreesWithTheEventsIsCorruption) {
-  Fill(1);
+  FillFourStreams(1);
   std::string dir = Export();
   std::ifstream in(dir + "/manifest.txt");
   std::stringstream text;

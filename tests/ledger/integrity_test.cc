@@ -28,14 +28,6 @@ std::string Bytes(const Hash256& h) { return {reinterpret_cast<const char*>(h.da
 class IntegrityTest : public LedgerTest {
  protected:
   // 40 events over 4 streams, interleaved, some appended together.
-  void Fill(int rounds = 10) {
-    for (int i = 0; i < rounds; ++i) {
-      for (const char* stream : {"a", "b", "c", "d"}) {
-        AppendOne(stream, ExpectedVersion::Any(), fmt::format("{}-{}", stream, i));
-      }
-    }
-  }
-
   Hash256 ReferenceRoot() {
     auto events = log_->ReadAll(1, 1 << 20);
     MerkleFrontier frontier;
@@ -68,7 +60,7 @@ TEST_F(IntegrityTest, AnEmptyLedgerVerifies) {
 }
 
 TEST_F(IntegrityTest, TheStoredTreeIsTheTreeOfTheEvents) {
-  Fill();
+  FillFourStreams();
   ASSERT_TRUE(log_->Append("e", ExpectedVersion::NoStream(), Withdrawals(37)).ok());
   auto report = log_->Verify();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -80,9 +72,9 @@ TEST_F(IntegrityTest, TheStoredTreeIsTheTreeOfTheEvents) {
 }
 
 TEST_F(IntegrityTest, TheTreeGoesOnAfterReopen) {
-  Fill(3);
+  FillFourStreams(3);
   Reopen();
-  Fill(5);
+  FillFourStreams(5);
   Reopen();
   ASSERT_TRUE(log_->Append("z", ExpectedVersion::Any(), Withdrawals(21)).ok());
   auto report = log_->Verify();
@@ -112,7 +104,7 @@ TEST_F(IntegrityTest, RefusedAppendsInAGroupLeaveNoTraceInTheTree) {
 }
 
 TEST_F(IntegrityTest, VerifyReadsOnePointWhileWritersAppend) {
-  Fill(20);
+  FillFourStreams(20);
   SigningKey key = std::move(SigningKey::Generate()).value();
   std::atomic<bool> stop{false};
   std::vector<std::thread> writers;
@@ -138,7 +130,7 @@ TEST_F(IntegrityTest, VerifyReadsOnePointWhileWritersAppend) {
 }
 
 TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
-  Fill(9);  // 36 events
+  FillFourStreams(9);  // 36 events
   auto events = log_->ReadAll(1, 100);
   for (uint64_t size : {1u, 7u, 16u, 17u, 36u}) {
     std::string root = Bytes(*log_->RootAt(size));
@@ -167,7 +159,7 @@ TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
 // --- tampering, found by Verify --------------------------------------------------------
 
 TEST_F(IntegrityTest, OneChangedByteIsFoundAtItsPosition) {
-  Fill();
+  FillFourStreams();
   Status status = DamageAndVerify([](RawLedger& raw) {
     std::string value = raw.GetEvent(23);
     size_t at = value.find("c-5");  // the reason text: the event still decodes
@@ -181,14 +173,14 @@ TEST_F(IntegrityTest, OneChangedByteIsFoundAtItsPosition) {
 }
 
 TEST_F(IntegrityTest, ADeletedEventIsFoundAtItsPosition) {
-  Fill();
+  FillFourStreams();
   Status status = DamageAndVerify([](RawLedger& raw) { raw.DeleteEvent(17); });
   EXPECT_EQ(status.code(), StatusCode::kCorruption);
   EXPECT_EQ(status.message(), "position 17: the event is missing (the log goes on at position 18)");
 }
 
 TEST_F(IntegrityTest, TwoSwappedEventsAreFoundAtTheFirst) {
-  Fill();
+  FillFourStreams();
   Status status = DamageAndVerify([](RawLedger& raw) {
     std::string a = raw.GetEvent(9), b = raw.GetEvent(30);
     raw.PutEvent(9, b);
@@ -199,7 +191,7 @@ TEST_F(IntegrityTest, TwoSwappedEventsAreFoundAtTheFirst) {
 }
 
 TEST_F(IntegrityTest, ARemovedTailIsFound) {
-  Fill();
+  FillFourStreams();
   Status status = DamageAndVerify([](RawLedger& raw) {
     for (Position p = 35; p <= 40; ++p) raw.DeleteEvent(p);
   });
@@ -209,7 +201,7 @@ TEST_F(IntegrityTest, ARemovedTailIsFound) {
 }
 
 TEST_F(IntegrityTest, AnIdIndexEntryMovedToAnotherPositionIsFound) {
-  Fill();
+  FillFourStreams();
   std::string id(log_->ReadAll(12, 1)->front().Get().getEventId().asChars().begin(), 16);
   Status status = DamageAndVerify([&](RawLedger& raw) {
     ASSERT_TRUE(raw.db()->Put(rocksdb::WriteOptions(), raw.ids(), id, testing::Key64(13)).ok());
@@ -219,7 +211,7 @@ TEST_F(IntegrityTest, AnIdIndexEntryMovedToAnotherPositionIsFound) {
 }
 
 TEST_F(IntegrityTest, AStreamIndexEntryRemovedIsFound) {
-  Fill();
+  FillFourStreams();
   Status status = DamageAndVerify([&](RawLedger& raw) {
     std::string key = "b";
     key += '\0';
@@ -231,7 +223,7 @@ TEST_F(IntegrityTest, AStreamIndexEntryRemovedIsFound) {
 }
 
 TEST_F(IntegrityTest, ATruncatedTailWithOtherEventsAppendedIsFound) {
-  Fill();
+  FillFourStreams();
   log_.reset();
   {
     RawLedger raw(ledger_dir());
@@ -253,7 +245,7 @@ class CheckpointTest : public IntegrityTest {
 };
 
 TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
-  Fill();
+  FillFourStreams();
   auto held = log_->MakeCheckpoint(key_);  // what the auditor took away
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   log_.reset();
@@ -275,11 +267,11 @@ TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
 }
 
 TEST_F(CheckpointTest, TodaysLogExtendsAnEarlierCheckpoint) {
-  Fill(3);
+  FillFourStreams(3);
   auto held = log_->MakeCheckpoint(key_);
   ASSERT_TRUE(held.ok());
   EXPECT_EQ(held->checkpoint.size, 12u);
-  Fill(5);
+  FillFourStreams(5);
   auto extension = VerifyExtends(*log_, *held, key_.Public());
   ASSERT_TRUE(extension.ok()) << extension.status().ToString();
   EXPECT_EQ(extension->size, 32u);
@@ -289,7 +281,7 @@ TEST_F(CheckpointTest, TodaysLogExtendsAnEarlierCheckpoint) {
 }
 
 TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
-  Fill(2);
+  FillFourStreams(2);
   auto held = log_->MakeCheckpoint(other_key_);
   ASSERT_TRUE(held.ok());
   auto extension = VerifyExtends(*log_, *held, key_.Public());
@@ -302,7 +294,7 @@ TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
 }
 
 TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
-  Fill(1);
+  FillFourStreams(1);
   Checkpoint empty{*log_->LedgerId(), 0, Sha256(""), kStart};
   EXPECT_TRUE(VerifyExtends(*log_, key_.Sign(empty), key_.Public()).ok());
   empty.root = ReferenceRoot();
@@ -311,7 +303,7 @@ TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
 }
 
 TEST_F(CheckpointTest, ACheckpointSignedElsewhereIsStoredOnlyIfItIsThisLogsAndNotFromTheFuture) {
-  Fill(2);
+  FillFourStreams(2);
   Checkpoint c{*log_->LedgerId(), 8, log_->GetTreeHead()->root, kStart};
   Checkpoint wrong_root = c;
   wrong_root.root[3] ^= 1;
@@ -339,7 +331,7 @@ TEST_F(CheckpointTest, ACheckpointSignedElsewhereIsStoredOnlyIfItIsThisLogsAndNo
 }
 
 TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
-  Fill(2);
+  FillFourStreams(2);
   auto held = log_->MakeCheckpoint(key_);
   ASSERT_TRUE(held.ok());
   std::string note = held->Note();
@@ -351,10 +343,10 @@ TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
 }
 
 TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
-  Fill(1);
+  FillFourStreams(1);
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   clock_.Advance(1000);
-  Fill(1);
+  FillFourStreams(1);
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
   ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());  // same size, same time: not older
   clock_.Advance(-5000);                         // the clock steps back
@@ -372,7 +364,7 @@ TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
 }
 
 TEST_F(CheckpointTest, ACheckpointNoteRoundTripsAndMalformedNotesAreRefused) {
-  Fill(1);
+  FillFourStreams(1);
   auto held = log_->MakeCheckpoint(key_);
   ASSERT_TRUE(held.ok());
   auto parsed = ParseCheckpointNote(held->Note());
@@ -396,7 +388,7 @@ class HistoryProofTest : public CheckpointTest {
  protected:
   void SetUp() override {
     CheckpointTest::SetUp();
-    Fill();  // stream "b" holds versions 0..9 at positions 2, 6, 10, ...
+    FillFourStreams();  // stream "b" holds versions 0..9 at positions 2, 6, 10, ...
     checkpoint_ = *log_->MakeCheckpoint(key_);
     auto proof = ProveHistory(*log_, "b", checkpoint_);
     ASSERT_TRUE(proof.ok()) << proof.status().ToString();

@@ -102,6 +102,16 @@ class LedgerTest : public ::testing::Test {
     return result.ok() ? result->positions.at(0) : 0;
   }
 
+  // `rounds` rounds of one event on each of streams a, b, c and d, in that order, with the
+  // reason "<stream>-<round>": stream a holds positions 1, 5, 9, ...
+  void FillFourStreams(int rounds = 10) {
+    for (int i = 0; i < rounds; ++i) {
+      for (const char* stream : {"a", "b", "c", "d"}) {
+        AppendOne(stream, ExpectedVersion::Any(), std::string(stream) + "-" + std::to_string(i));
+      }
+    }
+  }
+
   std::string ReasonAt(Position position) {
     auto events = log_->ReadAll(position, 1);
     if (!events.ok() || events->empty()) return "<missing>";
