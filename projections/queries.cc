@@ -17,16 +17,17 @@ namespace secondment::projections {
 namespace {
 
 // Decodes a PlacementRow; `scratch` is reused across rows so that a scan allocates once.
-Result<Placement> DecodePlacement(std::string_view bytes, std::vector<capnp::word>& scratch) {
+Result<Placement> DecodePlacement(std::string_view bytes, kj::Array<capnp::word>& scratch) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
     return Corruption("a placement row does not decode");
   }
-  scratch.resize(bytes.size() / sizeof(capnp::word));
-  std::memcpy(scratch.data(), bytes.data(), bytes.size());
+  const size_t words = bytes.size() / sizeof(capnp::word);
+  if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(words * 2);
+  std::memcpy(scratch.begin(), bytes.data(), bytes.size());
   Placement p;
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  capnp::FlatArrayMessageReader message(
-                     kj::ArrayPtr<const capnp::word>(scratch.data(), scratch.size()));
+                     kj::ArrayPtr<const capnp::word>(scratch.begin(), words));
                  auto row = message.getRoot<schema::PlacementRow>();
                  auto text = [](capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); };
                  p.id = text(row.getId());
@@ -52,7 +53,7 @@ Result<Placement> DecodePlacement(std::string_view bytes, std::vector<capnp::wor
 Status ScanPlacements(EventLog& log, const std::string& prefix,
                       const std::function<void(Placement)>& visit) {
   Status inner;
-  std::vector<capnp::word> scratch;
+  kj::Array<capnp::word> scratch;
   RETURN_IF_ERROR(log.ScanRows(kPlacementsTable, prefix, PrefixEnd(prefix),
                                [&](std::string_view, std::string_view value) {
                                  auto p = DecodePlacement(value, scratch);

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,27 @@ std::string Drain(int fd) {
   return text;
 }
 
+// Reads the positions the writer acknowledges from `fd` into `acknowledged` until it has
+// acknowledged `count` more of them, or `deadline` passes. A position is acknowledged once its
+// whole line is read; `pending` keeps a partial line.
+void ReadAcknowledged(int fd, size_t count, std::chrono::steady_clock::time_point deadline,
+                      std::string& pending, std::set<Position>& acknowledged) {
+  size_t target = acknowledged.size() + count;
+  char buffer[4096];
+  while (acknowledged.size() < target && std::chrono::steady_clock::now() < deadline) {
+    pollfd readable{fd, POLLIN, 0};
+    if (poll(&readable, 1, 10) <= 0) continue;
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) return;  // the writer is gone
+    pending.append(buffer, static_cast<size_t>(n));
+    size_t end;
+    while ((end = pending.find('\n')) != std::string::npos) {
+      acknowledged.insert(std::stoull(pending.substr(0, end)));
+      pending.erase(0, end + 1);
+    }
+  }
+}
+
 TEST(CrashTest, EveryAcknowledgedAppendSurvivesTwentyKills) {
   TempDir dir;
   std::string ledger = dir.Sub("ledger");
@@ -59,15 +81,28 @@ TEST(CrashTest, EveryAcknowledgedAppendSurvivesTwentyKills) {
   std::set<Position> acknowledged;
   for (int round = 0; round < 20; ++round) {
     auto [pid, out] = Spawn({CRASH_WRITER, ledger});
-    // Let it run a random while: from just after the open to well into steady appends.
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + random() % 120));
+    std::string pending;
+    if (round % 4 == 0) {
+      // Early: anywhere from the open (or the ledger's creation) to the first appends.
+      std::this_thread::sleep_for(std::chrono::milliseconds(random() % 40));
+    } else {
+      // During steady appends: after a random number of acknowledgements, then a random
+      // fraction of one more append, so the kill lands anywhere inside a write.
+      ReadAcknowledged(out, 1 + random() % 200,
+                       std::chrono::steady_clock::now() + std::chrono::seconds(20), pending,
+                       acknowledged);
+      std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
+    }
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status)) << "round " << round << ": the writer stopped by itself";
-    std::istringstream lines(Drain(out));
+    std::istringstream lines(pending + Drain(out));
     std::string line;
-    while (std::getline(lines, line)) acknowledged.insert(std::stoull(line));
+    while (std::getline(lines, line)) {
+      if (lines.eof()) break;  // a line cut short by the kill was never acknowledged
+      acknowledged.insert(std::stoull(line));
+    }
 
     Options read;
     read.read_only = true;
