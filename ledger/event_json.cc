@@ -6,6 +6,7 @@
 
 #include "ledger/date.h"
 #include "ledger/hash.h"
+#include "ledger/json_input.h"
 #include "ledger/vocabulary.h"
 
 namespace secondment {
@@ -98,6 +99,13 @@ std::string EventIdText(capnp::Data::Reader id) {
 }
 
 std::string JsonString(std::string_view text) {
+  // Stored text is UTF-8 (every input is checked); bytes from elsewhere, an audit bundle or a
+  // proof under check, may not be, and the JSON must still be valid.
+  std::string valid;
+  if (!IsValidUtf8(text)) {
+    valid = ReplaceInvalidUtf8(text);
+    text = valid;
+  }
   std::string out = "\"";
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);

@@ -8,44 +8,161 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace secondment {
 
+namespace {
+
+// The length of the valid UTF-8 sequence at `text[i]`, or 0 when there is none.
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  auto c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return 1;
+  size_t extra;
+  uint32_t code;
+  if ((c & 0xE0) == 0xC0) {
+    extra = 1, code = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    extra = 2, code = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    extra = 3, code = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + extra >= text.size()) return 0;  // truncated sequence
+  for (size_t k = 1; k <= extra; ++k) {
+    auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    code = (code << 6) | (next & 0x3F);
+  }
+  static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;  // overlong, out of range, or a surrogate
+  }
+  return extra + 1;
+}
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t extra;
-    uint32_t code;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1, code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= n) return false;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;  // overlong, out of range, or a surrogate
-    }
-    i += extra + 1;
+  for (size_t i = 0, length; i < text.size(); i += length) {
+    length = Utf8SequenceLength(text, i);
+    if (length == 0) return false;
   }
   return true;
 }
+
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void AppendUtf8(std::string& out, uint32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | code >> 6);
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | code >> 12);
+    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | code >> 18);
+    out += static_cast<char>(0x80 | (code >> 12 & 0x3F));
+    out += static_cast<char>(0x80 | (code >> 6 & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+// The four hex digits of a \u escape at `text[at]`, or nullopt.
+std::optional<uint32_t> Hex4(std::string_view text, size_t at) {
+  if (at + 4 > text.size()) return std::nullopt;
+  uint32_t code = 0;
+  for (size_t i = at; i < at + 4; ++i) {
+    char c = text[i];
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+    if (digit < 0) return std::nullopt;
+    code = code << 4 | static_cast<uint32_t>(digit);
+  }
+  return code;
+}
+
+// Rewrites every \u escape inside a JSON string as the UTF-8 it stands for (a surrogate pair
+// as one character), leaving every other byte as it is. Cap'n Proto 0.9's JSON decoder reads
+// the hex letters of \u escapes wrongly ("\u00e9" as "I") and splits surrogate pairs
+// (capnproto/capnproto#1552, fixed in 0.10), so the decoder is given none. What a JSON string
+// must escape stays escaped: '"' and '\' as \" and \\, control characters as short escapes,
+// as \u escapes of decimal digits only (which it reads right), or as the raw byte (which it
+// takes as is, and the readers refuse as any control character). InvalidArgument for a
+// malformed escape or an unpaired surrogate.
+Result<std::string> ResolveUnicodeEscapes(std::string_view text, std::string_view where) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (!in_string || c != '\\' || i + 1 >= text.size()) {
+      if (c == '"') in_string = !in_string;
+      out += c;
+      continue;
+    }
+    if (text[i + 1] != 'u') {  // a two-character escape: \" \\ \/ \b \f \n \r \t
+      out.append(text.substr(i, 2));
+      ++i;
+      continue;
+    }
+    auto bad = [&](std::string_view what) {
+      return InvalidArgument(fmt::format("{} is not valid JSON: {} at byte {}", where, what, i));
+    };
+    std::optional<uint32_t> code = Hex4(text, i + 2);
+    if (!code) return bad("a \\u escape without four hex digits");
+    size_t length = 6;
+    if (*code >= 0xDC00 && *code <= 0xDFFF) return bad("a lone low surrogate");
+    if (*code >= 0xD800 && *code <= 0xDBFF) {
+      std::optional<uint32_t> low;
+      if (text.substr(i + 6, 2) == "\\u") low = Hex4(text, i + 8);
+      if (!low || *low < 0xDC00 || *low > 0xDFFF) return bad("a high surrogate without its pair");
+      *code = 0x10000 + ((*code - 0xD800) << 10) + (*low - 0xDC00);
+      length = 12;
+    }
+    if (*code == '"' || *code == '\\') {
+      out += '\\';
+      out += static_cast<char>(*code);
+    } else if (*code == '\n') {
+      out += "\\n";
+    } else if (*code == '\r') {
+      out += "\\r";
+    } else if (*code == '\f') {
+      out += "\\f";
+    } else if (*code < 0x20 && *code % 16 < 10) {
+      out += fmt::format("\\u{:04x}", *code);  // decimal digits only
+    } else {
+      AppendUtf8(out, *code);
+    }
+    i += length - 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
@@ -68,6 +185,11 @@ Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string wher
     return InvalidArgument(fmt::format("{} is over the limit of {} bytes", where, max_bytes));
   }
   if (!IsValidUtf8(text)) return InvalidArgument(fmt::format("{} is not valid UTF-8", where));
+  std::string resolved;
+  if (text.find("\\u") != std::string_view::npos) {
+    ASSIGN_OR_RETURN(resolved, ResolveUnicodeEscapes(text, where));
+    text = resolved;
+  }
   JsonDocument doc;
   doc.message_ = std::make_unique<capnp::MallocMessageBuilder>();
   doc.where_ = std::move(where);

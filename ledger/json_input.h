@@ -75,6 +75,9 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = kM
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);
 
+// `text` with each byte that does not begin a valid UTF-8 sequence replaced by U+FFFD.
+std::string ReplaceInvalidUtf8(std::string_view text);
+
 }  // namespace secondment
 
 #endif  // SECONDMENT_LEDGER_JSON_INPUT_H_

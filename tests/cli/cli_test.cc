@@ -113,6 +113,20 @@ TEST_F(CliTest, ProposeFromAJsonFile) {
   EXPECT_NE(Cli("show SEC-CAR-2 --json").out.find("\"objectives\":[\"Port the planner\"]"),
             std::string::npos);
 
+  // \u escapes, as tools that write ASCII-only JSON (Python's json.dumps) spell non-ASCII
+  // text, arrive as the characters they stand for, in either case of hex digit.
+  std::string escaped = dir_.Sub("escaped.json");
+  std::ofstream(escaped) << R"({"id":"SEC-CAR-3","employee":"eng-9","homeOrg":"Velocar",
+    "homeUnit":"Powertrain","homeManager":"mgr-v","hostOrg":"Soci\u00e9t\u00C9 \ud83d\ude97",
+    "hostUnit":"R\u0026D","hostManager":"mgr-c","kind":"external","roleTitle":"Ing\u00e9nieur",
+    "start":"2027-08-02","end":"2027-12-17"})";
+  EXPECT_EQ(Ok("--actor hr-1 --as hr propose --file " + Quote(escaped)), "SEC-CAR-3\n");
+  CliResult escaped_show = Cli("show SEC-CAR-3 --json");
+  EXPECT_NE(escaped_show.out.find("Soci\u00e9t\u00c9 \U0001F697"), std::string::npos)
+      << escaped_show.out;
+  EXPECT_NE(escaped_show.out.find("\"Ing\u00e9nieur\""), std::string::npos);
+  EXPECT_NE(escaped_show.out.find("\"R&D\""), std::string::npos);
+
   std::ofstream(dir_.Sub("bad.json")) << R"({"employee":"x", "salary": 5})";
   ExpectRefused("--actor hr-1 --as hr propose --file " + Quote(dir_.Sub("bad.json")), 2,
                 "unknown field 'salary'");
