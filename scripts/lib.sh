@@ -14,9 +14,13 @@ PACKAGES=(
   libnats-dev nats-server openssl
 )
 
-ensure_packages() {
+# What scripts/sanitize and scripts/fuzz add: clang with its sanitizer and libFuzzer runtimes,
+# and llvm-symbolizer for readable reports.
+SANITIZER_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+
+ensure_packages() {  # [EXTRA_PACKAGE]...
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -34,4 +38,27 @@ build() {
   fi
   cmake --build "$BUILD_DIR" -- -j"$(nproc)"
   ln -sfn "$BUILD_DIR/compile_commands.json" "$ROOT/compile_commands.json"
+}
+
+# Configures DIR (once) as a clang build with the compile flags FLAGS; further arguments go to
+# cmake. Used by scripts/sanitize and scripts/fuzz, which build into their own directories.
+configure_sanitized() {  # DIR FLAGS [CMAKE_ARG]...
+  local dir="$1" flags="$2"
+  shift 2
+  if [ ! -f "$dir/build.ninja" ]; then
+    CC=clang-14 CXX=clang++-14 cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=None \
+      -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" "$@" >/dev/null
+  fi
+  export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
+}
+
+# The ASan + UBSan build, with clang's coverage instrumentation, that scripts/sanitize tests and
+# scripts/fuzz fuzzes: one build serves both. Sanitizer reports stop the process.
+ASAN_DIR="$ROOT/build-asan"
+configure_asan() {
+  configure_sanitized "$ASAN_DIR" \
+    "-O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+    -DSECONDMENT_FUZZ=ON -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+  export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 }
