@@ -126,8 +126,8 @@ TEST(CrashTest, ProposalsKilledAtRandomLeaveEveryCommandThatExitedZeroRecorded) 
   TempDir dir;
   std::string data = dir.Sub("ledger");
   std::mt19937 random(7);
-  std::set<int> done;
-  int next = 0;
+  std::set<Position> done;  // the ids of proposals that exited 0
+  Position next = 0;
   for (int round = 0; round < 6; ++round) {
     // A loop of proposals; each one that exits 0 says so on stdout.
     std::string script =
@@ -148,21 +148,24 @@ TEST(CrashTest, ProposalsKilledAtRandomLeaveEveryCommandThatExitedZeroRecorded) 
       _exit(127);
     }
     close(fds[1]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150 + random() % 400));
+    // After a random number of proposals, a random part of the way into the next one.
+    std::string pending;
+    ReadAcknowledged(fds[0], 1 + random() % 3,
+                     std::chrono::steady_clock::now() + std::chrono::seconds(60), pending, done);
+    std::this_thread::sleep_for(std::chrono::milliseconds(random() % 150));
     kill(-pid, SIGKILL);  // the loop and the command it is running, mid-flight
     waitpid(pid, nullptr, 0);
-    std::istringstream lines(Drain(fds[0]));
+    std::istringstream lines(pending + Drain(fds[0]));
     std::string line;
-    int last = next - 1;
     while (std::getline(lines, line)) {
-      done.insert(std::stoi(line));
-      last = std::max(last, std::stoi(line));
+      if (lines.eof()) break;  // cut short by the kill
+      done.insert(std::stoull(line));
     }
-    next = last + 2;  // the one killed may or may not have landed: skip its id
+    next = done.empty() ? next + 1 : *done.rbegin() + 2;  // the one killed may have landed: skip it
   }
   ASSERT_GT(done.size(), 3u);
   // A read repairs projections a kill left behind; every proposal that exited 0 is there.
-  for (int id : done) {
+  for (Position id : done) {
     CommandOutcome shown = RunCommand(std::string(SECONDMENT_BIN) + " --data " + data +
                                       " show SEC-" + std::to_string(id) + " 2>&1");
     EXPECT_EQ(shown.exit_code, 0) << "SEC-" << id << ": " << shown.output;
@@ -170,7 +173,7 @@ TEST(CrashTest, ProposalsKilledAtRandomLeaveEveryCommandThatExitedZeroRecorded) 
   CommandOutcome status =
       RunCommand(std::string(SECONDMENT_BIN) + " --data " + data + " status --csv 2>&1");
   ASSERT_EQ(status.exit_code, 0) << status.output;
-  for (int id : done) {
+  for (Position id : done) {
     EXPECT_NE(status.output.find("SEC-" + std::to_string(id) + ","), std::string::npos) << id;
   }
   CommandOutcome verified =
