@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -161,8 +163,30 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
   };
 }
 
-rocksdb::Options DatabaseOptions(bool create) {
+// RocksDB's diagnostic log, sent to the ledger's logger at debug level instead of a LOG file in
+// the ledger directory. On a full disk a LOG file breaks: Debian's RocksDB 7.8 aborts on an
+// assertion when it writes to its LOG after a write there failed. Its messages may name keys
+// (stream names hold employee ids), so they never go above debug.
+class RocksLog : public rocksdb::Logger {
+ public:
+  explicit RocksLog(spdlog::logger* logger)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), logger_(logger) {}
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (!logger_->should_log(spdlog::level::debug)) return;
+    char buffer[1024];
+    std::vsnprintf(buffer, sizeof buffer, format, ap);
+    logger_->debug("rocksdb: {}", buffer);
+  }
+
+ private:
+  spdlog::logger* logger_;
+};
+
+rocksdb::Options DatabaseOptions(bool create, spdlog::logger* logger) {
   rocksdb::Options options;
+  options.info_log = std::make_shared<RocksLog>(logger);
   options.create_if_missing = create;
   options.create_missing_column_families = create;
   options.max_background_jobs = 2;
@@ -170,14 +194,18 @@ rocksdb::Options DatabaseOptions(bool create) {
   // family does not take concurrent inserts anyway.
   options.allow_concurrent_memtable_write = false;
   options.bytes_per_sync = 1 << 20;
-  options.keep_log_file_num = 4;
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   return options;
 }
 
+// Whether opening failed because another process (or this one) holds the ledger's LOCK; not
+// when the LOCK file cannot be opened at all (a read-only file system, say).
 bool IsLockError(const rocksdb::Status& status) {
-  return status.IsIOError() && (status.ToString().find("lock") != std::string::npos ||
-                                status.ToString().find("LOCK") != std::string::npos);
+  if (!status.IsIOError()) return false;
+  std::string text = status.ToString();
+  return text.find("lock hold by current process") != std::string::npos ||
+         (text.find("While lock file") != std::string::npos &&
+          text.find("Resource temporarily unavailable") != std::string::npos);
 }
 
 std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
@@ -223,7 +251,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   store->logger_ = options.logger;
   store->read_only_ = options.read_only;
 
-  rocksdb::Options db_options = DatabaseOptions(!has_ledger);
+  rocksdb::Options db_options = DatabaseOptions(!has_ledger, options.logger);
   db_options.create_missing_column_families = !options.read_only;  // new tables
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   auto families = FamilyDescriptors(cache);
@@ -263,7 +291,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
   rocksdb::DB* db = nullptr;
   rocksdb::Status s;
   if (options.read_only && options.follow_primary) {
-    // A secondary keeps its own info log in a directory of its own.
+    // A secondary keeps its own files in a directory of its own.
     std::string pattern = (fs::temp_directory_path() / "secondment-follower-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       return IOError(fmt::format("cannot make a directory for a follower of {}", dir));
@@ -312,7 +340,7 @@ Status Store::CreateLedger(const std::string& dir, const StoreOptions& options) 
     return IOError(fmt::format("cannot create ledger directory {}: {}", dir, std::strerror(errno)));
   }
   {
-    rocksdb::Options db_options = DatabaseOptions(/*create=*/true);
+    rocksdb::Options db_options = DatabaseOptions(/*create=*/true, options.logger);
     auto cache = rocksdb::NewLRUCache(8 << 20);
     auto families = FamilyDescriptors(cache);
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -345,7 +373,6 @@ Status Store::CreateLedger(const std::string& dir, const StoreOptions& options) 
     ::fsync(parent_fd);
     ::close(parent_fd);
   }
-  (void)options;
   return Status::Ok();
 }
 
