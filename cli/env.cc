@@ -155,7 +155,12 @@ Result<EventLog*> Env::OpenForRead(bool repair) {
     RETURN_IF_ERROR(CatchUpProjections());
     return log_.get();
   }
-  if (writable.status().code() != StatusCode::kUnavailable) return writable.status();
+  // Held by a live writer (Unavailable), or not writable at all (IOError: a read-only file
+  // system): read as it is.
+  if (writable.status().code() != StatusCode::kUnavailable &&
+      writable.status().code() != StatusCode::kIOError) {
+    return writable.status();
+  }
   options.read_only = true;
   ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
   return log_.get();

@@ -2,8 +2,15 @@
 // process) makes the append fail with IOError and a clear message; nothing acknowledged is
 // lost, nothing half-written shows, and the ledger works again once writes succeed.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <sstream>
 
 #include "ledger/event_log.h"
@@ -50,6 +57,131 @@ TEST(FaultTest, AFailedWriteIsIOErrorAndTheLedgerWorksAgainAfterwards) {
   auto after = (*log)->Append("after", ExpectedVersion::Any(), Withdrawals(2));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_TRUE((*log)->Verify().ok());
+}
+
+// Fills the file system that holds `dir` with a file there, until a write fails.
+void FillDisk(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  std::string block(64 << 10, 'f');
+  while (::write(fd, block.data(), block.size()) > 0) {
+  }
+  std::string byte(1, 'f');
+  while (::write(fd, byte.data(), 1) > 0) {
+  }
+  ::close(fd);
+}
+
+// Mounts a tmpfs of 8 MiB at `path` (made here) in a mount namespace of this process's own, so
+// the mount goes with the process whatever happens. Needs CAP_SYS_ADMIN, as root has; false,
+// saying why in `why`, where it cannot.
+bool MountTmpfs(const std::string& path, std::string* why) {
+  if (::mkdir(path.c_str(), 0700) != 0 || ::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+      ::mount("tmpfs", path.c_str(), "tmpfs", 0, "size=8m") != 0) {
+    *why = std::string("cannot mount a tmpfs here (") + std::strerror(errno) +
+           "); FaultTest.AFailedWriteIsIOError... covers the failing write instead";
+    return false;
+  }
+  return true;
+}
+
+// Unmounts what MountTmpfs mounted, before the temporary directory goes.
+struct Unmount {
+  std::string path;
+  ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+};
+
+// A real full disk: the ledger lives on a small tmpfs.
+TEST(FaultTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
+  TempDir dir;
+  std::string mount_point = dir.Sub("small-disk");
+  std::string why;
+  if (!MountTmpfs(mount_point, &why)) GTEST_SKIP() << why;
+  Unmount unmount{mount_point};
+  std::string ledger = mount_point + "/ledger";
+  auto log = EventLog::Open(ledger, Options{});
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_TRUE((*log)->Append("before", ExpectedVersion::Any(), Withdrawals(3)).ok());
+
+  std::string filler = mount_point + "/filler";
+  FillDisk(filler);
+  Position head = (*log)->Head();
+  Status failed;
+  for (int i = 0; i < 1000 && failed.ok(); ++i) {  // until the write-ahead log needs a block
+    auto r = (*log)->Append("full", ExpectedVersion::Any(), Withdrawals(5, std::string(900, 'x')));
+    if (r.ok()) {
+      head = r->positions.back();
+    } else {
+      failed = r.status();
+    }
+  }
+  ASSERT_FALSE(failed.ok()) << "no append failed on a full disk";
+  EXPECT_EQ(failed.code(), StatusCode::kIOError) << failed.ToString();
+  EXPECT_NE(failed.message().find("disk full"), std::string::npos) << failed.ToString();
+  // Nothing of the refused append shows; reads go on.
+  EXPECT_EQ((*log)->Head(), head);
+  auto all = (*log)->ReadAll(1, 100000);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->size(), head);
+
+  // The ledger stays refused until it is opened again: RocksDB, after a failed write-ahead
+  // log write, takes no more writes in that process (a command opens the ledger afresh each
+  // time; `serve` must be restarted). With space back, a new open takes appends, and
+  // everything acknowledged is there and verifies.
+  auto refused = (*log)->Append("still-full", ExpectedVersion::Any(), Withdrawals(1));
+  EXPECT_FALSE(refused.ok());
+  log->reset();
+  ASSERT_EQ(::unlink(filler.c_str()), 0);
+  auto reopened = EventLog::Open(ledger, Options{});
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->Head(), head);
+  auto after = (*reopened)->Append("after", ExpectedVersion::Any(), Withdrawals(2));
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->positions.front(), head + 1);
+  auto report = (*reopened)->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->events, head + 2);
+}
+
+}  // namespace
+}  // namespace secondment::testing
+
+namespace secondment::testing {
+namespace {
+
+// A read-only data directory (a file system mounted read-only: root ignores file modes): a
+// write is refused with exit 6 and one line naming the cause, and reads still work.
+TEST(FaultTest, AReadOnlyDataDirRefusesWritesAndServesReads) {
+  TempDir dir;
+  std::string mount_point = dir.Sub("read-only-disk");
+  std::string why;
+  if (!MountTmpfs(mount_point, &why)) GTEST_SKIP() << why;
+  Unmount unmount{mount_point};
+  std::string ledger = mount_point + "/ledger";
+  {
+    auto log = EventLog::Open(ledger, Options{});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    ASSERT_TRUE((*log)->Append("before", ExpectedVersion::Any(), Withdrawals(3)).ok());
+  }
+  ASSERT_EQ(::mount("tmpfs", mount_point.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=8m"), 0)
+      << std::strerror(errno);
+
+  std::string bin = std::string(SECONDMENT_BIN) + " --data " + ledger;
+  CommandOutcome write =
+      RunCommand(bin +
+                 " --actor hr-1 --as hr propose --employee e-1 --home-org O --home-unit U "
+                 "--home-manager mh --host-org O --host-unit V --host-manager mv --kind internal "
+                 "--role-title Analyst --start 2026-03-01 --end 2026-09-30 2>&1 >/dev/null");
+  EXPECT_EQ(write.exit_code, 6) << write.output;
+  EXPECT_EQ(std::count(write.output.begin(), write.output.end(), '\n'), 1) << write.output;
+  EXPECT_NE(write.output.find("Read-only file system"), std::string::npos) << write.output;
+
+  CommandOutcome read = RunCommand(bin + " log 2>&1");
+  EXPECT_EQ(read.exit_code, 0) << read.output;
+  EXPECT_EQ(std::count(read.output.begin(), read.output.end(), '\n'), 3) << read.output;
+  CommandOutcome verified = RunCommand(bin + " verify 2>&1");
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
 }
 
 }  // namespace
