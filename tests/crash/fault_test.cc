@@ -59,7 +59,7 @@ TEST(FaultTest, AFailedWriteIsIOErrorAndTheLedgerWorksAgainAfterwards) {
   EXPECT_TRUE((*log)->Verify().ok());
 }
 
-// Fills the file system that holds `dir` with a file there, until a write fails.
+// Fills the file system that holds `path` with a file at `path`, until a write fails.
 void FillDisk(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   ASSERT_GE(fd, 0);
@@ -72,44 +72,46 @@ void FillDisk(const std::string& path) {
   ::close(fd);
 }
 
-// Mounts a tmpfs of 8 MiB at `path` (made here) in a mount namespace of this process's own, so
-// the mount goes with the process whatever happens. Needs CAP_SYS_ADMIN, as root has; false,
-// saying why in `why`, where it cannot.
-bool MountTmpfs(const std::string& path, std::string* why) {
-  if (::mkdir(path.c_str(), 0700) != 0 || ::unshare(CLONE_NEWNS) != 0 ||
-      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
-      ::mount("tmpfs", path.c_str(), "tmpfs", 0, "size=8m") != 0) {
-    *why = std::string("cannot mount a tmpfs here (") + std::strerror(errno) +
-           "); FaultTest.AFailedWriteIsIOError... covers the failing write instead";
-    return false;
+// A ledger of 3 events on a tmpfs of 8 MiB, mounted in a mount namespace of this process's
+// own, so the mount goes with the process whatever happens. Needs CAP_SYS_ADMIN, as root has;
+// skipped where the mount is refused (FaultTest.AFailedWriteIsIOError... still covers a
+// failing write there).
+class SmallDiskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mount_point_ = dir_.Sub("disk");
+    if (::mkdir(mount_point_.c_str(), 0700) != 0 || ::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount("tmpfs", mount_point_.c_str(), "tmpfs", 0, "size=8m") != 0) {
+      GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+    }
+    mounted_ = true;
+    ledger_ = mount_point_ + "/ledger";
+    auto log = EventLog::Open(ledger_, Options{});
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    ASSERT_TRUE(log_->Append("before", ExpectedVersion::Any(), Withdrawals(3)).ok());
   }
-  return true;
-}
 
-// Unmounts what MountTmpfs mounted, before the temporary directory goes.
-struct Unmount {
-  std::string path;
-  ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  void TearDown() override {
+    log_.reset();
+    if (mounted_) ::umount2(mount_point_.c_str(), MNT_DETACH);  // before the directory goes
+  }
+
+  TempDir dir_;
+  std::string mount_point_, ledger_;
+  std::unique_ptr<EventLog> log_;
+  bool mounted_ = false;
 };
 
-// A real full disk: the ledger lives on a small tmpfs.
-TEST(FaultTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
-  TempDir dir;
-  std::string mount_point = dir.Sub("small-disk");
-  std::string why;
-  if (!MountTmpfs(mount_point, &why)) GTEST_SKIP() << why;
-  Unmount unmount{mount_point};
-  std::string ledger = mount_point + "/ledger";
-  auto log = EventLog::Open(ledger, Options{});
-  ASSERT_TRUE(log.ok()) << log.status().ToString();
-  ASSERT_TRUE((*log)->Append("before", ExpectedVersion::Any(), Withdrawals(3)).ok());
-
-  std::string filler = mount_point + "/filler";
+// A real full disk.
+TEST_F(SmallDiskTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
+  std::string filler = mount_point_ + "/filler";
   FillDisk(filler);
-  Position head = (*log)->Head();
+  Position head = log_->Head();
   Status failed;
   for (int i = 0; i < 1000 && failed.ok(); ++i) {  // until the write-ahead log needs a block
-    auto r = (*log)->Append("full", ExpectedVersion::Any(), Withdrawals(5, std::string(900, 'x')));
+    auto r = log_->Append("full", ExpectedVersion::Any(), Withdrawals(5, std::string(900, 'x')));
     if (r.ok()) {
       head = r->positions.back();
     } else {
@@ -120,8 +122,8 @@ TEST(FaultTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
   EXPECT_EQ(failed.code(), StatusCode::kIOError) << failed.ToString();
   EXPECT_NE(failed.message().find("disk full"), std::string::npos) << failed.ToString();
   // Nothing of the refused append shows; reads go on.
-  EXPECT_EQ((*log)->Head(), head);
-  auto all = (*log)->ReadAll(1, 100000);
+  EXPECT_EQ(log_->Head(), head);
+  auto all = log_->ReadAll(1, 100000);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->size(), head);
 
@@ -129,11 +131,11 @@ TEST(FaultTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
   // log write, takes no more writes in that process (a command opens the ledger afresh each
   // time; `serve` must be restarted). With space back, a new open takes appends, and
   // everything acknowledged is there and verifies.
-  auto refused = (*log)->Append("still-full", ExpectedVersion::Any(), Withdrawals(1));
+  auto refused = log_->Append("still-full", ExpectedVersion::Any(), Withdrawals(1));
   EXPECT_FALSE(refused.ok());
-  log->reset();
+  log_.reset();
   ASSERT_EQ(::unlink(filler.c_str()), 0);
-  auto reopened = EventLog::Open(ledger, Options{});
+  auto reopened = EventLog::Open(ledger_, Options{});
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ((*reopened)->Head(), head);
   auto after = (*reopened)->Append("after", ExpectedVersion::Any(), Withdrawals(2));
@@ -144,30 +146,14 @@ TEST(FaultTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturns) {
   EXPECT_EQ(report->events, head + 2);
 }
 
-}  // namespace
-}  // namespace secondment::testing
-
-namespace secondment::testing {
-namespace {
-
 // A read-only data directory (a file system mounted read-only: root ignores file modes): a
 // write is refused with exit 6 and one line naming the cause, and reads still work.
-TEST(FaultTest, AReadOnlyDataDirRefusesWritesAndServesReads) {
-  TempDir dir;
-  std::string mount_point = dir.Sub("read-only-disk");
-  std::string why;
-  if (!MountTmpfs(mount_point, &why)) GTEST_SKIP() << why;
-  Unmount unmount{mount_point};
-  std::string ledger = mount_point + "/ledger";
-  {
-    auto log = EventLog::Open(ledger, Options{});
-    ASSERT_TRUE(log.ok()) << log.status().ToString();
-    ASSERT_TRUE((*log)->Append("before", ExpectedVersion::Any(), Withdrawals(3)).ok());
-  }
-  ASSERT_EQ(::mount("tmpfs", mount_point.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=8m"), 0)
+TEST_F(SmallDiskTest, AReadOnlyDataDirRefusesWritesAndServesReads) {
+  log_.reset();
+  ASSERT_EQ(::mount("tmpfs", mount_point_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, "size=8m"), 0)
       << std::strerror(errno);
 
-  std::string bin = std::string(SECONDMENT_BIN) + " --data " + ledger;
+  std::string bin = std::string(SECONDMENT_BIN) + " --data " + ledger_;
   CommandOutcome write =
       RunCommand(bin +
                  " --actor hr-1 --as hr propose --employee e-1 --home-org O --home-unit U "
