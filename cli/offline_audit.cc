@@ -64,7 +64,7 @@ int RunVerifyProof(Env& env, const Args& args) {
   if (!verified.ok()) return Fail(verified.status());
   // Only what was verified is shown: each event decoded from the proven bytes.
   for (const auto& entry : proof->events) {
-    auto event = RecordedEvent::Decode(entry.position, entry.canonical);
+    auto event = RecordedEvent::DecodeForeign(entry.position, entry.canonical);
     if (!event.ok()) return Fail(event.status());
     std::fprintf(Out(), "%s\n", (env.json() ? EventJson(*event) : EventLine(*event)).c_str());
   }
@@ -140,7 +140,7 @@ int RunVerifyBundle(Env& env, const Args& args) {
     if (!json || !std::getline(json, line)) {
       return Corruption(fmt::format("position {}: events.jsonl has no line for it", position));
     }
-    ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::Decode(position, canonical));
+    ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::DecodeForeign(position, canonical));
     if (line != EventJson(event)) {
       return Corruption(fmt::format(
           "position {}: its line in events.jsonl does not match its verified bytes", position));

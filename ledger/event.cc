@@ -51,9 +51,9 @@ void ReadEveryField(capnp::DynamicValue::Reader value) {
 }
 
 // Validates `words` as a canonical Event stored at `position`: every pointer in bounds, no
-// far pointers, nothing unreachable, and every field readable as its type. After this,
-// unchecked reads of the message are safe and never throw.
-Status Validate(Position position, kj::ArrayPtr<const capnp::word> words) {
+// far pointers, nothing unreachable. After this, unchecked reads of the message are safe.
+// With `every_field`, also every field readable as its type, so that no read of it throws.
+Status Validate(Position position, kj::ArrayPtr<const capnp::word> words, bool every_field) {
   auto corrupt = [position](std::string_view what) {
     return Corruption(fmt::format("event at position {} does not decode: {}", position, what));
   };
@@ -66,7 +66,7 @@ Status Validate(Position position, kj::ArrayPtr<const capnp::word> words) {
                  canonical = reader.isCanonical();
                  if (!canonical) return;
                  auto event = reader.getRoot<schema::Event>();
-                 ReadEveryField(capnp::toDynamic(event));
+                 if (every_field) ReadEveryField(capnp::toDynamic(event));
                  stored_position = event.getPosition();
                })) {
     return corrupt(exception->getDescription().cStr());
@@ -86,6 +86,15 @@ NewEvent::NewEvent(EventId id)
       root_(message_->initRoot<schema::Event>()) {}
 
 Result<RecordedEvent> RecordedEvent::Decode(Position position, std::string_view bytes) {
+  return DecodeChecked(position, bytes, /*every_field=*/false);
+}
+
+Result<RecordedEvent> RecordedEvent::DecodeForeign(Position position, std::string_view bytes) {
+  return DecodeChecked(position, bytes, /*every_field=*/true);
+}
+
+Result<RecordedEvent> RecordedEvent::DecodeChecked(Position position, std::string_view bytes,
+                                                   bool every_field) {
   if (bytes.size() % sizeof(capnp::word) != 0) {
     return Corruption(
         fmt::format("event at position {} does not decode: {} bytes is not a "
@@ -94,7 +103,7 @@ Result<RecordedEvent> RecordedEvent::Decode(Position position, std::string_view 
   }
   auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), bytes.data(), bytes.size());
-  RETURN_IF_ERROR(Validate(position, words));
+  RETURN_IF_ERROR(Validate(position, words, every_field));
   return RecordedEvent(position, kj::mv(words));
 }
 
