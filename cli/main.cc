@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -158,4 +159,17 @@ int RunWords(Env& env, const std::vector<std::string>& words) {
 
 }  // namespace secondment::cli
 
-int main(int argc, char** argv) { return secondment::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Stored events are checked as canonical when read, not field by field; one altered inside
+  // RocksDB (a text without its closing NUL) can still make a reader throw. That is damage:
+  // say so in one line with exit 6, as for any Corruption, instead of aborting.
+  try {
+    return secondment::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return secondment::cli::Fail(secondment::Corruption(
+        fmt::format("the ledger could not be read ({}); it may be damaged: run `secondment "
+                    "verify`",
+                    what.substr(0, what.find('\n')))));
+  }
+}

@@ -74,6 +74,28 @@ TEST_F(AuditCliTest, VerifyNamesTheFirstBadPosition) {
   ExpectFails("verify", 6, "position 4: ");
 }
 
+// A stored event altered so that its canonical form holds but one of its texts lost its
+// closing NUL: a read that meets it says the ledger is damaged (exit 6, one line), never
+// aborts; verify names it.
+TEST_F(AuditCliTest, AnEventAlteredPastItsChecksIsDamageNotACrash) {
+  {
+    RawLedger raw(data());
+    std::string value = raw.GetEvent(2);
+    size_t at = value.find("SEC-A");  // in its stream id, "secondment-SEC-A" or "...-emp-1"
+    ASSERT_NE(at, std::string::npos);
+    at = value.find('\0', at);
+    value[at] = 'x';  // the stream id's closing NUL
+    raw.PutEvent(2, value);
+  }
+  CliResult log = Cli("log");  // prints the events before the damaged one, then stops
+  EXPECT_EQ(log.code, 6) << log.err;
+  EXPECT_EQ(Lines(log.err), 1u) << log.err;
+  EXPECT_NE(log.err.find("it may be damaged: run `secondment verify`"), std::string::npos)
+      << log.err;
+  EXPECT_EQ(Lines(log.out), 1u) << log.out;
+  ExpectFails("verify", 6, "position 2: ");
+}
+
 TEST_F(AuditCliTest, KeygenWritesAnOwnerOnlyKeyAndNeverOverwrites) {
   CliResult r = Cli("keygen --out " + Quote(Path("k")));
   ASSERT_EQ(r.code, 0) << r.err;
