@@ -3,6 +3,8 @@
 #ifndef SECONDMENT_LEDGER_INTERNAL_KEYS_H_
 #define SECONDMENT_LEDGER_INTERNAL_KEYS_H_
 
+#include <rocksdb/slice.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +20,8 @@ inline void PutBigEndian64(std::string& out, uint64_t v) {
 inline void PutBigEndian32(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
 }
+
+inline std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
 
 inline uint64_t GetBigEndian(std::string_view bytes) {
   uint64_t v = 0;

@@ -15,8 +15,6 @@ namespace {
 
 constexpr char kCheckpointPrefix[] = "checkpoint.";
 
-std::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
-
 }  // namespace
 
 Status Store::WriteTables(const TableBatch& batch) {
