@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cli/args.h"
+#include "ledger/files.h"
 #include "ledger/json_input.h"
 
 namespace secondment::cli {
@@ -96,18 +97,7 @@ Status WriteNewFile(const std::string& path, std::string_view text, int mode) {
     return InvalidArgument(
         fmt::format("cannot create {}: {}", Printable(path, 200), std::strerror(errno)));
   }
-  // The mode asked for, whatever the umask.
-  bool ok = ::fchmod(fd, static_cast<mode_t>(mode)) == 0;
-  size_t written = 0;
-  while (ok && written < text.size()) {
-    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) {
+  if (!FillAndClose(fd, text, static_cast<mode_t>(mode))) {
     ::unlink(path.c_str());
     return IOError(fmt::format("cannot write {}", Printable(path, 200)));
   }

@@ -18,6 +18,10 @@ namespace secondment {
 // when another step fails. Nothing is replaced on failure.
 Status ReplaceFile(const std::string& path, std::string_view text, mode_t mode);
 
+// Sets the open file `fd` to `mode` (whatever the umask), writes all of `text`, fsyncs and
+// closes it. False when any step fails (errno says why); `fd` is closed either way.
+bool FillAndClose(int fd, std::string_view text, mode_t mode);
+
 }  // namespace secondment
 
 #endif  // SECONDMENT_LEDGER_FILES_H_
