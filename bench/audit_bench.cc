@@ -12,8 +12,9 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "ledger/history_proof.h"
-#include "ledger/subscription.h"
+#include "ledger/audit/prove.h"
+#include "ledger/integrity/history_proof.h"
+#include "ledger/log/subscription.h"
 
 namespace secondment::bench {
 double VerifyEps(EventLog& log) {

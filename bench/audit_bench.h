@@ -4,7 +4,7 @@
 #ifndef SECONDMENT_BENCH_AUDIT_BENCH_H_
 #define SECONDMENT_BENCH_AUDIT_BENCH_H_
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace secondment::bench {
 

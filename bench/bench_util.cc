@@ -12,7 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace secondment::bench {
 

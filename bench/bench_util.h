@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "bench/workload.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace secondment::bench {
 

@@ -26,7 +26,7 @@
 #include "bench/replay.h"
 #include "bench/rpc_bench.h"
 #include "bench/workload.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "projections/projector.h"
 
 namespace secondment::bench {

@@ -18,8 +18,8 @@
 #include "bench/bench_util.h"
 #include "bench/replay.h"
 #include "bench/workload.h"
-#include "ledger/date.h"
-#include "ledger/event_log.h"
+#include "ledger/base/date.h"
+#include "ledger/log/event_log.h"
 
 namespace secondment::bench {
 namespace {

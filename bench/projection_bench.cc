@@ -7,9 +7,9 @@
 #include <filesystem>
 
 #include "bench/bench_util.h"
-#include "ledger/secondments.h"
 #include "projections/projector.h"
 #include "projections/queries.h"
+#include "service/secondments.h"
 
 namespace secondment::bench {
 double RebuildEps(EventLog& log) {

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
-#include "ledger/subscription.h"
+#include "ledger/log/subscription.h"
 #include "server/relay.h"
 
 namespace secondment::bench {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace secondment::bench {
 

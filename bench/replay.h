@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bench/workload.h"
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace secondment::bench {
 

@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "ledger/date.h"
-#include "ledger/hash.h"
+#include "ledger/base/date.h"
+#include "ledger/base/hash.h"
+#include "ledger/event/schema_date.h"
 
 namespace secondment::workload {
 namespace {

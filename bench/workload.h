@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event.h"
+#include "ledger/event/event.h"
 
 namespace secondment::workload {
 

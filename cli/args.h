@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/date.h"
-#include "ledger/status.h"
+#include "ledger/base/date.h"
+#include "ledger/base/status.h"
 
 namespace secondment::cli {
 

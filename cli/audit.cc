@@ -1,7 +1,5 @@
 // The auditor's commands on a live ledger: verify, keygen, checkpoint. See docs/audit.md.
 
-#include "ledger/audit.h"
-
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,6 +10,7 @@
 #include "cli/audit_files.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "ledger/audit/extends.h"
 
 namespace secondment::cli {
 namespace {

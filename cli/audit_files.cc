@@ -9,8 +9,8 @@
 #include <cstring>
 
 #include "cli/args.h"
-#include "ledger/files.h"
-#include "ledger/json_input.h"
+#include "ledger/base/files.h"
+#include "ledger/base/json_input.h"
 
 namespace secondment::cli {
 namespace {

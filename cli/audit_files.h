@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "cli/args.h"
-#include "ledger/checkpoint.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
+#include "ledger/integrity/checkpoint.h"
 
 namespace secondment::cli {
 

@@ -2,7 +2,7 @@
 // request, by the role given with --as.
 
 #include "cli/commands.h"
-#include "ledger/vocabulary.h"
+#include "ledger/event/vocabulary.h"
 
 namespace secondment::cli {
 namespace {

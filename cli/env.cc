@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "cli/output.h"
-#include "ledger/vocabulary.h"
+#include "ledger/event/vocabulary.h"
 #include "projections/projector.h"
 #include "projections/queries.h"
 

@@ -10,11 +10,11 @@
 
 #include "cli/args.h"
 #include "cli/console.h"
-#include "ledger/clock.h"
-#include "ledger/event_log.h"
-#include "ledger/lifecycle.h"
-#include "ledger/policy.h"
-#include "ledger/secondments.h"
+#include "ledger/base/clock.h"
+#include "ledger/lifecycle/lifecycle.h"
+#include "ledger/lifecycle/policy.h"
+#include "ledger/log/event_log.h"
+#include "service/secondments.h"
 
 namespace secondment::cli {
 

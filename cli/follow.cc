@@ -13,7 +13,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/stop_signals.h"
-#include "ledger/subscription.h"
+#include "ledger/log/subscription.h"
 
 namespace secondment::cli {
 namespace {

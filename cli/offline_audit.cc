@@ -10,10 +10,11 @@
 #include "cli/audit_files.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "ledger/bundle.h"
-#include "ledger/bundle_verify.h"
-#include "ledger/history_proof.h"
-#include "ledger/json_input.h"
+#include "ledger/audit/bundle.h"
+#include "ledger/audit/prove.h"
+#include "ledger/base/json_input.h"
+#include "ledger/integrity/bundle_verify.h"
+#include "ledger/integrity/history_proof.h"
 
 namespace secondment::cli {
 namespace {

@@ -4,8 +4,9 @@
 #include <capnp/schema.h>
 #include <fmt/format.h>
 
-#include "ledger/event_json.h"
-#include "ledger/vocabulary.h"
+#include "ledger/event/event_json.h"
+#include "ledger/event/schema_date.h"
+#include "ledger/event/vocabulary.h"
 
 namespace secondment::cli {
 namespace {

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/event.h"
-#include "ledger/event_json.h"
-#include "ledger/lifecycle.h"
-#include "ledger/policy.h"
+#include "ledger/event/event.h"
+#include "ledger/event/event_json.h"
+#include "ledger/lifecycle/lifecycle.h"
+#include "ledger/lifecycle/policy.h"
 
 namespace secondment::cli {
 

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "ledger/json_input.h"
-#include "ledger/proposal_json.h"
-#include "ledger/vocabulary.h"
+#include "ledger/base/json_input.h"
+#include "ledger/event/vocabulary.h"
+#include "ledger/lifecycle/proposal_json.h"
 
 namespace secondment::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
-#include "ledger/vocabulary.h"
+#include "ledger/event/vocabulary.h"
 #include "projections/projector.h"
 
 namespace secondment::cli {

@@ -11,9 +11,9 @@
 
 #include "cli/audit_files.h"
 #include "cli/commands.h"
-#include "ledger/checkpoint.h"
-#include "ledger/json_input.h"
-#include "ledger/subscription.h"
+#include "ledger/base/json_input.h"
+#include "ledger/integrity/checkpoint.h"
+#include "ledger/log/subscription.h"
 #include "server/rpc.h"
 
 namespace secondment::cli {

@@ -6,8 +6,8 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "ledger/json_input.h"
-#include "ledger/subscription.h"
+#include "ledger/base/json_input.h"
+#include "ledger/log/subscription.h"
 #include "server/relay.h"
 #include "server/rpc.h"
 

@@ -3,7 +3,7 @@
 // is decided by the lifecycle rules and appended as the --actor acting --as a role.
 
 #include "cli/commands.h"
-#include "ledger/vocabulary.h"
+#include "ledger/event/vocabulary.h"
 
 namespace secondment::cli {
 namespace {

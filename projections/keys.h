@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/date.h"
-#include "ledger/event.h"
+#include "ledger/base/date.h"
+#include "ledger/event/event.h"
 
 namespace secondment::projections {
 

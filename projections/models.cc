@@ -9,7 +9,8 @@
 #include <functional>
 #include <map>
 
-#include "ledger/vocabulary.h"
+#include "ledger/event/schema_date.h"
+#include "ledger/event/vocabulary.h"
 #include "projections/keys.h"
 #include "schemas/projection.capnp.h"
 

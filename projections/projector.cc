@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 #include "projections/keys.h"
 #include "projections/models.h"
 

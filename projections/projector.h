@@ -26,7 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "projections/row.h"
 
 namespace secondment::projections {

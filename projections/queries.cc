@@ -8,7 +8,8 @@
 #include <cstring>
 #include <map>
 
-#include "ledger/vocabulary.h"
+#include "ledger/event/schema_date.h"
+#include "ledger/event/vocabulary.h"
 #include "projections/keys.h"
 #include "projections/projector.h"
 #include "schemas/projection.capnp.h"

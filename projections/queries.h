@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event_log.h"
-#include "ledger/policy.h"
+#include "ledger/lifecycle/policy.h"
+#include "ledger/log/event_log.h"
 #include "projections/row.h"
 
 namespace secondment::projections {

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "ledger/event/schema_date.h"
 #include "schemas/projection.capnp.h"
 
 namespace secondment::projections {

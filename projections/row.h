@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/lifecycle.h"
-#include "ledger/status.h"
+#include "ledger/base/status.h"
+#include "ledger/lifecycle/lifecycle.h"
 
 namespace secondment::projections {
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "ledger/event_json.h"
+#include "ledger/event/event_json.h"
 
 namespace secondment::server {
 namespace {

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event_log.h"
-#include "ledger/subscription.h"
+#include "ledger/log/event_log.h"
+#include "ledger/log/subscription.h"
 
 namespace secondment::server {
 

@@ -13,8 +13,8 @@
 #include <memory>
 #include <optional>
 
-#include "ledger/event_json.h"
-#include "ledger/subscription.h"
+#include "ledger/event/event_json.h"
+#include "ledger/log/subscription.h"
 #include "schemas/api.capnp.h"
 
 namespace secondment::server {

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "server/tokens.h"
 
 namespace secondment::server {

@@ -12,9 +12,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/files.h"
-#include "ledger/hash.h"
-#include "ledger/lifecycle.h"
+#include "ledger/base/files.h"
+#include "ledger/base/hash.h"
+#include "ledger/lifecycle/lifecycle.h"
 
 namespace secondment::server {
 namespace {

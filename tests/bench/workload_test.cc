@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 
 namespace secondment::workload {
 namespace {

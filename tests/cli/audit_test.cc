@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "ledger/history_proof.h"
+#include "ledger/integrity/history_proof.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/ledger/raw_ledger.h"
 

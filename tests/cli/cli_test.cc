@@ -5,7 +5,7 @@
 #include <fstream>
 #include <regex>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/cli/cli_fixture.h"
 
 namespace secondment {

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/secondments.h"
 #include "projections/projector.h"
+#include "service/secondments.h"
 #include "tests/cli/cli_fixture.h"
 
 namespace secondment {

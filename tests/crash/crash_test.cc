@@ -15,7 +15,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 

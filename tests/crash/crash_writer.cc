@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 using namespace secondment;
 

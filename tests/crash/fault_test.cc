@@ -13,7 +13,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 

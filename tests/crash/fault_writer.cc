@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 using namespace secondment;
 

@@ -6,11 +6,11 @@
 
 #include <string>
 
-#include "ledger/event_json.h"
-#include "ledger/json_input.h"
-#include "ledger/lifecycle.h"
-#include "ledger/policy.h"
-#include "ledger/proposal_json.h"
+#include "ledger/base/json_input.h"
+#include "ledger/event/event_json.h"
+#include "ledger/lifecycle/lifecycle.h"
+#include "ledger/lifecycle/policy.h"
+#include "ledger/lifecycle/proposal_json.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace secondment::fuzz {

@@ -9,11 +9,11 @@
 
 #include <cstring>
 
-#include "ledger/envelope.h"
-#include "ledger/event.h"
-#include "ledger/event_json.h"
-#include "ledger/json_input.h"
-#include "ledger/lifecycle.h"
+#include "ledger/base/json_input.h"
+#include "ledger/event/event.h"
+#include "ledger/event/event_json.h"
+#include "ledger/integrity/envelope.h"
+#include "ledger/lifecycle/lifecycle.h"
 #include "projections/models.h"
 #include "tests/fuzz/fuzz_check.h"
 

@@ -13,10 +13,10 @@
 #include <map>
 #include <utility>
 
-#include "ledger/checkpoint.h"
-#include "ledger/history_proof.h"
-#include "ledger/merkle.h"
-#include "ledger/merkle_verify.h"
+#include "ledger/integrity/checkpoint.h"
+#include "ledger/integrity/history_proof.h"
+#include "ledger/integrity/merkle_verify.h"
+#include "ledger/log/internal/merkle.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace secondment::fuzz {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "ledger/subscription.h"
+#include "ledger/log/subscription.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {

@@ -1,7 +1,7 @@
 // The offline audit bundle: written from a ledger, checked by ledger/bundle_verify.h with no
 // RocksDB, and every kind of tampering with its files caught and the first bad position named.
 
-#include "ledger/bundle.h"
+#include "ledger/audit/bundle.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/bundle_verify.h"
+#include "ledger/integrity/bundle_verify.h"
 #include "tests/ledger/raw_ledger.h"
 #include "tests/ledger/test_util.h"
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/audit.h"
+#include "ledger/audit/extends.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {

@@ -1,4 +1,4 @@
-#include "ledger/date.h"
+#include "ledger/base/date.h"
 
 #include <gtest/gtest.h>
 

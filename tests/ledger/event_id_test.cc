@@ -1,4 +1,4 @@
-#include "ledger/event_id.h"
+#include "ledger/event/event_id.h"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "ledger/hash.h"
+#include "ledger/base/hash.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {

@@ -7,10 +7,11 @@
 #include <atomic>
 #include <thread>
 
-#include "ledger/audit.h"
-#include "ledger/history_proof.h"
-#include "ledger/merkle.h"
-#include "ledger/merkle_verify.h"
+#include "ledger/audit/extends.h"
+#include "ledger/audit/prove.h"
+#include "ledger/integrity/history_proof.h"
+#include "ledger/integrity/merkle_verify.h"
+#include "ledger/log/internal/merkle.h"
 #include "tests/ledger/raw_ledger.h"
 #include "tests/ledger/test_util.h"
 

@@ -1,7 +1,7 @@
 // Reading JSON input: what a user's file says is what the ledger reads, and what is not JSON,
 // not UTF-8 or too large is refused with a message naming the input.
 
-#include "ledger/json_input.h"
+#include "ledger/base/json_input.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/secondments.h"
+#include "service/secondments.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment::testing {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {

@@ -3,7 +3,7 @@
 
 #include <cstdio>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

@@ -2,7 +2,7 @@
 // published test vectors; proofs drawn by ledger/merkle.h checked by ledger/merkle_verify.h;
 // and the classic verifier bugs refused.
 
-#include "ledger/merkle.h"
+#include "ledger/log/internal/merkle.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/merkle_verify.h"
+#include "ledger/integrity/merkle_verify.h"
 
 namespace secondment {
 namespace {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/event.h"
+#include "ledger/event/event.h"
 
 namespace secondment::testing {
 

@@ -1,4 +1,4 @@
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 #include <gtest/gtest.h>
 

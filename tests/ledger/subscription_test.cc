@@ -2,7 +2,7 @@
 // a slow subscriber that never holds writers back, a follower in another instance, and the
 // positions of named durable consumers.
 
-#include "ledger/subscription.h"
+#include "ledger/log/subscription.h"
 
 #include <gtest/gtest.h>
 

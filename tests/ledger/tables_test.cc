@@ -1,6 +1,6 @@
 // Projection tables: rows and checkpoints written atomically, read back, cleared.
 
-#include "ledger/tables.h"
+#include "ledger/log/tables.h"
 
 #include <gtest/gtest.h>
 

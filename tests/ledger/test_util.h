@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 
 namespace secondment::testing {
 

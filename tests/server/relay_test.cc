@@ -8,7 +8,7 @@
 #include <fstream>
 #include <regex>
 
-#include "ledger/event_log.h"
+#include "ledger/log/event_log.h"
 #include "tests/common/nats_server.h"
 #include "tests/ledger/test_util.h"
 

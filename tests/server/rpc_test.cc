@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/checkpoint.h"
+#include "ledger/integrity/checkpoint.h"
 #include "tests/cli/cli_fixture.h"
 
 namespace secondment::testing {
