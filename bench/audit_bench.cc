@@ -14,12 +14,14 @@
 #include "bench/bench_util.h"
 #include "ledger/audit/prove.h"
 #include "ledger/integrity/history_proof.h"
+#include "ledger/log/checkpoints.h"
 #include "ledger/log/subscription.h"
+#include "ledger/log/verify.h"
 
 namespace secondment::bench {
 double VerifyEps(EventLog& log) {
   auto start = std::chrono::steady_clock::now();
-  auto report = log.Verify();
+  auto report = VerifyLog(log);
   double seconds = Seconds(start);
   Check(report.status(), "verify");
   return static_cast<double>(report->events) / seconds;
@@ -46,7 +48,7 @@ double SubscribeCatchupEps(EventLog& log) {
 ProveFigures ProveMicros(EventLog& log, size_t count) {
   auto key = SigningKey::Generate();
   Check(key.status(), "keygen");
-  auto checkpoint = log.MakeCheckpoint(*key);
+  auto checkpoint = LogCheckpoints(log).Make(*key);
   Check(checkpoint.status(), "checkpoint");
   // Secondment streams met at evenly spaced positions: old and recent, short and long.
   std::set<std::string> streams;

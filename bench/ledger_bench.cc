@@ -27,6 +27,7 @@
 #include "bench/rpc_bench.h"
 #include "bench/workload.h"
 #include "ledger/log/event_log.h"
+#include "ledger/log/maintenance.h"
 #include "projections/projector.h"
 
 namespace secondment::bench {
@@ -216,7 +217,7 @@ int Main(int argc, char** argv) {
     figures["raw_append_batch100_eps"].values.push_back(raw_batched);
     figures["append_batch100_vs_raw"].values.push_back(batched / raw_batched);
 
-    Check(log->Settle(), "settle");
+    Check(SettleLedger(*log), "settle");
     progress(fmt::format("run {}/{}: replay and stream reads", run, config.runs));
     DecodeAll(*log);  // warms the cache: "warm" replay reads what was just read
     std::vector<double> passes;
@@ -251,7 +252,7 @@ int Main(int argc, char** argv) {
 
     if (run == config.runs) {  // the event log alone, before any projection is built
       bytes_settled = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
-      Check(log->CompactAll(), "compaction");
+      Check(CompactLedger(*log), "compaction");
       bytes_compacted = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
     }
 

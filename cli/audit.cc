@@ -11,6 +11,9 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "ledger/audit/extends.h"
+#include "ledger/log/checkpoints.h"
+#include "ledger/log/proofs.h"
+#include "ledger/log/verify.h"
 
 namespace secondment::cli {
 namespace {
@@ -55,13 +58,13 @@ int RunVerify(Env& env, const Args& args) {
   VerifyReport report;
   {
     Progress progress;
-    auto verified = (*log)->Verify([&](uint64_t done, uint64_t total) { progress(done, total); });
+    auto verified = VerifyLog(**log, [&](uint64_t done, uint64_t total) { progress(done, total); });
     if (!verified.ok()) return Fail(verified.status());
     report = *verified;
   }
   // Stored checkpoints were checked against the keys stored beside them; with a key the
   // auditor trusts, each must be signed by it, or a rewrite re-signed with another key passes.
-  auto stored = (*log)->Checkpoints();
+  auto stored = LogCheckpoints(**log).List();
   if (!stored.ok()) return Fail(stored.status());
   std::vector<std::string> key_ids;
   for (size_t i = 0; i < stored->size(); ++i) {
@@ -164,8 +167,8 @@ int RunCheckpoint(Env& env, const Args& args) {
   if (!secondments.ok()) return Fail(secondments.status());
   Result<SignedCheckpoint> checkpoint = InvalidArgument("unreachable");
   if (key) {
-    checkpoint = env.log()->MakeCheckpoint(*key);
-  } else if (Status stored = env.log()->StoreCheckpoint(*given, *given_key); !stored.ok()) {
+    checkpoint = LogCheckpoints(*env.log()).Make(*key);
+  } else if (Status stored = LogCheckpoints(*env.log()).Store(*given, *given_key); !stored.ok()) {
     checkpoint = stored;
   } else {
     checkpoint = *given;
@@ -196,9 +199,9 @@ int RunTreeHead(Env& env, const Args& args) {
   }
   auto log = env.OpenForRead(/*repair=*/false);
   if (!log.ok()) return Fail(log.status());
-  auto ledger = (*log)->LedgerId();
+  auto ledger = LogProofs(**log).LedgerId();
   if (!ledger.ok()) return Fail(ledger.status());
-  auto head = (*log)->GetTreeHead();
+  auto head = LogProofs(**log).Head();
   if (!head.ok()) return Fail(head.status());
   if (env.json()) {
     std::fprintf(Out(), "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\"}\n", ledger->c_str(),

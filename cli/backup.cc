@@ -6,6 +6,9 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "ledger/log/maintenance.h"
+#include "ledger/log/proofs.h"
+#include "ledger/log/verify.h"
 
 namespace secondment::cli {
 namespace {
@@ -18,9 +21,9 @@ int RunBackup(Env& env, const Args& args) {
   if (!to.ok()) return Fail(to.status());
   auto secondments = env.OpenForWrite(/*create=*/false);
   if (!secondments.ok()) return Fail(secondments.status());
-  auto head = env.log()->GetTreeHead();
+  auto head = LogProofs(*env.log()).Head();
   if (!head.ok()) return Fail(head.status());
-  if (Status s = env.log()->Backup(*to); !s.ok()) return Fail(s);
+  if (Status s = BackupLedger(*env.log(), *to); !s.ok()) return Fail(s);
   if (env.json()) {
     std::fprintf(Out(), "{\"backup\":%s,\"events\":\"%llu\",\"root\":\"%s\"}\n",
                  JsonString(*to).c_str(), static_cast<unsigned long long>(head->size),
@@ -40,11 +43,11 @@ int RunRestore(Env& env, const Args& args) {
   auto from = args.Required("from");
   if (!from.ok()) return Fail(from.status());
   const std::string& data = env.globals().data;
-  if (Status s = EventLog::Restore(*from, data); !s.ok()) return Fail(s);
+  if (Status s = RestoreLedger(*from, data); !s.ok()) return Fail(s);
   // Proven before it is used: every hash, chain and index of the restored ledger.
   auto log = env.OpenForRead(/*repair=*/false);
   if (!log.ok()) return Fail(log.status());
-  auto report = (*log)->Verify();
+  auto report = VerifyLog(**log);
   if (!report.ok()) return Fail(report.status());
   if (env.json()) {
     std::fprintf(Out(), "{\"restored\":%s,\"events\":\"%llu\",\"root\":\"%s\",\"verified\":true}\n",

@@ -8,6 +8,7 @@
 
 #include "cli/output.h"
 #include "ledger/event/vocabulary.h"
+#include "ledger/log/tables.h"
 #include "projections/projector.h"
 #include "projections/queries.h"
 
@@ -76,7 +77,7 @@ Result<std::unique_ptr<EventLog>> OpenPatiently(const std::string& dir, const Op
 // and its projection update leaves that).
 Result<bool> ProjectionsLag(EventLog& log) {
   for (const auto& name : projections::ProjectionNames()) {
-    ASSIGN_OR_RETURN(Position checkpoint, log.GetCheckpoint(name));
+    ASSIGN_OR_RETURN(Position checkpoint, Tables(log).Checkpoint(name));
     if (checkpoint < log.Head()) return true;
   }
   return false;

@@ -11,6 +11,7 @@
 
 #include "ledger/event/schema_date.h"
 #include "ledger/event/vocabulary.h"
+#include "ledger/log/tables.h"
 #include "projections/keys.h"
 #include "schemas/projection.capnp.h"
 
@@ -32,7 +33,7 @@ void Diff(std::string_view table, const std::map<std::string, std::string>& befo
 // Ingests rows produced one at a time by `next`.
 Status Ingest(EventLog& log, std::string_view table,
               const std::function<bool(std::string*, std::string*)>& next) {
-  return log.IngestTable(table, next);
+  return Tables(log).Ingest(table, next);
 }
 
 // Ingests `rows` after sorting them by key.

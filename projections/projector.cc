@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ledger/base/hash.h"
+#include "ledger/log/tables.h"
 #include "projections/keys.h"
 #include "projections/models.h"
 
@@ -37,12 +38,13 @@ Result<std::string> TablesDigest(EventLog& log) {
   std::string all;
   for (const auto& table : ProjectionTables()) {
     all += fmt::format("table {}\n", table);
-    RETURN_IF_ERROR(log.ScanRows(table, "", "", [&](std::string_view key, std::string_view value) {
-      all += fmt::format("{}:{}:", key.size(), value.size());
-      all.append(key);
-      all.append(value);
-      return true;
-    }));
+    RETURN_IF_ERROR(
+        Tables(log).Scan(table, "", "", [&](std::string_view key, std::string_view value) {
+          all += fmt::format("{}:{}:", key.size(), value.size());
+          all.append(key);
+          all.append(value);
+          return true;
+        }));
   }
   return ToHex(Sha256(all));
 }
@@ -56,7 +58,7 @@ Result<Projector::Entry*> Projector::StateOf(std::string_view id, bool from_stat
   Entry entry;
   entry.after.state.id = std::string(id);
   if (from_status_table) {
-    ASSIGN_OR_RETURN(auto row, log_->GetRow(kStatusTable, Key("s", id)));
+    ASSIGN_OR_RETURN(auto row, Tables(*log_).Get(kStatusTable, Key("s", id)));
     if (row) {
       ASSIGN_OR_RETURN(entry.after, DecodeSecondment(*row));
     }
@@ -67,7 +69,7 @@ Result<Projector::Entry*> Projector::StateOf(std::string_view id, bool from_stat
 Result<uint64_t> Projector::CatchUp(const Progress& progress) {
   std::vector<Position> checkpoints;
   for (const auto& p : projections_) {
-    ASSIGN_OR_RETURN(Position c, log_->GetCheckpoint(p->name()));
+    ASSIGN_OR_RETURN(Position c, Tables(*log_).Checkpoint(p->name()));
     checkpoints.push_back(c);
   }
   Position low = *std::min_element(checkpoints.begin(), checkpoints.end());
@@ -115,7 +117,7 @@ Result<uint64_t> Projector::CatchUp(const Progress& progress) {
       batch.SetCheckpoint(projections_[i]->name(), last);
       checkpoints[i] = last;
     }
-    RETURN_IF_ERROR(log_->WriteTables(batch));
+    RETURN_IF_ERROR(Tables(*log_).Write(batch));
     if (progress) progress(last - from + 1, head - from + 1);
   }
   cache_.clear();
@@ -128,7 +130,7 @@ Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progr
   for (const auto& p : projections_) {
     if (name && p->name() != *name) continue;
     targets.push_back(p.get());
-    for (const auto& table : p->tables()) RETURN_IF_ERROR(log_->ClearTable(table));
+    for (const auto& table : p->tables()) RETURN_IF_ERROR(Tables(*log_).Clear(table));
     reset.SetCheckpoint(p->name(), 0);  // a crash from here on leaves it to CatchUp
   }
   if (targets.empty()) {
@@ -137,7 +139,7 @@ Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progr
     return InvalidArgument(
         fmt::format("no projection '{}'; the projections are: {}", name.value_or(""), names));
   }
-  RETURN_IF_ERROR(log_->WriteTables(reset));
+  RETURN_IF_ERROR(Tables(*log_).Write(reset));
   Position head = log_->Head();
   if (head == 0) return uint64_t{0};
 
@@ -203,7 +205,7 @@ Result<uint64_t> Projector::Rebuild(std::optional<std::string> name, const Progr
     RETURN_IF_ERROR(results[i]);
     done.SetCheckpoint(targets[i]->name(), head);
   }
-  RETURN_IF_ERROR(log_->WriteTables(done));
+  RETURN_IF_ERROR(Tables(*log_).Write(done));
   if (progress) progress(head, head);
   ASSIGN_OR_RETURN(uint64_t later, CatchUp());  // anything appended meanwhile
   return uint64_t{head + later};

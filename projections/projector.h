@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "ledger/log/event_log.h"
+#include "ledger/log/tables.h"
 #include "projections/row.h"
 
 namespace secondment::projections {

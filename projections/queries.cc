@@ -10,6 +10,7 @@
 
 #include "ledger/event/schema_date.h"
 #include "ledger/event/vocabulary.h"
+#include "ledger/log/tables.h"
 #include "projections/keys.h"
 #include "projections/projector.h"
 #include "schemas/projection.capnp.h"
@@ -55,16 +56,16 @@ Status ScanPlacements(EventLog& log, const std::string& prefix,
                       const std::function<void(Placement)>& visit) {
   Status inner;
   kj::Array<capnp::word> scratch;
-  RETURN_IF_ERROR(log.ScanRows(kPlacementsTable, prefix, PrefixEnd(prefix),
-                               [&](std::string_view, std::string_view value) {
-                                 auto p = DecodePlacement(value, scratch);
-                                 if (!p.ok()) {
-                                   inner = p.status();
-                                   return false;
-                                 }
-                                 visit(std::move(p).value());
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(Tables(log).Scan(kPlacementsTable, prefix, PrefixEnd(prefix),
+                                   [&](std::string_view, std::string_view value) {
+                                     auto p = DecodePlacement(value, scratch);
+                                     if (!p.ok()) {
+                                       inner = p.status();
+                                       return false;
+                                     }
+                                     visit(std::move(p).value());
+                                     return true;
+                                   }));
   return inner;
 }
 
@@ -123,13 +124,13 @@ Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<Secondm
   if (state) {
     std::string prefix = Key("st", StatusName(*state)) + '\0';
     std::vector<std::string> ids;
-    RETURN_IF_ERROR(log.ScanRows(kStatusTable, prefix, PrefixEnd(prefix),
-                                 [&](std::string_view key, std::string_view) {
-                                   ids.emplace_back(key.substr(prefix.size()));
-                                   return true;
-                                 }));
+    RETURN_IF_ERROR(Tables(log).Scan(kStatusTable, prefix, PrefixEnd(prefix),
+                                     [&](std::string_view key, std::string_view) {
+                                       ids.emplace_back(key.substr(prefix.size()));
+                                       return true;
+                                     }));
     for (const auto& id : ids) {
-      ASSIGN_OR_RETURN(auto row, log.GetRow(kStatusTable, Key("s", id)));
+      ASSIGN_OR_RETURN(auto row, Tables(log).Get(kStatusTable, Key("s", id)));
       if (!row) return Corruption(fmt::format("status index names {} but it has no row", id));
       ASSIGN_OR_RETURN(Folded folded, DecodeSecondment(*row));
       out.push_back(std::move(folded));
@@ -137,16 +138,16 @@ Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<Secondm
     return out;
   }
   std::string prefix = std::string("s") + '\0';
-  RETURN_IF_ERROR(log.ScanRows(kStatusTable, prefix, PrefixEnd(prefix),
-                               [&](std::string_view, std::string_view value) {
-                                 auto folded = DecodeSecondment(value);
-                                 if (!folded.ok()) {
-                                   inner = folded.status();
-                                   return false;
-                                 }
-                                 out.push_back(std::move(folded).value());
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(Tables(log).Scan(kStatusTable, prefix, PrefixEnd(prefix),
+                                   [&](std::string_view, std::string_view value) {
+                                     auto folded = DecodeSecondment(value);
+                                     if (!folded.ok()) {
+                                       inner = folded.status();
+                                       return false;
+                                     }
+                                     out.push_back(std::move(folded).value());
+                                     return true;
+                                   }));
   RETURN_IF_ERROR(inner);
   return out;
 }
@@ -156,11 +157,11 @@ namespace {
 // The positions that end the keys under `prefix` of the history table.
 Result<std::vector<Position>> PositionsUnder(EventLog& log, const std::string& prefix) {
   std::vector<Position> out;
-  RETURN_IF_ERROR(log.ScanRows(kHistoryTable, prefix, PrefixEnd(prefix),
-                               [&](std::string_view key, std::string_view) {
-                                 out.push_back(PositionOf(key.substr(prefix.size())));
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(Tables(log).Scan(kHistoryTable, prefix, PrefixEnd(prefix),
+                                   [&](std::string_view key, std::string_view) {
+                                     out.push_back(PositionOf(key.substr(prefix.size())));
+                                     return true;
+                                   }));
   return out;
 }
 
@@ -181,17 +182,17 @@ Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, Civil
   int64_t today_days = DaysFromCivil(today);
   std::vector<std::pair<CivilDate, std::string>> active;
   Status inner;
-  RETURN_IF_ERROR(log.ScanRows(kAlertsTable, prefix, PrefixEnd(prefix),
-                               [&](std::string_view key, std::string_view) {
-                                 std::string_view rest = key.substr(prefix.size());
-                                 auto date = ParseDate(rest.substr(0, 10));
-                                 if (!date.ok()) {
-                                   inner = Corruption("an alerts key does not hold a date");
-                                   return false;
-                                 }
-                                 active.emplace_back(*date, std::string(rest.substr(11)));
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(Tables(log).Scan(kAlertsTable, prefix, PrefixEnd(prefix),
+                                   [&](std::string_view key, std::string_view) {
+                                     std::string_view rest = key.substr(prefix.size());
+                                     auto date = ParseDate(rest.substr(0, 10));
+                                     if (!date.ok()) {
+                                       inner = Corruption("an alerts key does not hold a date");
+                                       return false;
+                                     }
+                                     active.emplace_back(*date, std::string(rest.substr(11)));
+                                     return true;
+                                   }));
   RETURN_IF_ERROR(inner);
   for (const auto& [end, id] : active) {
     int64_t left = DaysFromCivil(end) - today_days;

@@ -134,7 +134,10 @@ Result<std::unique_ptr<Relay>> Relay::Start(EventLog& log, ConsumerPositions& po
   jsStreamInfo_Destroy(info);
 
   ASSIGN_OR_RETURN(Position acknowledged, positions.Get(RelayConsumerName(relay->options_)));
-  relay->acknowledged_ = acknowledged;
+  {
+    MutexLock lock(&relay->mu_);
+    relay->acknowledged_ = acknowledged;
+  }
   relay->started_at_ = acknowledged + 1;
   SubscriptionOptions sub_options;
   sub_options.from = relay->started_at_;
@@ -158,12 +161,12 @@ Relay::~Relay() { (void)Stop(); }
 Position Relay::started_at() const { return started_at_; }
 
 Position Relay::acknowledged() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return acknowledged_;
 }
 
 bool Relay::failed() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return !error_.ok() || (subscription_ && subscription_->finished());
 }
 
@@ -177,7 +180,7 @@ void Relay::MaybeCheckpoint() {
 Status Relay::Publish(const RecordedEvent& event) {
   MaybeCheckpoint();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     RETURN_IF_ERROR(error_);
   }
   auto e = event.Get();
@@ -200,7 +203,7 @@ Status Relay::Publish(const RecordedEvent& event) {
   while (s == NATS_OK || s == NATS_TIMEOUT) {
     s = js_PublishMsgAsync(nats_->js, &msg, &publish_options);
     if (s != NATS_TIMEOUT) break;
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopped_ || !error_.ok()) break;
   }
   natsMsg_Destroy(msg);  // NULL once the library owns it
@@ -209,7 +212,7 @@ Status Relay::Publish(const RecordedEvent& event) {
 }
 
 void Relay::OnAck(Position position, const Status& error) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!error.ok()) {
     if (error_.ok()) error_ = error;
     return;
@@ -248,7 +251,7 @@ void OnPublishAck(jsCtx*, natsMsg* msg, jsPubAck*, jsPubAckErr* error, void* clo
 Status Relay::Checkpoint() {
   Position now = acknowledged();
   Status recorded = positions_->Acknowledge(RelayConsumerName(options_), now);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!error_.ok()) return error_;
   if (subscription_ && subscription_->finished()) {
     Status ended = subscription_->Wait();
@@ -259,7 +262,7 @@ Status Relay::Checkpoint() {
 
 Status Relay::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopped_) return error_;
     stopped_ = true;
   }
@@ -270,7 +273,7 @@ Status Relay::Stop() {
     wait.MaxWait = kFinalAckWaitMillis;
     natsStatus s = js_PublishAsyncComplete(nats_->js, &wait);
     if (s != NATS_OK) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (error_.ok()) {
         error_ = IOError(
             "JetStream did not acknowledge every event before the relay stopped; "
@@ -285,7 +288,7 @@ Status Relay::Stop() {
                         ? positions_->Acknowledge(RelayConsumerName(options_), acknowledged())
                         : Status::Ok();
   nats_.reset();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!error_.ok()) return error_;
   if (subscription_) {
     Status ended = subscription_->Wait();

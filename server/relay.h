@@ -14,10 +14,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "ledger/base/mutex.h"
 #include "ledger/log/event_log.h"
 #include "ledger/log/subscription.h"
 
@@ -81,11 +81,11 @@ class Relay {
   std::unique_ptr<Nats> nats_;
   std::unique_ptr<Subscription> subscription_;
   Position started_at_ = 1;
-  mutable std::mutex mu_;
-  Position acknowledged_ = 0;      // guarded by mu_
-  std::vector<bool> acked_ahead_;  // guarded by mu_: acks beyond acknowledged_ + 1
-  Status error_;                   // guarded by mu_: the first error
-  bool stopped_ = false;
+  mutable Mutex mu_;
+  Position acknowledged_ GUARDED_BY(mu_) = 0;
+  std::vector<bool> acked_ahead_ GUARDED_BY(mu_);  // acks beyond acknowledged_ + 1
+  Status error_ GUARDED_BY(mu_);                   // the first error
+  bool stopped_ GUARDED_BY(mu_) = false;
   std::chrono::steady_clock::time_point last_checkpoint_;  // subscription thread only
 };
 

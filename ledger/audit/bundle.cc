@@ -6,6 +6,9 @@
 #include <fstream>
 #include <system_error>
 
+#include "ledger/log/checkpoints.h"
+#include "ledger/log/proofs.h"
+
 namespace secondment {
 namespace {
 
@@ -41,10 +44,10 @@ Result<BundleSummary> WriteAuditBundle(
   if (ec) return IOError(fmt::format("cannot create {}: {}", dir, ec.message()));
 
   // Everything below is taken at one head, so the files agree with each other.
-  ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
-  ASSIGN_OR_RETURN(TreeHead head, log.GetTreeHead());
-  ASSIGN_OR_RETURN(std::vector<SignedCheckpoint> checkpoints, log.Checkpoints());
-  ASSIGN_OR_RETURN(std::vector<PublicKey> keys, log.CheckpointKeys());
+  ASSIGN_OR_RETURN(std::string ledger_id, LogProofs(log).LedgerId());
+  ASSIGN_OR_RETURN(TreeHead head, LogProofs(log).Head());
+  ASSIGN_OR_RETURN(std::vector<SignedCheckpoint> checkpoints, LogCheckpoints(log).List());
+  ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LogCheckpoints(log).Keys());
 
   std::ofstream events(root / kBundleEvents, std::ios::binary | std::ios::trunc);
   std::ofstream json(root / kBundleJson, std::ios::binary | std::ios::trunc);
@@ -53,7 +56,7 @@ Result<BundleSummary> WriteAuditBundle(
     ASSIGN_OR_RETURN(std::vector<RecordedEvent> chunk,
                      log.ReadAll(from, std::min<uint64_t>(kChunk, head.size - from + 1)));
     std::vector<Hash256> leaves;
-    RETURN_IF_ERROR(log.ScanLeaves(from, from + chunk.size() - 1, &leaves));
+    RETURN_IF_ERROR(LogProofs(log).ScanLeaves(from, from + chunk.size() - 1, &leaves));
     for (size_t i = 0; i < chunk.size(); ++i) {
       std::string_view bytes = chunk[i].bytes();
       record.clear();

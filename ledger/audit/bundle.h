@@ -18,6 +18,7 @@
 #include <functional>
 #include <string>
 
+#include "ledger/base/hash.h"
 #include "ledger/log/event_log.h"
 
 namespace secondment {

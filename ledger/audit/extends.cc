@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "ledger/integrity/merkle_verify.h"
+#include "ledger/log/proofs.h"
 
 namespace secondment {
 namespace {
@@ -17,12 +18,12 @@ Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkp
                                    const PublicKey& key) {
   RETURN_IF_ERROR(key.Verify(checkpoint));
   const Checkpoint& c = checkpoint.checkpoint;
-  ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
+  ASSIGN_OR_RETURN(std::string ledger_id, LogProofs(log).LedgerId());
   if (c.ledger_id != ledger_id) {
     return InvalidArgument(fmt::format("the checkpoint is of ledger {}, not of this one ({})",
                                        c.ledger_id, ledger_id));
   }
-  ASSIGN_OR_RETURN(TreeHead head, log.GetTreeHead());
+  ASSIGN_OR_RETURN(TreeHead head, LogProofs(log).Head());
   if (c.size > head.size) {
     return Corruption(
         fmt::format("the checkpoint covers {} events but the log holds {}: events were removed",
@@ -32,7 +33,7 @@ Result<LogExtension> VerifyExtends(EventLog& log, const SignedCheckpoint& checkp
     if (c.root != Sha256("")) return Corruption("the checkpoint of 0 events has a wrong root");
     return LogExtension{head.size, head.root};
   }
-  ASSIGN_OR_RETURN(std::vector<Hash256> proof, log.ConsistencyProof(c.size, head.size));
+  ASSIGN_OR_RETURN(std::vector<Hash256> proof, LogProofs(log).ConsistencyProof(c.size, head.size));
   std::vector<std::string> raw;
   for (const Hash256& hash : proof) raw.push_back(Bytes(hash));
   Status consistent = VerifyConsistency(c.size, head.size, raw, Bytes(c.root), Bytes(head.root));

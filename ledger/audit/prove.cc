@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "ledger/log/proofs.h"
+
 namespace secondment {
 namespace {
 
@@ -14,7 +16,7 @@ std::string_view View(const Hash256& hash) {
 Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
                                   const SignedCheckpoint& checkpoint) {
   const Checkpoint& c = checkpoint.checkpoint;
-  ASSIGN_OR_RETURN(std::string ledger_id, log.LedgerId());
+  ASSIGN_OR_RETURN(std::string ledger_id, LogProofs(log).LedgerId());
   if (c.ledger_id != ledger_id) {
     return InvalidArgument(fmt::format("the checkpoint is of ledger {}, not of this one ({})",
                                        c.ledger_id, ledger_id));
@@ -23,7 +25,7 @@ Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
     return InvalidArgument(fmt::format("the checkpoint covers {} events but this ledger holds {}",
                                        c.size, log.Head()));
   }
-  ASSIGN_OR_RETURN(Hash256 root, log.RootAt(c.size));
+  ASSIGN_OR_RETURN(Hash256 root, LogProofs(log).RootAt(c.size));
   if (root != c.root) {
     return Corruption(fmt::format(
         "this ledger's first {} events give root {}, not the checkpoint's {}: the log does not "
@@ -39,7 +41,7 @@ Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
     HistoryProof::Entry entry;
     entry.position = event.position();
     entry.canonical = std::string(event.bytes());
-    ASSIGN_OR_RETURN(auto path, log.InclusionProof(event.position(), c.size));
+    ASSIGN_OR_RETURN(auto path, LogProofs(log).InclusionProof(event.position(), c.size));
     for (const Hash256& hash : path) entry.inclusion.emplace_back(View(hash));
     proof.events.push_back(std::move(entry));
   }

@@ -50,7 +50,10 @@ Result<std::unique_ptr<Subscription>> Subscription::Start(EventLog& log,
                                                           EventHandler handler) {
   RETURN_IF_ERROR(ValidateSubscriptionOptions(options));
   std::unique_ptr<Subscription> sub(new Subscription(log, std::move(options), std::move(handler)));
-  sub->thread_ = std::thread([s = sub.get()] { s->Run(); });
+  {
+    MutexLock lock(&sub->join_mu_);
+    sub->thread_ = std::thread([s = sub.get()] { s->Run(); });
+  }
   return sub;
 }
 
@@ -62,7 +65,7 @@ Subscription::~Subscription() { Stop(); }
 void Subscription::Stop() {
   stopping_.store(true, std::memory_order_release);
   log_.WakeWaiters();
-  std::lock_guard<std::mutex> lock(join_mu_);
+  MutexLock lock(&join_mu_);
   if (!thread_.joinable()) return;
   if (thread_.get_id() == std::this_thread::get_id()) {
     thread_.detach();  // stopped from its own handler: it ends when the handler returns
@@ -72,13 +75,13 @@ void Subscription::Stop() {
 }
 
 Status Subscription::Wait() {
-  std::unique_lock<std::mutex> lock(mu_);
-  done_cv_.wait(lock, [&] { return done_; });
+  MutexLock lock(&mu_);
+  while (!done_) done_cv_.Wait();
   return result_;
 }
 
 bool Subscription::finished() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return done_;
 }
 
@@ -123,10 +126,10 @@ void Subscription::Run() {
     }
     if (!result.ok()) break;
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   done_ = true;
   result_ = result;
-  done_cv_.notify_all();
+  done_cv_.SignalAll();
 }
 
 Status ConsumerPositions::ValidateName(std::string_view name) {
@@ -150,7 +153,7 @@ std::string ConsumerPositions::PathOf(std::string_view name) const {
 
 Result<Position> ConsumerPositions::Get(std::string_view name) const {
   RETURN_IF_ERROR(ValidateName(name));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return ReadLocked(name);
 }
 
@@ -179,7 +182,7 @@ Status ConsumerPositions::Acknowledge(std::string_view name, Position position) 
   RETURN_IF_ERROR(ValidateName(name));
   // One writer at a time in this process, and an advisory lock against other processes, so
   // that read, compare and replace are one step and positions never go back.
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::error_code ec;
   std::filesystem::create_directories(fmt::format("{}/consumers", dir_), ec);
   if (ec) return IOError(fmt::format("cannot create {}/consumers: {}", dir_, ec.message()));

@@ -29,16 +29,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "ledger/base/mutex.h"
 #include "ledger/log/event_log.h"
 
 namespace secondment {
@@ -100,12 +99,12 @@ class Subscription {
   const EventHandler handler_;
   std::atomic<Position> next_;
   std::atomic<bool> stopping_{false};
-  mutable std::mutex mu_;
-  std::condition_variable done_cv_;
-  bool done_ = false;   // guarded by mu_
-  Status result_;       // guarded by mu_
-  std::mutex join_mu_;  // one Stop joins
-  std::thread thread_;
+  mutable Mutex mu_;
+  CondVar done_cv_{&mu_};
+  bool done_ GUARDED_BY(mu_) = false;
+  Status result_ GUARDED_BY(mu_);
+  Mutex join_mu_;  // one Stop joins
+  std::thread thread_ GUARDED_BY(join_mu_);
 };
 
 // The acknowledged positions of named durable consumers, kept in `<ledger dir>/consumers/`,
@@ -128,9 +127,9 @@ class ConsumerPositions {
 
  private:
   std::string PathOf(std::string_view name) const;
-  Result<Position> ReadLocked(std::string_view name) const;
+  Result<Position> ReadLocked(std::string_view name) const REQUIRES(mu_);
   const std::string dir_;
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
 };
 
 }  // namespace secondment

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/log/tables.h"
 #include "projections/projector.h"
 #include "service/secondments.h"
 #include "tests/cli/cli_fixture.h"
@@ -124,7 +125,7 @@ TEST_F(QueriesTest, AReadRepairsWhatACrashLeftBehind) {
         "SEC-2", ReturnCommand{{2026, 5, 29}, "", schema::ReturnPosition::SUBSTANTIVE},
         Actor{"hr-1", schema::Role::HR});
     ASSERT_TRUE(returned.ok()) << returned.status().ToString();
-    EXPECT_LT(*(*log)->GetCheckpoint("placements"), (*log)->Head());
+    EXPECT_LT(*Tables(**log).Checkpoint("placements"), (*log)->Head());
   }
   EXPECT_EQ(Cli("placements --json").out, "") << "the return must show once repaired";
   EXPECT_NE(Cli("status --state returned --json").out.find("\"id\":\"SEC-2\""), std::string::npos);

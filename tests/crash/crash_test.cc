@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "ledger/log/event_log.h"
+#include "ledger/log/verify.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 
@@ -115,7 +116,7 @@ TEST(CrashTest, EveryAcknowledgedAppendSurvivesTwentyKills) {
     if (!acknowledged.empty()) {
       ASSERT_GE(head, *acknowledged.rbegin()) << "round " << round << ": acknowledged and lost";
     }
-    auto report = (*log)->Verify();  // dense positions, chains, indexes and tree
+    auto report = VerifyLog(**log);  // dense positions, chains, indexes and tree
     ASSERT_TRUE(report.ok()) << "round " << round << ": " << report.status().ToString();
     ASSERT_EQ(report->events, head);
   }

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ledger/log/event_log.h"
+#include "ledger/log/verify.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 
@@ -52,11 +53,11 @@ TEST(FaultTest, AFailedWriteIsIOErrorAndTheLedgerWorksAgainAfterwards) {
   auto log = EventLog::Open(ledger, Options{});
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_GE((*log)->Head(), acknowledged);
-  auto report = (*log)->Verify();
+  auto report = VerifyLog(**log);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   auto after = (*log)->Append("after", ExpectedVersion::Any(), Withdrawals(2));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  EXPECT_TRUE((*log)->Verify().ok());
+  EXPECT_TRUE(VerifyLog(**log).ok());
 }
 
 // Fills the file system that holds `path` with a file at `path`, until a write fails.
@@ -141,7 +142,7 @@ TEST_F(SmallDiskTest, AFullDiskIsIOErrorAndTheLedgerOpensAndWorksOnceSpaceReturn
   auto after = (*reopened)->Append("after", ExpectedVersion::Any(), Withdrawals(2));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ(after->positions.front(), head + 1);
-  auto report = (*reopened)->Verify();
+  auto report = VerifyLog(**reopened);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, head + 2);
 }

@@ -8,7 +8,10 @@
 #include <fstream>
 #include <thread>
 
+#include "ledger/log/maintenance.h"
+#include "ledger/log/proofs.h"
 #include "ledger/log/subscription.h"
+#include "ledger/log/verify.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {
@@ -34,19 +37,19 @@ TEST_F(BackupTest, ABackupTakenWhileWritersAppendRestoresToALedgerThatVerifies) 
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   Position before = log_->Head();
-  ASSERT_TRUE(log_->Backup(dir_.Sub("backup")).ok());
+  ASSERT_TRUE(BackupLedger(*log_, dir_.Sub("backup")).ok());
   stop = true;
   for (auto& w : writers) w.join();
 
-  ASSERT_TRUE(EventLog::Restore(dir_.Sub("backup"), dir_.Sub("restored")).ok());
+  ASSERT_TRUE(RestoreLedger(dir_.Sub("backup"), dir_.Sub("restored")).ok());
   auto restored = EventLog::Open(dir_.Sub("restored"), Options{});
   ASSERT_TRUE(restored.ok()) << restored.status().ToString();
-  auto report = (*restored)->Verify();
+  auto report = VerifyLog(**restored);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_GE(report->events, before);  // everything acknowledged before the backup began
   EXPECT_LE(report->events, log_->Head());
   // The restored log is a prefix of the original: same root at its size.
-  EXPECT_EQ(ToHex(report->root), ToHex(*log_->RootAt(report->events)));
+  EXPECT_EQ(ToHex(report->root), ToHex(*LogProofs(*log_).RootAt(report->events)));
   EXPECT_EQ(*ConsumerPositions(dir_.Sub("restored")).Get("payroll"), 42u);
   // It takes appends of its own.
   EXPECT_TRUE((*restored)->Append("after", ExpectedVersion::Any(), Withdrawals(1)).ok());
@@ -54,10 +57,10 @@ TEST_F(BackupTest, ABackupTakenWhileWritersAppendRestoresToALedgerThatVerifies) 
 
 TEST_F(BackupTest, BackupsAddUpAndRestoreTakesTheLatest) {
   AppendOne("s");
-  ASSERT_TRUE(log_->Backup(dir_.Sub("backup")).ok());
+  ASSERT_TRUE(BackupLedger(*log_, dir_.Sub("backup")).ok());
   AppendOne("s");
-  ASSERT_TRUE(log_->Backup(dir_.Sub("backup")).ok());
-  ASSERT_TRUE(EventLog::Restore(dir_.Sub("backup"), dir_.Sub("restored")).ok());
+  ASSERT_TRUE(BackupLedger(*log_, dir_.Sub("backup")).ok());
+  ASSERT_TRUE(RestoreLedger(dir_.Sub("backup"), dir_.Sub("restored")).ok());
   Options read;
   read.read_only = true;
   EXPECT_EQ((*EventLog::Open(dir_.Sub("restored"), read))->Head(), 2u);
@@ -65,17 +68,17 @@ TEST_F(BackupTest, BackupsAddUpAndRestoreTakesTheLatest) {
 
 TEST_F(BackupTest, RefusalsWriteNothing) {
   AppendOne("s");
-  ASSERT_TRUE(log_->Backup(dir_.Sub("backup")).ok());
+  ASSERT_TRUE(BackupLedger(*log_, dir_.Sub("backup")).ok());
   // Over an existing ledger.
-  EXPECT_EQ(EventLog::Restore(dir_.Sub("backup"), dir_.Sub("ledger")).code(),
+  EXPECT_EQ(RestoreLedger(dir_.Sub("backup"), dir_.Sub("ledger")).code(),
             StatusCode::kInvalidArgument);
   // From a directory with no backup.
-  EXPECT_EQ(EventLog::Restore(dir_.Sub("nothing"), dir_.Sub("new")).code(), StatusCode::kNotFound);
+  EXPECT_EQ(RestoreLedger(dir_.Sub("nothing"), dir_.Sub("new")).code(), StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("new")));
   // Into a directory that holds something else.
   std::filesystem::create_directories(dir_.Sub("photos"));
   std::ofstream(dir_.Sub("photos") + "/cat.jpg") << "meow";
-  EXPECT_EQ(log_->Backup(dir_.Sub("photos")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(BackupLedger(*log_, dir_.Sub("photos")).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.Sub("photos")),
                           std::filesystem::directory_iterator()),
             1);
@@ -89,7 +92,7 @@ TEST_F(BackupTest, RefusalsWriteNothing) {
   reader->reset();
   auto read_only = EventLog::Open(dir_.Sub("ledger2"), read);
   ASSERT_TRUE(read_only.ok());
-  EXPECT_EQ((*read_only)->Backup(dir_.Sub("b2")).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(BackupLedger(**read_only, dir_.Sub("b2")).code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

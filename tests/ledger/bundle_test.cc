@@ -10,6 +10,8 @@
 #include <sstream>
 
 #include "ledger/integrity/bundle_verify.h"
+#include "ledger/log/checkpoints.h"
+#include "ledger/log/proofs.h"
 #include "tests/ledger/raw_ledger.h"
 #include "tests/ledger/test_util.h"
 
@@ -83,9 +85,9 @@ class BundleTest : public LedgerTest {
 
 TEST_F(BundleTest, AnHonestBundleVerifiesWithTheTrustedKeyAndWithItsOwn) {
   FillFourStreams(3);
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   FillFourStreams(2);
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   std::string dir = Export();
   std::vector<uint64_t> visited;
   auto report = VerifyBundle(dir, key_.Public(), {}, [&](uint64_t p, std::string_view) {
@@ -94,7 +96,7 @@ TEST_F(BundleTest, AnHonestBundleVerifiesWithTheTrustedKeyAndWithItsOwn) {
   });
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, 20u);
-  EXPECT_EQ(ToHex(report->root), ToHex(log_->GetTreeHead()->root));
+  EXPECT_EQ(ToHex(report->root), ToHex(LogProofs(*log_).Head()->root));
   EXPECT_EQ(report->checkpoints, 2u);
   EXPECT_FALSE(report->keys_from_bundle);
   EXPECT_EQ(visited.size(), 20u);
@@ -113,7 +115,7 @@ TEST_F(BundleTest, ExportRefusesADirectoryInUse) {
 
 TEST_F(BundleTest, OneChangedByteIsFoundAtItsPosition) {
   FillFourStreams();
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
   ChangeReason(records[22], "c-5", '6');
@@ -139,7 +141,7 @@ TEST_F(BundleTest, AChangedEventWithItsLeafRecomputedBreaksItsStreamsChain) {
 
 TEST_F(BundleTest, AChangedLastEventWithItsLeafRecomputedBreaksTheCheckpoint) {
   FillFourStreams();
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
   ChangeReason(records[38], "c-9", '1');  // the last event of stream c: no successor
@@ -178,7 +180,7 @@ TEST_F(BundleTest, TwoSwappedRecordsAreFoundAtTheFirst) {
 
 TEST_F(BundleTest, ATruncatedTailIsFound) {
   FillFourStreams();
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   std::string dir = Export();
   auto records = ReadRecords(dir);
   records.resize(33);
@@ -196,7 +198,7 @@ TEST_F(BundleTest, ATruncatedTailIsFound) {
 
 TEST_F(BundleTest, AForkAfterACheckpointIsFound) {
   FillFourStreams();
-  auto held = log_->MakeCheckpoint(key_);
+  auto held = LogCheckpoints(*log_).Make(key_);
   ASSERT_TRUE(held.ok());
   log_.reset();
   {
@@ -231,7 +233,7 @@ TEST_F(BundleTest, AForkAfterACheckpointIsFound) {
 TEST_F(BundleTest, CheckpointsOfAnotherKeyOrAlteredAreRejected) {
   FillFourStreams(2);
   auto other = std::move(SigningKey::Generate()).value();
-  ASSERT_TRUE(log_->MakeCheckpoint(other).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(other).ok());
   std::string dir = Export();
   Status status = Check(dir);
   EXPECT_EQ(status.code(), StatusCode::kCorruption);

@@ -9,6 +9,9 @@
 #include <sstream>
 
 #include "ledger/audit/extends.h"
+#include "ledger/log/checkpoints.h"
+#include "ledger/log/maintenance.h"
+#include "ledger/log/verify.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {
@@ -42,7 +45,7 @@ class DamageTest : public LedgerTest {
 
 TEST_F(DamageTest, ACorruptedTableFileIsCorruptionNeverACrash) {
   Fill();
-  ASSERT_TRUE(log_->CompactAll().ok());
+  ASSERT_TRUE(CompactLedger(*log_).ok());
   log_.reset();
   int damaged = 0;
   for (const auto& entry : fs::directory_iterator(dir_.Sub("ledger"))) {
@@ -61,7 +64,7 @@ TEST_F(DamageTest, ACorruptedTableFileIsCorruptionNeverACrash) {
     return;
   }
   auto all = (*opened)->ReadAll(1, 5000);
-  auto report = (*opened)->Verify();
+  auto report = VerifyLog(**opened);
   // Some read meets the damage and says so; none returns a wrong answer quietly.
   ASSERT_FALSE(all.ok() && report.ok());
   if (!report.ok()) {
@@ -75,7 +78,7 @@ TEST_F(DamageTest, ACorruptedTableFileIsCorruptionNeverACrash) {
 TEST_F(DamageTest, ATruncatedLogLosesOnlyItsTailAndACheckpointSaysSo) {
   Fill();
   auto key = std::move(SigningKey::Generate()).value();
-  auto held = log_->MakeCheckpoint(key);  // the note an auditor took away
+  auto held = LogCheckpoints(*log_).Make(key);  // the note an auditor took away
   ASSERT_TRUE(held.ok());
   // A copy of the files as a crash would leave them: the events live in the write-ahead log.
   fs::path image = dir_.Sub("image");
@@ -95,7 +98,7 @@ TEST_F(DamageTest, ATruncatedLogLosesOnlyItsTailAndACheckpointSaysSo) {
   }
   EXPECT_LT((*reopened)->Head(), 2000u);
   // What survived is a consistent prefix: every hash, chain and index agrees...
-  auto report = (*reopened)->Verify();
+  auto report = VerifyLog(**reopened);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   // ...and the stored checkpoint went with the lost tail. The note the auditor kept tells.
   auto extends = VerifyExtends(**reopened, *held, key.Public());

@@ -11,7 +11,10 @@
 #include "ledger/audit/prove.h"
 #include "ledger/integrity/history_proof.h"
 #include "ledger/integrity/merkle_verify.h"
+#include "ledger/log/checkpoints.h"
 #include "ledger/log/internal/merkle.h"
+#include "ledger/log/proofs.h"
+#include "ledger/log/verify.h"
 #include "tests/ledger/raw_ledger.h"
 #include "tests/ledger/test_util.h"
 
@@ -46,7 +49,7 @@ class IntegrityTest : public LedgerTest {
     Options options;
     options.read_only = true;
     Reopen(options);
-    auto report = log_->Verify();
+    auto report = VerifyLog(*log_);
     return report.status();
   }
 
@@ -54,7 +57,7 @@ class IntegrityTest : public LedgerTest {
 };
 
 TEST_F(IntegrityTest, AnEmptyLedgerVerifies) {
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, 0u);
   EXPECT_EQ(ToHex(report->root), ToHex(Sha256("")));
@@ -63,13 +66,13 @@ TEST_F(IntegrityTest, AnEmptyLedgerVerifies) {
 TEST_F(IntegrityTest, TheStoredTreeIsTheTreeOfTheEvents) {
   FillFourStreams();
   ASSERT_TRUE(log_->Append("e", ExpectedVersion::NoStream(), Withdrawals(37)).ok());
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, 77u);
   EXPECT_EQ(report->streams, 5u);
   EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
-  EXPECT_EQ(ToHex(log_->GetTreeHead()->root), ToHex(ReferenceRoot()));
-  EXPECT_EQ(log_->RootAt(78).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ToHex(LogProofs(*log_).Head()->root), ToHex(ReferenceRoot()));
+  EXPECT_EQ(LogProofs(*log_).RootAt(78).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(IntegrityTest, TheTreeGoesOnAfterReopen) {
@@ -78,7 +81,7 @@ TEST_F(IntegrityTest, TheTreeGoesOnAfterReopen) {
   FillFourStreams(5);
   Reopen();
   ASSERT_TRUE(log_->Append("z", ExpectedVersion::Any(), Withdrawals(21)).ok());
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, 53u);
   EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
@@ -98,7 +101,7 @@ TEST_F(IntegrityTest, RefusedAppendsInAGroupLeaveNoTraceInTheTree) {
     });
   }
   for (auto& thread : threads) thread.join();
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, log_->Head());
   EXPECT_EQ(ToHex(report->root), ToHex(ReferenceRoot()));
@@ -114,18 +117,18 @@ TEST_F(IntegrityTest, VerifyReadsOnePointWhileWritersAppend) {
       for (int i = 0; !stop.load(); ++i) {
         AppendOne(fmt::format("live-{}", t));
         if (t == 0 && i % 20 == 0) {
-          EXPECT_TRUE(log_->MakeCheckpoint(key).ok());
+          EXPECT_TRUE(LogCheckpoints(*log_).Make(key).ok());
         }
       }
     });
   }
   for (int round = 0; round < 5; ++round) {
-    auto report = log_->Verify();
+    auto report = VerifyLog(*log_);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
   }
   stop = true;
   for (auto& w : writers) w.join();
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->events, log_->Head());
 }
@@ -134,9 +137,9 @@ TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
   FillFourStreams(9);  // 36 events
   auto events = log_->ReadAll(1, 100);
   for (uint64_t size : {1u, 7u, 16u, 17u, 36u}) {
-    std::string root = Bytes(*log_->RootAt(size));
+    std::string root = Bytes(*LogProofs(*log_).RootAt(size));
     for (Position p = 1; p <= size; ++p) {
-      auto proof = log_->InclusionProof(p, size);
+      auto proof = LogProofs(*log_).InclusionProof(p, size);
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
       std::vector<std::string> raw;
       for (auto& h : *proof) raw.push_back(Bytes(h));
@@ -144,17 +147,17 @@ TEST_F(IntegrityTest, ProofsDrawnFromTheLogVerify) {
           VerifyInclusion(Bytes(LeafHash((*events)[p - 1].bytes())), p - 1, size, raw, root).ok())
           << p << " in " << size;
     }
-    auto consistency = log_->ConsistencyProof(size, 36);
+    auto consistency = LogProofs(*log_).ConsistencyProof(size, 36);
     ASSERT_TRUE(consistency.ok());
     std::vector<std::string> raw;
     for (auto& h : *consistency) raw.push_back(Bytes(h));
-    EXPECT_TRUE(VerifyConsistency(size, 36, raw, root, Bytes(log_->GetTreeHead()->root)).ok());
+    EXPECT_TRUE(VerifyConsistency(size, 36, raw, root, Bytes(LogProofs(*log_).Head()->root)).ok());
   }
-  EXPECT_EQ(log_->InclusionProof(0, 5).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->InclusionProof(6, 5).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->InclusionProof(5, 37).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->ConsistencyProof(0, 5).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->ConsistencyProof(6, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LogProofs(*log_).InclusionProof(0, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LogProofs(*log_).InclusionProof(6, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LogProofs(*log_).InclusionProof(5, 37).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LogProofs(*log_).ConsistencyProof(0, 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LogProofs(*log_).ConsistencyProof(6, 5).status().code(), StatusCode::kInvalidArgument);
 }
 
 // --- tampering, found by Verify --------------------------------------------------------
@@ -232,7 +235,7 @@ TEST_F(IntegrityTest, ATruncatedTailWithOtherEventsAppendedIsFound) {
   }
   Reopen();
   for (int i = 0; i < 12; ++i) AppendOne(fmt::format("fork-{}", i));
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
   EXPECT_EQ(report.status().message().substr(0, 13), "position 31: ") << report.status().message();
 }
@@ -247,7 +250,7 @@ class CheckpointTest : public IntegrityTest {
 
 TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
   FillFourStreams();
-  auto held = log_->MakeCheckpoint(key_);  // what the auditor took away
+  auto held = LogCheckpoints(*log_).Make(key_);  // what the auditor took away
   ASSERT_TRUE(held.ok()) << held.status().ToString();
   log_.reset();
   {
@@ -256,7 +259,7 @@ TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
   }
   Reopen();
   for (int i = 0; i < 12; ++i) AppendOne(fmt::format("fork-{}", i));
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   EXPECT_EQ(report.status().code(), StatusCode::kCorruption);
   EXPECT_NE(report.status().message().find("no longer matches checkpoint #1"), std::string::npos)
       << report.status().message();
@@ -269,21 +272,21 @@ TEST_F(CheckpointTest, ACarefulForkIsFoundByTheCheckpointsItBreaks) {
 
 TEST_F(CheckpointTest, TodaysLogExtendsAnEarlierCheckpoint) {
   FillFourStreams(3);
-  auto held = log_->MakeCheckpoint(key_);
+  auto held = LogCheckpoints(*log_).Make(key_);
   ASSERT_TRUE(held.ok());
   EXPECT_EQ(held->checkpoint.size, 12u);
   FillFourStreams(5);
   auto extension = VerifyExtends(*log_, *held, key_.Public());
   ASSERT_TRUE(extension.ok()) << extension.status().ToString();
   EXPECT_EQ(extension->size, 32u);
-  auto report = log_->Verify();
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->checkpoints, 1u);
 }
 
 TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
   FillFourStreams(2);
-  auto held = log_->MakeCheckpoint(other_key_);
+  auto held = LogCheckpoints(*log_).Make(other_key_);
   ASSERT_TRUE(held.ok());
   auto extension = VerifyExtends(*log_, *held, key_.Public());
   EXPECT_EQ(extension.status().code(), StatusCode::kCorruption);
@@ -296,7 +299,7 @@ TEST_F(CheckpointTest, ACheckpointSignedByAnotherKeyIsRejected) {
 
 TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
   FillFourStreams(1);
-  Checkpoint empty{*log_->LedgerId(), 0, Sha256(""), kStart};
+  Checkpoint empty{*LogProofs(*log_).LedgerId(), 0, Sha256(""), kStart};
   EXPECT_TRUE(VerifyExtends(*log_, key_.Sign(empty), key_.Public()).ok());
   empty.root = ReferenceRoot();
   EXPECT_EQ(VerifyExtends(*log_, key_.Sign(empty), key_.Public()).status().code(),
@@ -305,35 +308,35 @@ TEST_F(CheckpointTest, AnEmptyTreeCheckpointMustHaveTheEmptyRoot) {
 
 TEST_F(CheckpointTest, ACheckpointSignedElsewhereIsStoredOnlyIfItIsThisLogsAndNotFromTheFuture) {
   FillFourStreams(2);
-  Checkpoint c{*log_->LedgerId(), 8, log_->GetTreeHead()->root, kStart};
+  Checkpoint c{*LogProofs(*log_).LedgerId(), 8, LogProofs(*log_).Head()->root, kStart};
   Checkpoint wrong_root = c;
   wrong_root.root[3] ^= 1;
-  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(wrong_root), key_.Public()).code(),
+  EXPECT_EQ(LogCheckpoints(*log_).Store(key_.Sign(wrong_root), key_.Public()).code(),
             StatusCode::kInvalidArgument);
   Checkpoint other_ledger = c;
   other_ledger.ledger_id = std::string(32, '0');
-  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(other_ledger), key_.Public()).code(),
+  EXPECT_EQ(LogCheckpoints(*log_).Store(key_.Sign(other_ledger), key_.Public()).code(),
             StatusCode::kInvalidArgument);
   Checkpoint too_big = c;
   too_big.size = 9;
-  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(too_big), key_.Public()).code(),
+  EXPECT_EQ(LogCheckpoints(*log_).Store(key_.Sign(too_big), key_.Public()).code(),
             StatusCode::kInvalidArgument);
   Checkpoint future = c;
   future.time_micros = kStart + 3600LL * 1000000;  // an hour ahead of the ledger's clock
-  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(future), key_.Public()).code(),
+  EXPECT_EQ(LogCheckpoints(*log_).Store(key_.Sign(future), key_.Public()).code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->StoreCheckpoint(key_.Sign(c), other_key_.Public()).code(),
+  EXPECT_EQ(LogCheckpoints(*log_).Store(key_.Sign(c), other_key_.Public()).code(),
             StatusCode::kCorruption);
-  ASSERT_TRUE(log_->StoreCheckpoint(key_.Sign(c), key_.Public()).ok());
-  EXPECT_EQ(log_->Checkpoints()->size(), 1u);
-  auto report = log_->Verify();
+  ASSERT_TRUE(LogCheckpoints(*log_).Store(key_.Sign(c), key_.Public()).ok());
+  EXPECT_EQ(LogCheckpoints(*log_).List()->size(), 1u);
+  auto report = VerifyLog(*log_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->checkpoints, 1u);
 }
 
 TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
   FillFourStreams(2);
-  auto held = log_->MakeCheckpoint(key_);
+  auto held = LogCheckpoints(*log_).Make(key_);
   ASSERT_TRUE(held.ok());
   std::string note = held->Note();
   note.replace(note.find("size 8"), 6, "size 7");
@@ -345,28 +348,28 @@ TEST_F(CheckpointTest, AnAlteredCheckpointNoteIsRejected) {
 
 TEST_F(CheckpointTest, CheckpointsNeverGoBack) {
   FillFourStreams(1);
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
   clock_.Advance(1000);
   FillFourStreams(1);
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());  // same size, same time: not older
-  clock_.Advance(-5000);                         // the clock steps back
-  auto older = log_->MakeCheckpoint(key_);
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());  // same size, same time: not older
+  clock_.Advance(-5000);                               // the clock steps back
+  auto older = LogCheckpoints(*log_).Make(key_);
   EXPECT_EQ(older.status().code(), StatusCode::kRuleViolation);
   EXPECT_NE(older.status().message().find("checkpoints never go back"), std::string::npos);
   clock_.Advance(10000);
-  ASSERT_TRUE(log_->MakeCheckpoint(key_).ok());
-  auto all = log_->Checkpoints();
+  ASSERT_TRUE(LogCheckpoints(*log_).Make(key_).ok());
+  auto all = LogCheckpoints(*log_).List();
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 4u);
   EXPECT_EQ((*all)[0].checkpoint.size, 4u);
   EXPECT_EQ((*all)[3].checkpoint.size, 8u);
-  EXPECT_EQ(log_->CheckpointKeys()->size(), 1u);
+  EXPECT_EQ(LogCheckpoints(*log_).Keys()->size(), 1u);
 }
 
 TEST_F(CheckpointTest, ACheckpointNoteRoundTripsAndMalformedNotesAreRefused) {
   FillFourStreams(1);
-  auto held = log_->MakeCheckpoint(key_);
+  auto held = LogCheckpoints(*log_).Make(key_);
   ASSERT_TRUE(held.ok());
   auto parsed = ParseCheckpointNote(held->Note());
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
@@ -390,7 +393,7 @@ class HistoryProofTest : public CheckpointTest {
   void SetUp() override {
     CheckpointTest::SetUp();
     FillFourStreams();  // stream "b" holds versions 0..9 at positions 2, 6, 10, ...
-    checkpoint_ = *log_->MakeCheckpoint(key_);
+    checkpoint_ = *LogCheckpoints(*log_).Make(key_);
     auto proof = ProveHistory(*log_, "b", checkpoint_);
     ASSERT_TRUE(proof.ok()) << proof.status().ToString();
     proof_ = *proof;

@@ -19,11 +19,12 @@ class TablesTest : public testing::LedgerTest {
   std::vector<std::string> Keys(std::string_view table, std::string_view from = "",
                                 std::string_view to = "") {
     std::vector<std::string> keys;
-    EXPECT_TRUE(log_->ScanRows(table, from, to,
-                               [&](std::string_view k, std::string_view) {
-                                 keys.emplace_back(k);
-                                 return true;
-                               })
+    EXPECT_TRUE(Tables(*log_)
+                    .Scan(table, from, to,
+                          [&](std::string_view k, std::string_view) {
+                            keys.emplace_back(k);
+                            return true;
+                          })
                     .ok());
     return keys;
   }
@@ -35,10 +36,10 @@ TEST_F(TablesTest, RowsAndCheckpointLandTogether) {
   batch.Put("people", "p/bob", "2");
   batch.Put("places", "x", "y");
   batch.SetCheckpoint("people-projection", 42);
-  ASSERT_TRUE(log_->WriteTables(batch).ok());
-  EXPECT_EQ(*log_->GetRow("people", "p/bob"), std::optional<std::string>("2"));
-  EXPECT_EQ(*log_->GetCheckpoint("people-projection"), 42u);
-  EXPECT_EQ(*log_->GetCheckpoint("never-written"), 0u);
+  ASSERT_TRUE(Tables(*log_).Write(batch).ok());
+  EXPECT_EQ(*Tables(*log_).Get("people", "p/bob"), std::optional<std::string>("2"));
+  EXPECT_EQ(*Tables(*log_).Checkpoint("people-projection"), 42u);
+  EXPECT_EQ(*Tables(*log_).Checkpoint("never-written"), 0u);
   EXPECT_EQ(Keys("people"), (std::vector<std::string>{"p/ann", "p/bob"}));
   EXPECT_EQ(Keys("people", "p/b"), (std::vector<std::string>{"p/bob"}));
   EXPECT_EQ(Keys("people", "", "p/b"), (std::vector<std::string>{"p/ann"}));
@@ -49,9 +50,9 @@ TEST_F(TablesTest, DeleteAndClear) {
   batch.Put("people", "a", "1");
   batch.Put("people", "b", "2");
   batch.Delete("people", "a");
-  ASSERT_TRUE(log_->WriteTables(batch).ok());
+  ASSERT_TRUE(Tables(*log_).Write(batch).ok());
   EXPECT_EQ(Keys("people"), std::vector<std::string>{"b"});
-  ASSERT_TRUE(log_->ClearTable("people").ok());
+  ASSERT_TRUE(Tables(*log_).Clear("people").ok());
   EXPECT_TRUE(Keys("people").empty());
 }
 
@@ -60,25 +61,25 @@ TEST_F(TablesTest, AnUnknownTableIsRefusedAndNothingIsWritten) {
   batch.Put("people", "a", "1");
   batch.Put("nowhere", "a", "1");
   batch.SetCheckpoint("people-projection", 7);
-  EXPECT_EQ(log_->WriteTables(batch).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Tables(*log_).Write(batch).code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Keys("people").empty());
-  EXPECT_EQ(*log_->GetCheckpoint("people-projection"), 0u);
-  EXPECT_FALSE(log_->GetRow("nowhere", "a")->has_value());
+  EXPECT_EQ(*Tables(*log_).Checkpoint("people-projection"), 0u);
+  EXPECT_FALSE(Tables(*log_).Get("nowhere", "a")->has_value());
 }
 
 TEST_F(TablesTest, TablesSurviveReopenAndReadOnlyOpensSeeThem) {
   TableBatch batch;
   batch.Put("people", "a", "1");
-  ASSERT_TRUE(log_->WriteTables(batch).ok());
+  ASSERT_TRUE(Tables(*log_).Write(batch).ok());
   log_.reset();
   Options read_only;
   read_only.read_only = true;
   read_only.tables = {"people", "places", "not-created-yet"};
   auto reader = EventLog::Open(dir_.Sub("ledger"), read_only);
   ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  EXPECT_EQ(*(*reader)->GetRow("people", "a"), std::optional<std::string>("1"));
-  EXPECT_FALSE((*reader)->GetRow("not-created-yet", "a")->has_value());
-  EXPECT_EQ((*reader)->WriteTables(batch).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(*Tables(**reader).Get("people", "a"), std::optional<std::string>("1"));
+  EXPECT_FALSE(Tables(**reader).Get("not-created-yet", "a")->has_value());
+  EXPECT_EQ(Tables(**reader).Write(batch).code(), StatusCode::kUnavailable);
 }
 
 }  // namespace

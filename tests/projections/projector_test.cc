@@ -6,6 +6,7 @@
 
 #include "bench/bench_util.h"
 #include "bench/workload.h"
+#include "ledger/log/tables.h"
 #include "projections/queries.h"
 #include "tests/ledger/lifecycle_fixture.h"
 
@@ -118,7 +119,7 @@ TEST_F(ProjectorTest, ALagAfterACrashIsRepairedByTheNextCatchUp) {
   std::string repaired = Digest();
   ASSERT_TRUE(Projector(log_.get()).Rebuild(std::nullopt).ok());
   EXPECT_EQ(Digest(), repaired);
-  EXPECT_EQ(*log_->GetCheckpoint("status"), log_->Head());
+  EXPECT_EQ(*Tables(*log_).Checkpoint("status"), log_->Head());
 }
 
 TEST_F(ProjectorTest, ActivePlacementsByEachIndex) {

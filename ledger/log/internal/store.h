@@ -19,7 +19,6 @@
 #include "ledger/base/hash.h"
 #include "ledger/base/status.h"
 #include "ledger/event/event.h"
-#include "ledger/log/tables.h"
 
 namespace secondment::internal {
 
@@ -30,7 +29,7 @@ struct StoreOptions {
   bool follow_primary = false;
   bool create_if_missing = true;
   size_t block_cache_bytes = 512 << 20;
-  // Tables to open (created when missing, unless read-only); see ledger/tables.h.
+  // Tables to open (created when missing, unless read-only); see ledger/log/tables.h.
   std::vector<std::string> tables;
   spdlog::logger* logger = nullptr;  // borrowed, non-null
 };
@@ -152,9 +151,14 @@ class Store {
   // Writes the batch atomically; with `sync`, returns only once it is on stable storage.
   Status Commit(Batch& batch, bool sync);
 
-  // Tables (ledger/tables.h). A table that was not opened reads as empty; writing to it is
+  // One write of TableBatch (ledger/log/tables.h), borrowed from it.
+  struct TableWrite {
+    enum Kind { kPut, kDelete, kCheckpoint } kind;
+    std::string_view table, key, value;  // kCheckpoint: table is the projection's name
+  };
+  // Tables (ledger/log/tables.h). A table that was not opened reads as empty; writing to it is
   // InvalidArgument.
-  Status WriteTables(const TableBatch& batch);
+  Status WriteTables(const std::vector<TableWrite>& writes);
   Result<std::optional<std::string>> GetRow(std::string_view table, std::string_view key);
   // Visits rows with from <= key < to (to empty: to the end) in key order until `visit`
   // returns false.

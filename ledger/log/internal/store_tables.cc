@@ -1,4 +1,4 @@
-// The Store's projection tables (ledger/tables.h): rows, checkpoints, clearing and bulk
+// The Store's projection tables (ledger/log/tables.h): rows, checkpoints, clearing and bulk
 // ingestion.
 
 #include <fmt/format.h>
@@ -17,25 +17,26 @@ constexpr char kCheckpointPrefix[] = "checkpoint.";
 
 }  // namespace
 
-Status Store::WriteTables(const TableBatch& batch) {
+Status Store::WriteTables(const std::vector<TableWrite>& writes) {
   if (read_only_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
   rocksdb::WriteBatch write;
-  for (const auto& op : batch.ops()) {
+  for (const TableWrite& op : writes) {
     rocksdb::ColumnFamilyHandle* family = meta_;
-    if (op.kind != TableBatch::Op::kCheckpoint) {
+    if (op.kind != TableWrite::kCheckpoint) {
       auto it = tables_.find(op.table);
       if (it == tables_.end()) return InvalidArgument(fmt::format("no table {}", op.table));
       family = it->second;
     }
     switch (op.kind) {
-      case TableBatch::Op::kPut:
+      case TableWrite::kPut:
         write.Put(family, op.key, op.value).PermitUncheckedError();
         break;
-      case TableBatch::Op::kDelete:
+      case TableWrite::kDelete:
         write.Delete(family, op.key).PermitUncheckedError();
         break;
-      case TableBatch::Op::kCheckpoint:
-        write.Put(meta_, kCheckpointPrefix + op.table, op.value).PermitUncheckedError();
+      case TableWrite::kCheckpoint:
+        write.Put(meta_, std::string(kCheckpointPrefix) + std::string(op.table), op.value)
+            .PermitUncheckedError();
         break;
     }
   }

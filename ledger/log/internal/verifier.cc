@@ -35,7 +35,7 @@ class Verifier {
            const std::function<void(uint64_t, uint64_t)>& progress)
       : store_(store), ledger_id_(std::move(ledger_id)), progress_(progress) {}
 
-  Result<VerifyReport> Run() {
+  Result<StoreReport> Run() {
     // Every read below is at one point, so appends made meanwhile are not half seen.
     at_ = store_.TakeReadPoint();
     ASSIGN_OR_RETURN(last_, store_.LastPosition(at_.get()));
@@ -53,7 +53,7 @@ class Verifier {
     if (first_bad_ != kNoProblem) return Corruption(problem_);
     if (!other_problem_.empty()) return Corruption(other_problem_);
     if (progress_) progress_(checked_, last_);
-    return VerifyReport{checked_, tree_.Root(), streams_.size(), checkpoints_.size()};
+    return StoreReport{checked_, tree_.Root(), streams_.size(), checkpoints_.size()};
   }
 
  private:
@@ -385,8 +385,8 @@ class Verifier {
 
 }  // namespace
 
-Result<VerifyReport> VerifyStore(Store& store, const std::string& ledger_id,
-                                 const std::function<void(uint64_t, uint64_t)>& progress) {
+Result<StoreReport> VerifyStore(Store& store, const std::string& ledger_id,
+                                const std::function<void(uint64_t, uint64_t)>& progress) {
   return Verifier(store, ledger_id, progress).Run();
 }
 

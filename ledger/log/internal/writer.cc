@@ -52,36 +52,40 @@ Writer::Writer(Store* store, WriterOptions options, MerkleFrontier tree, int64_t
 Writer::~Writer() { Stop(); }
 
 void Writer::Stop() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   stopping_ = true;
-  idle_cv_.wait(lock, [&] { return !leading_ && queue_.empty(); });
+  while (leading_ || !queue_.empty()) idle_cv_.Wait();
 }
 
 Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count) {
   Request request{&appends, event_count, std::nullopt};
-  std::unique_lock<std::mutex> lock(mu_);
-  if (stopping_) return Unavailable("the ledger is closing");
+  mu_.Lock();
+  if (stopping_) {
+    mu_.Unlock();
+    return Unavailable("the ledger is closing");
+  }
   queue_.push_back(&request);
   if (leading_) {
-    arrival_cv_.notify_one();
-    lock.unlock();
+    arrival_cv_.Signal();
+    mu_.Unlock();
     request.signal.wait(kWait, std::memory_order_acquire);
     if (request.signal.load(std::memory_order_acquire) == kDone) return std::move(*request.result);
-    lock.lock();  // kLead: the previous leader handed its turn to this request
+    mu_.Lock();  // kLead: the previous leader handed its turn to this request
   }
   leading_ = true;
-  Lead(request, lock);
+  Lead(request);
   return std::move(*request.result);
 }
 
-void Writer::Lead(Request& own, std::unique_lock<std::mutex>& lock) {
+void Writer::Lead(Request& own) {
   for (;;) {
-    if (queue_.size() < last_group_size_) {
-      arrival_cv_.wait_for(lock, kGather, [&] { return queue_.size() >= last_group_size_; });
+    auto gather_until = std::chrono::steady_clock::now() + kGather;
+    while (queue_.size() < last_group_size_) {
+      if (!arrival_cv_.WaitUntil(gather_until)) break;
     }
     std::vector<Request*> group = TakeGroup();
     last_group_size_ = group.size();
-    lock.unlock();
+    mu_.Unlock();
     std::vector<Request*> deferred;
     CommitGroup(group, &deferred);
     auto is_deferred = [&](Request* r) {
@@ -89,18 +93,18 @@ void Writer::Lead(Request& own, std::unique_lock<std::mutex>& lock) {
     };
     bool own_done = !is_deferred(&own);
 
-    lock.lock();
+    mu_.Lock();
     for (auto it = deferred.rbegin(); it != deferred.rend(); ++it) queue_.push_front(*it);
     Request* next_leader = nullptr;
     if (own_done) {
       if (queue_.empty()) {
         leading_ = false;
-        idle_cv_.notify_all();
+        idle_cv_.SignalAll();
       } else {
         next_leader = queue_.front();  // it takes itself into its own group
       }
     }
-    lock.unlock();
+    mu_.Unlock();
     // The next group starts before the callers of this one are woken: waking them is off the
     // critical path of commits.
     if (next_leader != nullptr) Notify(next_leader->signal, kLead);
@@ -108,7 +112,7 @@ void Writer::Lead(Request& own, std::unique_lock<std::mutex>& lock) {
       if (r != &own && !is_deferred(r)) Notify(r->signal, kDone);
     }
     if (own_done) return;
-    lock.lock();  // this request waits for the next group: keep leading
+    mu_.Lock();  // this request waits for the next group: keep leading
   }
 }
 

@@ -20,10 +20,8 @@
 #include <spdlog/logger.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -31,7 +29,8 @@
 
 #include "ledger/base/clock.h"
 #include "ledger/base/hash.h"
-#include "ledger/log/event_log.h"
+#include "ledger/base/mutex.h"
+#include "ledger/event/append.h"
 #include "ledger/log/internal/merkle.h"
 #include "ledger/log/internal/store.h"
 
@@ -82,10 +81,11 @@ class Writer {
   };
   using TipMap = std::unordered_map<std::string, Tip>;
 
-  // Leads groups until `own` is done. Requires mu_ held through `lock`.
-  void Lead(Request& own, std::unique_lock<std::mutex>& lock);
-  // Takes the next group off the queue. Requires mu_.
-  std::vector<Request*> TakeGroup();
+  // Leads groups until `own` is done. Called with mu_ held; lets go of it while a group
+  // commits, and returns without it.
+  void Lead(Request& own) RELEASE(mu_);
+  // Takes the next group off the queue.
+  std::vector<Request*> TakeGroup() REQUIRES(mu_);
   // Decides and commits `group`; requests that must wait for the next group go to `deferred`.
   void CommitGroup(const std::vector<Request*>& group, std::vector<Request*>* deferred);
   // Stamps and stages one fresh request into `batch`, with its leaves and completed subtrees
@@ -101,13 +101,13 @@ class Writer {
   Store* const store_;
   const WriterOptions options_;
 
-  std::mutex mu_;
-  std::condition_variable idle_cv_;     // no leader and nothing queued (Stop waits for it)
-  std::condition_variable arrival_cv_;  // a request was queued (a gathering leader waits)
-  std::deque<Request*> queue_;          // guarded by mu_
-  bool leading_ = false;                // guarded by mu_: some request holds the leader's turn
-  size_t last_group_size_ = 1;          // guarded by mu_: requests in the last group
-  bool stopping_ = false;               // guarded by mu_
+  Mutex mu_;
+  CondVar idle_cv_{&mu_};     // no leader and nothing queued (Stop waits for it)
+  CondVar arrival_cv_{&mu_};  // a request was queued (a gathering leader waits)
+  std::deque<Request*> queue_ GUARDED_BY(mu_);
+  bool leading_ GUARDED_BY(mu_) = false;        // some request holds the leader's turn
+  size_t last_group_size_ GUARDED_BY(mu_) = 1;  // requests in the last group
+  bool stopping_ GUARDED_BY(mu_) = false;
 
   std::atomic<Position> head_;
   // Only the current leader touches these.
