@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "server/remote.h"
 #include "server/rpc.h"
 #include "server/tokens.h"
 
@@ -37,6 +38,7 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   auto token = tokens.Add({"bench-hr", {server::Role::kHr}});
   if (!token.ok() || !tokens.Save(dir + "/tokens").ok())
     Die(6, "rpc: cannot write the tokens file");
+  Check(service::LedgerService::Create(dir + "/ledger").status(), "rpc: creating the ledger");
   std::string out = dir + "/serve.out";
   pid_t pid = fork();
   if (pid == 0) {
@@ -60,22 +62,26 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   options.token = *token;
   auto session = server::RemoteSession::Open(options);
   Check(session.status(), "rpc");
+  auto desk = (*session)->OpenDesk(service::Role::kHr);
+  Check(desk.status(), "rpc");
   std::vector<double> micros;
   for (int i = -20; i < count; ++i) {  // 20 to warm up
     std::string id = fmt::format("RPC-{:06}", i + 20);
-    std::vector<std::string> words = {
-        "propose",   "--id",         id,        "--employee",     "e-" + id,    "--home-org",
-        "Org",       "--home-unit",  "U",       "--home-manager", "m-home",     "--host-org",
-        "Org",       "--host-unit",  "V",       "--host-manager", "m-host",     "--kind",
-        "internal",  "--role-title", "Analyst", "--start",        "2026-03-01", "--end",
-        "2026-09-30"};
+    ProposeCommand proposal;
+    proposal.employee_id = "e-" + id;
+    proposal.home = {"Org", "U", "m-home"};
+    proposal.host = {"Org", "V", "m-host"};
+    proposal.kind = schema::Kind::INTERNAL;
+    proposal.role_title = "Analyst";
+    proposal.start = *ParseDate("2026-03-01");
+    proposal.end = *ParseDate("2026-09-30");
     auto start = std::chrono::steady_clock::now();
-    auto outcome = (*session)->Run("hr", words, false);
+    auto outcome = (*desk)->Execute(id, proposal);
     double us = Seconds(start) * 1e6;
     Check(outcome.status(), "rpc");
-    if (outcome->exit_code != 0) Die(6, "rpc: " + outcome->err);
     if (i >= 0) micros.push_back(us);
   }
+  desk->reset();
   session->reset();
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);

@@ -18,6 +18,9 @@
 namespace secondment::cli {
 namespace {
 
+using service::Access;
+using service::Operation;
+
 // "verifying 123,456 of 830,405 events" on a terminal, redrawn in place.
 class Progress {
  public:
@@ -42,8 +45,7 @@ int RunVerify(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("verify takes no arguments; see secondment verify --help"));
   }
-  if ((args.Has("checkpoint") || args.Has("checkpoint-note")) &&
-      !(args.Has("pubkey") || args.Has("pubkey-pem"))) {
+  if (args.Has("checkpoint") && !args.Has("pubkey")) {
     return Fail(InvalidArgument(
         "--checkpoint needs --pubkey: the checkpoint to check and the key you trust go together"));
   }
@@ -53,37 +55,19 @@ int RunVerify(Env& env, const Args& args) {
   auto held_option = CheckpointOption(args);
   if (!held_option.ok()) return Fail(held_option.status());
   std::optional<SignedCheckpoint> held = std::move(*held_option);
-  auto log = env.OpenForRead(/*repair=*/false);
-  if (!log.ok()) return Fail(log.status());
-  VerifyReport report;
+  auto desk = env.Desk({Operation::kAudit, Access::kRead, /*repair=*/false});
+  if (!desk.ok()) return Fail(desk.status());
+  service::VerifyOutcome verified;
   {
     Progress progress;
-    auto verified = VerifyLog(**log, [&](uint64_t done, uint64_t total) { progress(done, total); });
-    if (!verified.ok()) return Fail(verified.status());
-    report = *verified;
+    auto outcome =
+        (*desk)->Verify(key, held, [&](uint64_t done, uint64_t total) { progress(done, total); });
+    if (!outcome.ok()) return Fail(outcome.status());
+    verified = std::move(*outcome);
   }
-  // Stored checkpoints were checked against the keys stored beside them; with a key the
-  // auditor trusts, each must be signed by it, or a rewrite re-signed with another key passes.
-  auto stored = LogCheckpoints(**log).List();
-  if (!stored.ok()) return Fail(stored.status());
-  std::vector<std::string> key_ids;
-  for (size_t i = 0; i < stored->size(); ++i) {
-    const SignedCheckpoint& c = (*stored)[i];
-    if (key) {
-      if (Status s = key->Verify(c); !s.ok()) {
-        return Fail(Corruption(fmt::format("stored checkpoint #{}: {}", i + 1, s.message())));
-      }
-    }
-    if (std::find(key_ids.begin(), key_ids.end(), c.key_id) == key_ids.end()) {
-      key_ids.push_back(c.key_id);
-    }
-  }
-  std::optional<LogExtension> extension;
-  if (held) {
-    auto extends = VerifyExtends(**log, *held, *key);
-    if (!extends.ok()) return Fail(extends.status());
-    extension = *extends;
-  }
+  const VerifyReport& report = verified.report;
+  const std::vector<std::string>& key_ids = verified.checkpoint_key_ids;
+  const std::optional<LogExtension>& extension = verified.extension;
   std::string keys = key_ids.empty() ? "none" : fmt::format("{}", fmt::join(key_ids, ", "));
   if (env.json()) {
     std::string extends_json;
@@ -142,36 +126,27 @@ int RunCheckpoint(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("checkpoint takes no arguments; see secondment checkpoint --help"));
   }
-  // Either signed here with --key, or (as a client sends it through --connect, so that the key
-  // never leaves the client) signed elsewhere: --note-text with --pubkey-pem.
-  if (args.Has("key") == args.Has("note-text")) {
-    return Fail(InvalidArgument("checkpoint needs --key KEY (--key is required for checkpoint)"));
-  }
-  std::optional<SigningKey> key;
-  std::optional<SignedCheckpoint> given;
-  std::optional<PublicKey> given_key;
-  if (auto key_path = args.Get("key")) {
-    auto loaded = ReadPrivateKeyFile(*key_path);
-    if (!loaded.ok()) return Fail(loaded.status());
-    key.emplace(std::move(*loaded));
-  } else {
-    auto note = ParseCheckpointNote(*args.Get("note-text"));
-    if (!note.ok()) return Fail(note.status());
-    given = std::move(*note);
-    auto pub = PublicKeyOption(args);
-    if (!pub.ok()) return Fail(pub.status());
-    if (!*pub) return Fail(InvalidArgument("--note-text needs --pubkey-pem"));
-    given_key = std::move(**pub);
-  }
-  auto secondments = env.OpenForWrite(/*create=*/false);
-  if (!secondments.ok()) return Fail(secondments.status());
+  auto key_path = args.Required("key");
+  if (!key_path.ok()) return Fail(key_path.status());
+  auto key = ReadPrivateKeyFile(*key_path);
+  if (!key.ok()) return Fail(key.status());
   Result<SignedCheckpoint> checkpoint = InvalidArgument("unreachable");
-  if (key) {
-    checkpoint = LogCheckpoints(*env.log()).Make(*key);
-  } else if (Status stored = LogCheckpoints(*env.log()).Store(*given, *given_key); !stored.ok()) {
-    checkpoint = stored;
+  if (env.remote()) {
+    // The key never leaves this machine: the server's tree head is signed here, and the server
+    // stores the note after checking it against its own log.
+    auto desk = env.Desk({Operation::kStoreCheckpoint});
+    if (!desk.ok()) return Fail(desk.status());
+    auto head = (*desk)->GetTreeHead();
+    if (!head.ok()) return Fail(head.status());
+    checkpoint = key->Sign(
+        Checkpoint{head->ledger_id, head->head.size, head->head.root, SystemClock().NowMicros()});
+    if (Status stored = (*desk)->StoreCheckpoint(*checkpoint, key->Public()); !stored.ok()) {
+      return Fail(stored);
+    }
   } else {
-    checkpoint = *given;
+    auto ledger = env.Local("checkpoint", Access::kWrite);
+    if (!ledger.ok()) return Fail(ledger.status());
+    checkpoint = (*ledger)->MakeCheckpoint(service::Caller::Administrator(), *key);
   }
   if (!checkpoint.ok()) return Fail(checkpoint.status());
   std::string note = checkpoint->Note();
@@ -197,12 +172,12 @@ int RunTreeHead(Env& env, const Args& args) {
   if (!args.positional().empty()) {
     return Fail(InvalidArgument("tree-head takes no arguments"));
   }
-  auto log = env.OpenForRead(/*repair=*/false);
-  if (!log.ok()) return Fail(log.status());
-  auto ledger = LogProofs(**log).LedgerId();
-  if (!ledger.ok()) return Fail(ledger.status());
-  auto head = LogProofs(**log).Head();
-  if (!head.ok()) return Fail(head.status());
+  auto desk = env.Desk({Operation::kTreeHead, Access::kRead, /*repair=*/false});
+  if (!desk.ok()) return Fail(desk.status());
+  auto tree = (*desk)->GetTreeHead();
+  if (!tree.ok()) return Fail(tree.status());
+  const std::string* ledger = &tree->ledger_id;
+  const TreeHead* head = &tree->head;
   if (env.json()) {
     std::fprintf(Out(), "{\"ledger\":\"%s\",\"size\":\"%llu\",\"root\":\"%s\"}\n", ledger->c_str(),
                  static_cast<unsigned long long>(head->size), ToHex(head->root).c_str());
@@ -221,7 +196,7 @@ std::vector<CommandDef> AuditCommandDefs() {
        "verify [--pubkey PUB [--checkpoint FILE]]",
        "recompute and check every hash, chain, index and stored checkpoint; with the key you "
        "trust and a checkpoint you kept, prove the log extends it",
-       {{"checkpoint"}, {"pubkey"}, {"checkpoint-note"}, {"pubkey-pem"}},
+       {{"checkpoint"}, {"pubkey"}},
        RunVerify},
       {"keygen",
        "keygen --out KEY",
@@ -231,7 +206,7 @@ std::vector<CommandDef> AuditCommandDefs() {
       {"checkpoint",
        "checkpoint --key KEY [--out FILE]",
        "sign the ledger's tree size, root and time with KEY, store it and print the note",
-       {{"key"}, {"out"}, {"note-text"}, {"pubkey-pem"}},
+       {{"key"}, {"out"}},
        RunCheckpoint},
       {"tree-head",
        "tree-head",

@@ -56,33 +56,17 @@ Result<SigningKey> ReadPrivateKeyFile(const std::string& path) {
 }
 
 Result<std::optional<SignedCheckpoint>> CheckpointOption(const Args& args) {
-  if (args.Has("checkpoint") && args.Has("checkpoint-note")) {
-    return InvalidArgument("give --checkpoint or --checkpoint-note, not both");
-  }
   if (auto path = args.Get("checkpoint")) {
     ASSIGN_OR_RETURN(SignedCheckpoint note, ReadCheckpointFile(*path));
     return std::optional<SignedCheckpoint>(std::move(note));
-  }
-  if (auto text = args.Get("checkpoint-note")) {
-    auto note = ParseCheckpointNote(*text);
-    if (!note.ok()) return Prefixed("--checkpoint-note", note.status());
-    return std::optional<SignedCheckpoint>(std::move(*note));
   }
   return std::optional<SignedCheckpoint>();
 }
 
 Result<std::optional<PublicKey>> PublicKeyOption(const Args& args) {
-  if (args.Has("pubkey") && args.Has("pubkey-pem")) {
-    return InvalidArgument("give --pubkey or --pubkey-pem, not both");
-  }
   if (auto path = args.Get("pubkey")) {
     ASSIGN_OR_RETURN(PublicKey key, ReadPublicKeyFile(*path));
     return std::optional<PublicKey>(std::move(key));
-  }
-  if (auto pem = args.Get("pubkey-pem")) {
-    auto key = PublicKey::FromPem(*pem);
-    if (!key.ok()) return Prefixed("--pubkey-pem", key.status());
-    return std::optional<PublicKey>(std::move(*key));
   }
   return std::optional<PublicKey>();
 }

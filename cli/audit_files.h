@@ -20,10 +20,10 @@ Result<PublicKey> ReadPublicKeyFile(const std::string& path);
 // A PEM private key that only its owner may read: InvalidArgument when group or others may
 // (as ssh refuses such keys), or when it is not an unencrypted Ed25519 key.
 Result<SigningKey> ReadPrivateKeyFile(const std::string& path);
-// The checkpoint given as --checkpoint FILE, or inline as --checkpoint-note TEXT (as a client
-// sends it through --connect); nullopt when neither. InvalidArgument when both, or malformed.
+// The checkpoint given as --checkpoint FILE; nullopt when absent. InvalidArgument when the
+// file is malformed.
 Result<std::optional<SignedCheckpoint>> CheckpointOption(const Args& args);
-// Likewise --pubkey FILE or --pubkey-pem TEXT.
+// Likewise --pubkey FILE.
 Result<std::optional<PublicKey>> PublicKeyOption(const Args& args);
 
 // Writes `key` to a new private file (mode 0600) and its public half to a new file (0644);

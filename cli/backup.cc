@@ -6,9 +6,6 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "ledger/log/maintenance.h"
-#include "ledger/log/proofs.h"
-#include "ledger/log/verify.h"
 
 namespace secondment::cli {
 namespace {
@@ -19,11 +16,10 @@ int RunBackup(Env& env, const Args& args) {
   }
   auto to = args.Required("to");
   if (!to.ok()) return Fail(to.status());
-  auto secondments = env.OpenForWrite(/*create=*/false);
-  if (!secondments.ok()) return Fail(secondments.status());
-  auto head = LogProofs(*env.log()).Head();
+  auto ledger = env.Local("backup", service::Access::kWrite);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto head = (*ledger)->Backup(service::Caller::Administrator(), *to);
   if (!head.ok()) return Fail(head.status());
-  if (Status s = BackupLedger(*env.log(), *to); !s.ok()) return Fail(s);
   if (env.json()) {
     std::fprintf(Out(), "{\"backup\":%s,\"events\":\"%llu\",\"root\":\"%s\"}\n",
                  JsonString(*to).c_str(), static_cast<unsigned long long>(head->size),
@@ -42,12 +38,12 @@ int RunRestore(Env& env, const Args& args) {
   }
   auto from = args.Required("from");
   if (!from.ok()) return Fail(from.status());
+  if (env.remote()) {
+    return Fail(InvalidArgument("restore runs where the ledger is: it does not go with --connect"));
+  }
   const std::string& data = env.globals().data;
-  if (Status s = RestoreLedger(*from, data); !s.ok()) return Fail(s);
   // Proven before it is used: every hash, chain and index of the restored ledger.
-  auto log = env.OpenForRead(/*repair=*/false);
-  if (!log.ok()) return Fail(log.status());
-  auto report = VerifyLog(**log);
+  auto report = service::LedgerService::Restore(*from, data);
   if (!report.ok()) return Fail(report.status());
   if (env.json()) {
     std::fprintf(Out(), "{\"restored\":%s,\"events\":\"%llu\",\"root\":\"%s\",\"verified\":true}\n",

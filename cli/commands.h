@@ -19,6 +19,7 @@ struct CommandDef {
   int (*run)(Env& env, const Args& args);
 };
 
+CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
 CommandDef ApproveCommandDef();
 CommandDef RefuseCommandDef();
@@ -26,20 +27,11 @@ std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover,
 std::vector<CommandDef> ReadCommandDefs();   // show, history, log
 std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
 std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
-std::vector<CommandDef> OfflineAuditCommandDefs();
-std::vector<CommandDef> RelayCommandDefs();  // relay
-std::vector<CommandDef>
-TokenCommandDefs();  // token add, token revoke  // prove, verify-proof, audit-bundle, ...
+std::vector<CommandDef> OfflineAuditCommandDefs();  // prove, verify-proof, audit-bundle, ...
+std::vector<CommandDef> RelayCommandDefs();         // relay
+std::vector<CommandDef> TokenCommandDefs();         // token add, token revoke
 
 std::vector<CommandDef> AllCommands();
-
-// Runs one command line (the command's name, then its options) with `env`: what a server runs
-// for a client. Returns the exit status.
-int RunWords(Env& env, const std::vector<std::string>& words);
-
-// Sends `words` (the command's name and options) to the server named by --connect, prints what
-// it printed, and returns its exit status (cli/remote.cc).
-int RunThroughServer(const Globals& globals, const std::vector<std::string>& words);
 
 std::vector<CommandDef> ServeCommandDefs();   // serve
 std::vector<CommandDef> BackupCommandDefs();  // backup, restore

@@ -2,15 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
+#include <cstdlib>
 
 #include "cli/output.h"
+#include "ledger/base/json_input.h"
 #include "ledger/event/vocabulary.h"
-#include "ledger/log/tables.h"
-#include "projections/projector.h"
-#include "projections/queries.h"
+#include "server/tokens.h"
 
 namespace secondment::cli {
 
@@ -40,165 +38,166 @@ int Fail(const Status& status) {
   return ExitCode(status.code());
 }
 
+Env::Env(Globals globals) : globals_(std::move(globals)) {}
+
+// The desk goes before the session and the ledger it borrows.
+Env::~Env() {
+  desk_.reset();
+  session_.reset();
+  ledger_.reset();
+}
+
 Result<Policy> Env::LoadPolicy() const {
   if (!globals_.policy) return Policy::Default();
   return Policy::Load(*globals_.policy);
 }
 
-Result<Actor> Env::RequireActor(std::string_view command) const {
+Result<service::Caller> Env::Writer(std::string_view command) const {
   if (!globals_.actor) return InvalidArgument(fmt::format("--actor is required for {}", command));
   if (!globals_.role) return InvalidArgument(fmt::format("--as is required for {}", command));
-  Actor actor;
-  actor.id = *globals_.actor;
-  RETURN_IF_ERROR(ValidateId(actor.id, "actor"));
-  ASSIGN_OR_RETURN(actor.role, ParseActingRole(*globals_.role, "--as"));
-  return actor;
-}
-
-namespace {
-
-// Another `secondment` command holds the lock for a few tens of milliseconds: wait for it a
-// little before reporting the ledger as locked (exit 7).
-constexpr auto kLockPatience = std::chrono::milliseconds(1000);
-
-Result<std::unique_ptr<EventLog>> OpenPatiently(const std::string& dir, const Options& options) {
-  auto deadline = std::chrono::steady_clock::now() + kLockPatience;
-  for (;;) {
-    auto opened = EventLog::Open(dir, options);
-    if (opened.status().code() != StatusCode::kUnavailable ||
-        std::chrono::steady_clock::now() >= deadline) {
-      return opened;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  RETURN_IF_ERROR(ValidateId(*globals_.actor, "actor"));
+  ASSIGN_OR_RETURN(schema::Role role, ParseActingRole(*globals_.role, "--as"));
+  switch (role) {
+    case schema::Role::HR:
+      return service::Caller{*globals_.actor, service::Role::kHr};
+    case schema::Role::HOME_MANAGER:
+      return service::Caller{*globals_.actor, service::Role::kHomeManager};
+    case schema::Role::HOST_MANAGER:
+      return service::Caller{*globals_.actor, service::Role::kHostManager};
+    case schema::Role::SECONDEE:
+      return service::Caller{*globals_.actor, service::Role::kSecondee};
+    default:
+      return service::Caller{*globals_.actor, service::Role::kException};
   }
 }
 
-// True when some projection has not applied every event (a crash between an event's commit
-// and its projection update leaves that).
-Result<bool> ProjectionsLag(EventLog& log) {
-  for (const auto& name : projections::ProjectionNames()) {
-    ASSIGN_OR_RETURN(Position checkpoint, Tables(log).Checkpoint(name));
-    if (checkpoint < log.Head()) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-Result<Secondments*> Env::OpenForWrite(bool create) {
-  if (attached_secondments_) return attached_secondments_;
-  ASSIGN_OR_RETURN(Policy policy, LoadPolicy());
-  Options options;
-  options.clock = &clock_;
-  options.tables = projections::ProjectionTables();
-  options.create_if_missing = create;
-  auto opened = OpenPatiently(globals_.data, options);
-  if (opened.status().code() == StatusCode::kNotFound) {
-    return NotFound(fmt::format("no ledger at {}", globals_.data));
-  }
-  if (opened.status().code() == StatusCode::kUnavailable) {
+Result<service::LedgerService*> Env::Open(service::Access access, bool repair) {
+  if (ledger_) return ledger_.get();
+  service::OpenOptions options;
+  options.access = access;
+  options.repair = repair;
+  ASSIGN_OR_RETURN(options.policy, LoadPolicy());
+  auto opened = service::LedgerService::Open(globals_.data, options);
+  if (opened.status().code() == StatusCode::kUnavailable && access == service::Access::kWrite) {
     return Unavailable(fmt::format(
         "{}; if `secondment serve` holds it, send writes through it with --connect HOST:PORT "
         "--token T",
         opened.status().message()));
   }
-  ASSIGN_OR_RETURN(log_, std::move(opened));
-  RETURN_IF_ERROR(CatchUpProjections());
-  secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
-  return secondments_.get();
+  ASSIGN_OR_RETURN(ledger_, std::move(opened));
+  return ledger_.get();
 }
 
-Status Env::CatchUpProjections() {
-  projections::Projector projector(log());
-  return projector.CatchUp().status();
+Result<service::LedgerService*> Env::Local(std::string_view command, service::Access access,
+                                           bool repair) {
+  if (remote()) {
+    return InvalidArgument(
+        fmt::format("{} runs where the ledger is: it does not go with --connect", command));
+  }
+  return Open(access, repair);
 }
 
-Result<EventLog*> Env::OpenForFollow() {
-  if (attached_log_) return InvalidArgument("this command does not run through a server");
-  Options options;
-  options.read_only = true;
-  options.follow_primary = true;
-  options.clock = &clock_;
-  options.block_cache_bytes = 64 << 20;
-  auto opened = EventLog::Open(globals_.data, options);
-  if (opened.status().code() == StatusCode::kNotFound) {
-    return NotFound(fmt::format("no ledger at {}", globals_.data));
+Result<server::ConnectOptions> Env::Connection() const {
+  if (!globals_.connect) return InvalidArgument("--token and --tls-ca go with --connect");
+  if (globals_.data_given) return InvalidArgument("--data does not go with --connect");
+  std::optional<std::string> token = globals_.token;
+  if (!token) {
+    // Kept out of `ps` and shell history.
+    const char* from_env = std::getenv("SECONDMENT_TOKEN");
+    if (from_env && *from_env) token = from_env;
   }
-  ASSIGN_OR_RETURN(log_, std::move(opened));
-  return log_.get();
+  if (!token) return InvalidArgument("--connect needs --token (or $SECONDMENT_TOKEN)");
+  const std::string& address = *globals_.connect;
+  bool loopback = address.rfind("127.", 0) == 0 || address.rfind("localhost:", 0) == 0 ||
+                  address.rfind("[::1]:", 0) == 0;
+  if (!globals_.tls_ca && !loopback) {
+    return InvalidArgument(
+        "the token would cross the network in clear: give --tls-ca with the server's CA "
+        "(plain TCP is for 127.0.0.1 and localhost only)");
+  }
+  if (globals_.actor) {
+    return InvalidArgument(
+        "--actor does not go with --connect: the server records the token's principal");
+  }
+  if (globals_.policy) {
+    return InvalidArgument("--policy does not go with --connect: the server's policy holds");
+  }
+  server::ConnectOptions options;
+  options.address = address;
+  options.token = *token;
+  if (globals_.tls_ca) {
+    ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(*globals_.tls_ca));
+    options.tls_ca_pem = std::move(pem);
+  }
+  return options;
 }
 
-Result<EventLog*> Env::OpenForRead(bool repair) {
-  if (attached_log_) return attached_log_;
-  Options options;
-  options.read_only = true;
-  // A secondary instance: it opens safely beside a writer in another process (a server),
-  // whose files may change while it opens.
-  options.follow_primary = true;
-  options.clock = &clock_;
-  options.tables = projections::ProjectionTables();
-  options.block_cache_bytes = 64 << 20;
-  auto opened = EventLog::Open(globals_.data, options);
-  if (opened.status().code() == StatusCode::kNotFound) {
-    return NotFound(fmt::format("no ledger at {}", globals_.data));
+Result<service::Desk*> Env::RemoteDesk(service::Operation operation) {
+  ASSIGN_OR_RETURN(server::ConnectOptions options, Connection());
+  ASSIGN_OR_RETURN(session_, server::RemoteSession::Open(options));
+  std::optional<service::Role> role;
+  if (globals_.role) {
+    ASSIGN_OR_RETURN(role, server::ParseRole(*globals_.role));
+  } else {
+    ASSIGN_OR_RETURN(auto who, session_->WhoAmI());
+    for (service::Role held : who.second) {
+      if (service::MayPerform({who.first, held}, operation).ok()) {
+        role = held;
+        break;
+      }
+    }
+    if (!role) {
+      return RuleViolation(fmt::format("not permitted: none of principal {}'s roles may {}",
+                                       who.first, service::OperationName(operation)));
+    }
   }
-  ASSIGN_OR_RETURN(log_, std::move(opened));
-  if (!repair) return log_.get();
-  ASSIGN_OR_RETURN(bool lag, ProjectionsLag(*log_));
-  if (!lag) return log_.get();
-  // Repair first, if no writer holds the ledger; a live writer repairs on its own.
-  log_.reset();
-  options.read_only = false;
-  options.create_if_missing = false;
-  auto writable = EventLog::Open(globals_.data, options);
-  if (writable.ok()) {
-    log_ = std::move(writable).value();
-    RETURN_IF_ERROR(CatchUpProjections());
-    return log_.get();
-  }
-  // Held by a live writer (Unavailable), or not writable at all (IOError: a read-only file
-  // system): read as it is.
-  if (writable.status().code() != StatusCode::kUnavailable &&
-      writable.status().code() != StatusCode::kIOError) {
-    return writable.status();
-  }
-  options.read_only = true;
-  ASSIGN_OR_RETURN(log_, EventLog::Open(globals_.data, options));
-  return log_.get();
+  ASSIGN_OR_RETURN(desk_, session_->OpenDesk(*role));
+  return desk_.get();
 }
 
-Result<std::optional<Position>> LedgerTime(const Args& args, EventLog& log) {
+Result<service::Desk*> Env::Desk(const Needs& needs) {
+  if (desk_) return desk_.get();
+  if (remote()) return RemoteDesk(needs.operation);
+  service::Caller caller = service::Caller::Administrator();
+  if (service::IsStep(needs.operation)) {
+    ASSIGN_OR_RETURN(caller, Writer(service::OperationName(needs.operation)));
+  }
+  ASSIGN_OR_RETURN(service::LedgerService * ledger, Open(needs.access, needs.repair));
+  desk_ = std::make_unique<service::LocalDesk>(ledger, caller);
+  return desk_.get();
+}
+
+Result<std::optional<Position>> LedgerTime(const Args& args, service::Desk& desk) {
   if (args.Has("known-at") && args.Has("at-position")) {
     return InvalidArgument("give --known-at or --at-position, not both");
   }
   if (auto at = args.Get("known-at")) {
     ASSIGN_OR_RETURN(int64_t micros, ParseTimestamp(*at, "--known-at"));
-    ASSIGN_OR_RETURN(Position position, projections::PositionAt(log, micros));
+    ASSIGN_OR_RETURN(Position position, desk.PositionAt(micros));
     return std::optional<Position>(position);
   }
   ASSIGN_OR_RETURN(auto position, args.Integer("at-position", 0, INT64_MAX));
   if (!position) return std::optional<Position>();
-  if (static_cast<Position>(*position) > log.Head()) {
+  ASSIGN_OR_RETURN(Position head, desk.Head());
+  if (static_cast<Position>(*position) > head) {
     return InvalidArgument(
-        fmt::format("--at-position {} is past the last position, {}", *position, log.Head()));
+        fmt::format("--at-position {} is past the last position, {}", *position, head));
   }
   return std::optional<Position>(static_cast<Position>(*position));
 }
 
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
                      const Command& command) {
-  auto actor = env.RequireActor(name);
-  if (!actor.ok()) return Fail(actor.status());
+  if (!env.remote()) {
+    if (auto writer = env.Writer(name); !writer.ok()) return Fail(writer.status());
+  }
   if (id) {
     if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
   }
-  auto secondments = env.OpenForWrite();
-  if (!secondments.ok()) return Fail(secondments.status());
-  auto outcome = (*secondments)->Execute(id, command, *actor);
+  auto desk = env.Desk({service::OperationOf(command), service::Access::kWrite});
+  if (!desk.ok()) return Fail(desk.status());
+  auto outcome = (*desk)->Execute(id, command);
   if (!outcome.ok()) return Fail(outcome.status());
-  // The event is durable; the read models follow before the command returns. Should this
-  // fail, the next command repairs the lag.
-  if (Status caught_up = env.CatchUpProjections(); !caught_up.ok()) return Fail(caught_up);
   if (env.json()) {
     std::string positions;
     for (Position p : outcome->positions)

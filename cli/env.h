@@ -1,5 +1,6 @@
-// What every `secondment` command shares: the global options, the ledger it opens, how a
-// Status becomes an exit status and a line on stderr.
+// What every `secondment` command shares: the global options, the desk it runs on (the local
+// ledger, or `secondment serve` with --connect), and how a Status becomes an exit status and a
+// line on stderr.
 
 #ifndef SECONDMENT_CLI_ENV_H_
 #define SECONDMENT_CLI_ENV_H_
@@ -7,19 +8,22 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/args.h"
 #include "cli/console.h"
-#include "ledger/base/clock.h"
 #include "ledger/lifecycle/lifecycle.h"
 #include "ledger/lifecycle/policy.h"
-#include "ledger/log/event_log.h"
-#include "service/secondments.h"
+#include "server/remote.h"
+#include "service/caller.h"
+#include "service/desk.h"
+#include "service/ledger_service.h"
 
 namespace secondment::cli {
 
 struct Globals {
   std::string data;                    // --data, $SECONDMENT_DATA, else ./secondment-data
+  bool data_given = false;             // --data was on the line
   std::optional<std::string> actor;    // --actor
   std::optional<std::string> role;     // --as
   std::optional<std::string> policy;   // --policy
@@ -36,56 +40,59 @@ int ExitCode(StatusCode code);
 // Prints the status's message as one line on stderr and returns its exit status.
 int Fail(const Status& status);
 
+// What a command asks of the ledger: the operation (which decides the caller locally and the
+// role through --connect) and, locally, how to open it.
+struct Needs {
+  service::Operation operation;
+  service::Access access = service::Access::kRead;
+  bool repair = true;  // kRead: repair lagging projections first (audits read as it is)
+};
+
 class Env {
  public:
-  explicit Env(Globals globals) : globals_(std::move(globals)) {}
-  // For a server running commands for clients: the commands use this open log and write path
-  // (borrowed) instead of opening the ledger.
-  Env(Globals globals, EventLog* log, Secondments* secondments)
-      : globals_(std::move(globals)), attached_log_(log), attached_secondments_(secondments) {}
+  explicit Env(Globals globals);
+  ~Env();
 
   const Globals& globals() const { return globals_; }
   bool json() const { return globals_.json; }
+  bool remote() const { return globals_.connect.has_value(); }
 
-  // Opens the ledger for writing (creating it) with the policy, for write commands, and
-  // catches the projections up (repairing any lag a crash left). Waits up to a second for
-  // another command's lock before Unavailable.
-  // With create = false, NotFound "no ledger at DIR" when there is none.
-  Result<Secondments*> OpenForWrite(bool create = true);
-  // Opens the ledger read-only, so that reads never block writers; NotFound when there is
-  // none. Only when the projections lag behind the log (a crash left them so), `repair` is
-  // true and no other process holds the ledger is it reopened for writing to repair them
-  // first. Audit commands pass repair = false: they read the log as it is.
-  Result<EventLog*> OpenForRead(bool repair = true);
-  // Opens the ledger to follow a writer in any process (a RocksDB secondary instance: no lock
-  // is taken, CatchUpWithPrimary brings in new events); NotFound when there is none.
-  Result<EventLog*> OpenForFollow();
-  // The log opened by OpenForWrite or OpenForRead (null before).
-  EventLog* log() const { return attached_log_ ? attached_log_ : log_.get(); }
-  // Catches the projections up after a write.
-  Status CatchUpProjections();
+  // The desk to run the command on. Locally: the ledger opened as `needs` says, acting as
+  // --actor/--as for a lifecycle step (InvalidArgument naming what is missing) or as the local
+  // administrator otherwise. With --connect: the server's desk for --as, or for the first of
+  // the token's roles that may perform the operation. Opened once per command.
+  Result<service::Desk*> Desk(const Needs& needs);
+  // The local ledger for commands that only run where it is (backup, serve, relay, ...):
+  // InvalidArgument when --connect is given.
+  Result<service::LedgerService*> Local(std::string_view command, service::Access access,
+                                        bool repair = true);
+  // --connect's options, checked: a token (--token or $SECONDMENT_TOKEN), TLS off loopback,
+  // no --actor, --policy or --data.
+  Result<server::ConnectOptions> Connection() const;
   // The policy in force: --policy FILE, else the defaults.
   Result<Policy> LoadPolicy() const;
-  // --actor and --as, required for every write: InvalidArgument naming what is missing.
-  Result<Actor> RequireActor(std::string_view command) const;
+  // --actor and --as, required for every lifecycle step: InvalidArgument naming what is
+  // missing.
+  Result<service::Caller> Writer(std::string_view command) const;
 
  private:
+  Result<service::LedgerService*> Open(service::Access access, bool repair);
+  Result<service::Desk*> RemoteDesk(service::Operation operation);
+
   Globals globals_;
-  SystemClock clock_;
-  std::unique_ptr<EventLog> log_;
-  EventLog* attached_log_ = nullptr;
-  Secondments* attached_secondments_ = nullptr;
-  std::unique_ptr<Secondments> secondments_;
+  std::unique_ptr<service::LedgerService> ledger_;
+  std::unique_ptr<server::RemoteSession> session_;
+  std::unique_ptr<service::Desk> desk_;
 };
 
 // The past position asked for with --at-position P or --known-at TIMESTAMP, or nullopt for
 // "now". InvalidArgument when both are given, or P is past the head.
-Result<std::optional<Position>> LedgerTime(const Args& args, EventLog& log);
+Result<std::optional<Position>> LedgerTime(const Args& args, service::Desk& desk);
 
 // The options every as-of-ledger-time command takes.
 inline std::vector<OptionSpec> LedgerTimeOptions() { return {{"known-at"}, {"at-position"}}; }
 
-// Runs `command` for secondment `id` (nullopt: a proposal with a generated id) and prints the
+// Records `command` on secondment `id` (nullopt: a proposal with a generated id) and prints the
 // outcome. Returns the exit status.
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
                      const Command& command);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
 
 #include <atomic>
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include "cli/output.h"
 #include "cli/stop_signals.h"
 #include "ledger/log/subscription.h"
+#include "server/remote.h"
 
 namespace secondment::cli {
 namespace {
@@ -22,6 +24,36 @@ namespace {
 constexpr auto kAckEvery = std::chrono::milliseconds(200);
 
 Status OutputClosed() { return Unavailable("the output was closed"); }
+
+std::atomic<bool> stop_requested{false};
+void RequestStop(int) { stop_requested = true; }
+
+// Through --connect: the server's feed, printed line by line, until SIGINT or SIGTERM or a
+// closed output; the consumer's position is acknowledged to the server as events are printed.
+int FollowThroughServer(Env& env, const SubscriptionOptions& options, const std::string& consumer) {
+  auto connection = env.Connection();
+  if (!connection.ok()) return Fail(connection.status());
+  struct sigaction action {};
+  action.sa_handler = RequestStop;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  Status followed = server::FollowRemote(
+      *connection, options.from, options.types, consumer,
+      [](Position, const std::string& json) {
+        std::string line = json + "\n";
+        return std::fwrite(line.data(), 1, line.size(), stdout) == line.size() &&
+               std::fflush(stdout) == 0;
+      },
+      [] {
+        if (stop_requested.load()) return true;
+        // A reader that went away while no event came (`... | head`): the pipe says so.
+        pollfd out{::fileno(stdout), POLLOUT, 0};
+        return ::poll(&out, 1, 0) == 1 && (out.revents & (POLLERR | POLLHUP)) != 0;
+      });
+  if (!followed.ok()) return Fail(followed);
+  return 0;
+}
 
 }  // namespace
 
@@ -40,33 +72,34 @@ int RunFollow(Env& env, const Args& args) {
     if (Status valid = ConsumerPositions::ValidateName(*consumer); !valid.ok()) return Fail(valid);
   }
   if (Status valid = ValidateSubscriptionOptions(options); !valid.ok()) return Fail(valid);
+  options.from = static_cast<Position>(from->value_or(1));
+  if (env.remote()) return FollowThroughServer(env, options, consumer.value_or(""));
 
   BlockStopSignals();
 
-  auto log = env.OpenForFollow();
-  if (!log.ok()) return Fail(log.status());
-  ConsumerPositions positions((*log)->dir());
+  auto ledger = env.Local("log --follow", service::Access::kFollow);
+  if (!ledger.ok()) return Fail(ledger.status());
+  ConsumerPositions& positions = (*ledger)->consumers();
   Position acked = 0;
-  options.from = static_cast<Position>(from->value_or(1));
   if (consumer) {
     auto stored = positions.Get(*consumer);
     if (!stored.ok()) return Fail(stored.status());
     acked = *stored;
     if (acked > 0) options.from = acked + 1;  // a known consumer resumes; --from starts a new one
   }
-  options.poll = [log = *log] { return log->CatchUpWithPrimary(); };
 
   std::atomic<Position> written{acked};
-  auto sub = Subscription::Start(**log, options, [&](const RecordedEvent& event) {
-    std::string line = EventJson(event);
-    line += '\n';
-    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
-        std::fflush(stdout) != 0) {
-      return OutputClosed();
-    }
-    written.store(event.position(), std::memory_order_release);
-    return Status::Ok();
-  });
+  auto sub =
+      (*ledger)->Follow(service::Caller::Administrator(), options, [&](const RecordedEvent& event) {
+        std::string line = EventJson(event);
+        line += '\n';
+        if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size() ||
+            std::fflush(stdout) != 0) {
+          return OutputClosed();
+        }
+        written.store(event.position(), std::memory_order_release);
+        return Status::Ok();
+      });
   if (!sub.ok()) return Fail(sub.status());
 
   auto acknowledge = [&]() -> Status {

@@ -20,7 +20,8 @@
 namespace secondment::cli {
 
 std::vector<CommandDef> AllCommands() {
-  std::vector<CommandDef> all = {ProposeCommandDef(), ApproveCommandDef(), RefuseCommandDef()};
+  std::vector<CommandDef> all = {InitCommandDef(), ProposeCommandDef(), ApproveCommandDef(),
+                                 RefuseCommandDef()};
   for (auto& c : StepCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ReadCommandDefs()) all.push_back(std::move(c));
   for (auto& c : QueryCommandDefs()) all.push_back(std::move(c));
@@ -60,7 +61,6 @@ int Main(int argc, char** argv) {
   globals.data = env_data && *env_data ? env_data : "./secondment-data";
   std::optional<std::string> command_name;
   std::vector<std::string> rest;
-  bool data_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string token = argv[i];
     auto value_of = [&](std::optional<std::string>* out) -> Status {
@@ -76,7 +76,7 @@ int Main(int argc, char** argv) {
       status = value_of(&data);
       if (status.ok() && data->empty()) status = InvalidArgument("--data needs a directory");
       if (status.ok()) globals.data = *data;
-      data_given = true;
+      globals.data_given = true;
     } else if (token == "--connect") {
       status = value_of(&globals.connect);
     } else if (token == "--token") {
@@ -129,11 +129,13 @@ int Main(int argc, char** argv) {
                                                        "token"};
   bool ledger_free =
       std::find(kLedgerFree.begin(), kLedgerFree.end(), command->name) != kLedgerFree.end();
-  if ((globals.connect || globals.token || globals.tls_ca) && !ledger_free) {
-    if (data_given) return Fail(InvalidArgument("--data does not go with --connect"));
-    std::vector<std::string> words = {command->name};
-    words.insert(words.end(), rest.begin(), rest.end());
-    return RunThroughServer(globals, words);
+  if (ledger_free) {
+    globals.connect.reset();
+  } else if (globals.connect || globals.token || globals.tls_ca) {
+    if (!globals.connect) return Fail(InvalidArgument("--token and --tls-ca go with --connect"));
+    // Checked before anything is parsed or read: a token must not leave in clear.
+    Env probe(globals);
+    if (auto connection = probe.Connection(); !connection.ok()) return Fail(connection.status());
   }
   auto args = Args::Parse(command->name, rest, command->options);
   if (!args.ok()) return Fail(args.status());
@@ -142,20 +144,6 @@ int Main(int argc, char** argv) {
 }
 
 }  // namespace
-
-int RunWords(Env& env, const std::vector<std::string>& words) {
-  if (words.empty()) return Fail(InvalidArgument("no command given"));
-  std::vector<CommandDef> commands = AllCommands();
-  auto command = std::find_if(commands.begin(), commands.end(),
-                              [&](const CommandDef& c) { return c.name == words[0]; });
-  if (command == commands.end()) {
-    return Fail(InvalidArgument(
-        fmt::format("unknown command '{}'; see secondment --help", Printable(words[0], 40))));
-  }
-  auto args = Args::Parse(command->name, {words.begin() + 1, words.end()}, command->options);
-  if (!args.ok()) return Fail(args.status());
-  return command->run(env, *args);
-}
 
 }  // namespace secondment::cli
 

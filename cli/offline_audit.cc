@@ -11,7 +11,6 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "ledger/audit/bundle.h"
-#include "ledger/audit/prove.h"
 #include "ledger/base/json_input.h"
 #include "ledger/integrity/bundle_verify.h"
 #include "ledger/integrity/history_proof.h"
@@ -27,13 +26,9 @@ int RunProve(Env& env, const Args& args) {
   if (!checkpoint_option.ok()) return Fail(checkpoint_option.status());
   if (!*checkpoint_option) return Fail(InvalidArgument("--checkpoint is required for prove"));
   const SignedCheckpoint* checkpoint = &**checkpoint_option;
-  auto log = env.OpenForRead(/*repair=*/false);
-  if (!log.ok()) return Fail(log.status());
-  auto proof = ProveHistory(**log, SecondmentStream(*id), *checkpoint);
-  if (proof.status().code() == StatusCode::kNotFound) {
-    return Fail(NotFound(fmt::format("no secondment {} within the checkpoint's {} events", *id,
-                                     checkpoint->checkpoint.size)));
-  }
+  auto desk = env.Desk({service::Operation::kAudit, service::Access::kRead, /*repair=*/false});
+  if (!desk.ok()) return Fail(desk.status());
+  auto proof = (*desk)->Prove(*id, *checkpoint);
   if (!proof.ok()) return Fail(proof.status());
   std::string json = proof->ToJson();
   auto out = args.Get("out");
@@ -96,10 +91,9 @@ int RunAuditBundle(Env& env, const Args& args) {
   }
   auto out = args.Required("out");
   if (!out.ok()) return Fail(out.status());
-  auto log = env.OpenForRead(/*repair=*/false);
-  if (!log.ok()) return Fail(log.status());
-  SystemClock clock;
-  auto summary = WriteAuditBundle(**log, *out, EventJson, clock.NowMicros());
+  auto ledger = env.Local("audit-bundle", service::Access::kRead, /*repair=*/false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto summary = (*ledger)->ExportBundle(service::Caller::Administrator(), *out, EventJson);
   if (!summary.ok()) return Fail(summary.status());
   if (summary->checkpoints == 0) {
     std::fprintf(Err(),
@@ -201,7 +195,7 @@ std::vector<CommandDef> OfflineAuditCommandDefs() {
       {"prove",
        "prove ID --checkpoint FILE [--out FILE]",
        "write a secondment's full history with an inclusion proof for each event",
-       {{"checkpoint"}, {"out"}, {"checkpoint-note"}},
+       {{"checkpoint"}, {"out"}},
        RunProve},
       {"verify-proof",
        "verify-proof FILE --pubkey PUB",

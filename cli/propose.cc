@@ -44,24 +44,17 @@ int Run(Env& env, const Args& args) {
                                             Printable(args.positional()[0], 40))));
   }
   Result<Proposal> proposal = InvalidArgument("unreachable");
-  // --file-json carries a file's content, as a client sends it through --connect.
-  std::optional<std::string> file = args.Get("file");
-  std::optional<std::string> inline_json = args.Get("file-json");
-  if (file || inline_json) {
+  // A file is read here, also through --connect: the server gets the proposal, not a path.
+  if (std::optional<std::string> file = args.Get("file")) {
     for (const auto& spec : ProposeCommandDef().options) {
-      if (spec.name != "file" && spec.name != "file-json" && args.Has(spec.name)) {
+      if (spec.name != "file" && args.Has(spec.name)) {
         return Fail(InvalidArgument(
             fmt::format("--file cannot be combined with --{}; put it in the file", spec.name)));
       }
     }
-    if (file && inline_json) return Fail(InvalidArgument("give --file or --file-json, not both"));
-    if (file) {
-      auto text = ReadSmallFile(*file);
-      if (!text.ok()) return Fail(text.status());
-      proposal = ParseProposalJson(*text, *file);
-    } else {
-      proposal = ParseProposalJson(*inline_json, "the proposal");
-    }
+    auto text = ReadSmallFile(*file);
+    if (!text.ok()) return Fail(text.status());
+    proposal = ParseProposalJson(*text, *file);
   } else {
     proposal = FromOptions(args);
   }
@@ -97,8 +90,7 @@ CommandDef ProposeCommandDef() {
            {"cost"},
            {"objective", true, true},
            {"backfill"},
-           {"file"},
-           {"file-json"}},
+           {"file"}},
           Run};
 }
 

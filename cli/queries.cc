@@ -20,6 +20,7 @@ namespace {
 
 using projections::Placement;
 using projections::PlacementFilter;
+using service::Operation;
 
 std::vector<OptionSpec> FilterOptions() {
   return {{"host-org"}, {"host-unit"}, {"home-org"}, {"home-unit"},
@@ -44,11 +45,6 @@ Result<PlacementFilter> Filter(const Args& args) {
 
 std::string DateOrEmpty(const std::optional<CivilDate>& d) { return d ? FormatDate(*d) : ""; }
 
-CivilDate Today() {
-  SystemClock clock;
-  return DateOfMicros(clock.NowMicros());
-}
-
 Status CheckNoPositional(const Args& args, std::string_view command) {
   if (args.positional().empty()) return Status::Ok();
   return InvalidArgument(fmt::format("{} takes no positional argument; unexpected '{}'", command,
@@ -57,27 +53,21 @@ Status CheckNoPositional(const Args& args, std::string_view command) {
 
 int RunPlacements(Env& env, const Args& args) {
   if (Status s = CheckNoPositional(args, "placements"); !s.ok()) return Fail(s);
+  service::PlacementQuery query;
   auto filter = Filter(args);
   if (!filter.ok()) return Fail(filter.status());
+  query.filter = std::move(*filter);
   auto as_of = args.Date("as-of");
   if (!as_of.ok()) return Fail(as_of.status());
-  auto log = env.OpenForRead();
-  if (log.status().code() == StatusCode::kNotFound) log = Result<EventLog*>(nullptr);
-  if (!log.ok()) return Fail(log.status());
-  std::vector<Placement> placements;
-  if (*log != nullptr) {
-    auto at = LedgerTime(args, **log);
-    if (!at.ok()) return Fail(at.status());
-    if (*at) {
-      auto states = projections::FoldUpTo(**log, **at);
-      if (!states.ok()) return Fail(states.status());
-      placements = projections::PlacementsOf(*states, *filter, *as_of, Today());
-    } else {
-      auto listed = projections::ListPlacements(**log, *filter, *as_of, Today());
-      if (!listed.ok()) return Fail(listed.status());
-      placements = std::move(*listed);
-    }
-  }
+  query.as_of = *as_of;
+  auto desk = env.Desk({Operation::kList});
+  if (!desk.ok()) return Fail(desk.status());
+  auto at = LedgerTime(args, **desk);
+  if (!at.ok()) return Fail(at.status());
+  query.at = *at;
+  auto listed = (*desk)->ListPlacements(query);
+  if (!listed.ok()) return Fail(listed.status());
+  const std::vector<Placement>& placements = *listed;
   if (env.json()) {
     for (const auto& p : placements) {
       std::fprintf(Out(),
@@ -106,59 +96,29 @@ int RunPlacements(Env& env, const Args& args) {
   return 0;
 }
 
-bool Matches(const PlacementFilter& f, const Secondment& s) {
-  return (!f.host_org || *f.host_org == s.host.org) &&
-         (!f.host_unit || *f.host_unit == s.host.unit) &&
-         (!f.home_org || *f.home_org == s.home.org) &&
-         (!f.home_unit || *f.home_unit == s.home.unit) &&
-         (!f.employee || *f.employee == s.employee_id) && (!f.country || *f.country == s.country) &&
-         (!f.kind || *f.kind == s.kind);
-}
-
-Result<std::optional<SecondmentStatus>> StateOption(const Args& args) {
-  auto text = args.Get("state");
-  if (!text) return std::optional<SecondmentStatus>();
-  for (auto s :
-       {SecondmentStatus::kProposed, SecondmentStatus::kApproved, SecondmentStatus::kActive,
-        SecondmentStatus::kReturned, SecondmentStatus::kConverted, SecondmentStatus::kRejected,
-        SecondmentStatus::kWithdrawn}) {
-    if (StatusName(s) == *text) return std::optional<SecondmentStatus>(s);
-  }
-  return InvalidArgument(fmt::format(
-      "unknown value '{}' for --state; expected one of: proposed, approved, active, returned, "
-      "converted, rejected, withdrawn",
-      Printable(*text, 40)));
-}
-
 int RunStatus(Env& env, const Args& args) {
   if (Status s = CheckNoPositional(args, "status"); !s.ok()) return Fail(s);
+  service::StatusQuery query;
   auto filter = Filter(args);
   if (!filter.ok()) return Fail(filter.status());
-  auto state = StateOption(args);
-  if (!state.ok()) return Fail(state.status());
+  query.filter = std::move(*filter);
+  if (auto state = args.Get("state")) {
+    auto parsed = ParseStatusName(*state, "--state");
+    if (!parsed.ok()) return Fail(parsed.status());
+    query.state = *parsed;
+  }
   auto policy = env.LoadPolicy();
   if (!policy.ok()) return Fail(policy.status());
-  auto log = env.OpenForRead();
-  if (log.status().code() == StatusCode::kNotFound) return 0;  // no ledger: no secondments
-  if (!log.ok()) return Fail(log.status());
-  auto at = LedgerTime(args, **log);
+  auto desk = env.Desk({Operation::kList});
+  if (!desk.ok()) return Fail(desk.status());
+  auto at = LedgerTime(args, **desk);
   if (!at.ok()) return Fail(at.status());
-  std::vector<projections::Folded> rows;
-  if (*at) {
-    auto states = projections::FoldUpTo(**log, **at);
-    if (!states.ok()) return Fail(states.status());
-    for (auto& [id, folded] : *states) {
-      if (!*state || folded.state.status == **state) rows.push_back(std::move(folded));
-    }
-  } else {
-    auto listed = projections::ListSecondments(**log, *state);
-    if (!listed.ok()) return Fail(listed.status());
-    rows = std::move(*listed);
-  }
+  query.at = *at;
+  auto rows = (*desk)->ListSecondments(query);
+  if (!rows.ok()) return Fail(rows.status());
   std::vector<Row> table;
-  for (const auto& folded : rows) {
+  for (const auto& folded : *rows) {
     const Secondment& s = folded.state;
-    if (!Matches(*filter, s)) continue;
     if (env.json()) {
       std::string json = SecondmentJson(s, *policy);
       json.pop_back();  // add where it stands
@@ -196,13 +156,12 @@ int RunAlerts(Env& env, const Args& args) {
   if (!within.ok()) return Fail(within.status());
   auto today = args.Date("today");
   if (!today.ok()) return Fail(today.status());
-  auto policy = env.LoadPolicy();
-  if (!policy.ok()) return Fail(policy.status());
-  auto log = env.OpenForRead();
-  if (log.status().code() == StatusCode::kNotFound) return 0;
-  if (!log.ok()) return Fail(log.status());
-  auto alerts = projections::ListAlerts(**log, *policy, today->value_or(Today()),
-                                        static_cast<int>(within->value_or(30)));
+  auto desk = env.Desk({Operation::kAlerts});
+  if (!desk.ok()) return Fail(desk.status());
+  service::AlertQuery query;
+  query.within_days = static_cast<int>(within->value_or(30));
+  query.today = *today;
+  auto alerts = (*desk)->ListAlerts(query);
   if (!alerts.ok()) return Fail(alerts.status());
   std::vector<Row> rows;
   for (const auto& a : *alerts) {
@@ -227,16 +186,14 @@ int RunRebuild(Env& env, const Args& args) {
   }
   std::optional<std::string> name;
   if (!args.positional().empty()) name = args.positional()[0];
-  auto secondments = env.OpenForWrite();
-  if (!secondments.ok()) return Fail(secondments.status());
-  EventLog* log = env.log();
-  projections::Projector projector(log);
+  auto desk = env.Desk({Operation::kRebuild, service::Access::kWrite});
+  if (!desk.ok()) return Fail(desk.status());
   bool terminal = isatty(fileno(Err())) != 0;
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  auto rebuilt = projector.Rebuild(name, [&](uint64_t done, uint64_t total) {
+  auto rebuilt = (*desk)->Rebuild(name, [&](uint64_t done, uint64_t total) {
     if (!terminal) return;
     double rate = done / std::max(elapsed(), 1e-6);
     int filled = total ? static_cast<int>(30 * done / total) : 30;

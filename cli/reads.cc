@@ -1,5 +1,5 @@
-// The read commands: show, history, log. They open the ledger read-only, so they work beside
-// a running writer, and need no --actor.
+// The read commands: show, history, log. Locally they open the ledger read-only, so they work
+// beside a running writer, and need no --actor.
 
 #include <fmt/format.h>
 
@@ -9,40 +9,12 @@
 #include "cli/follow.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
-#include "projections/queries.h"
 
 namespace secondment::cli {
 namespace {
 
-// Opens the ledger to read and checks the one positional id; a missing ledger means no such
-// secondment.
-Result<std::string> OpenFor(Env& env, const Args& args) {
-  ASSIGN_OR_RETURN(std::string id, args.OnlyPositional("secondment"));
-  RETURN_IF_ERROR(ValidateId(id, "secondment"));
-  auto log = env.OpenForRead();
-  if (log.status().code() == StatusCode::kNotFound) {
-    return NotFound(fmt::format("no secondment {}", id));
-  }
-  RETURN_IF_ERROR(log.status());
-  return id;
-}
-
-// The secondment's events up to `at` (all when nullopt), in order; NotFound when it has none.
-Result<std::vector<RecordedEvent>> EventsOf(EventLog& log, const std::string& id,
-                                            std::optional<Position> at) {
-  auto events = log.ReadStream(SecondmentStream(id), 0, UINT32_MAX);
-  if (events.status().code() == StatusCode::kNotFound) {
-    return NotFound(fmt::format("no secondment {}", id));
-  }
-  RETURN_IF_ERROR(events.status());
-  if (at) {
-    while (!events->empty() && events->back().position() > *at) events->pop_back();
-    if (events->empty()) {
-      return NotFound(fmt::format("no secondment {} at position {}", id, *at));
-    }
-  }
-  return events;
-}
+using service::Access;
+using service::Operation;
 
 void PrintEvents(const Env& env, const Args& args, const std::vector<RecordedEvent>& events) {
   if (args.Has("csv") && !env.json()) {
@@ -59,15 +31,16 @@ void PrintEvents(const Env& env, const Args& args, const std::vector<RecordedEve
 int RunShow(Env& env, const Args& args) {
   auto policy = env.LoadPolicy();
   if (!policy.ok()) return Fail(policy.status());
-  auto id = OpenFor(env, args);
+  auto id = args.OnlyPositional("secondment");
   if (!id.ok()) return Fail(id.status());
-  auto at = LedgerTime(args, *env.log());
+  if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
+  auto desk = env.Desk({Operation::kReadSecondment});
+  if (!desk.ok()) return Fail(desk.status());
+  auto at = LedgerTime(args, **desk);
   if (!at.ok()) return Fail(at.status());
-  auto events = EventsOf(*env.log(), *id, *at);
-  if (!events.ok()) return Fail(events.status());
-  Secondment state;
-  state.id = *id;
-  for (const auto& event : *events) state = Evolve(std::move(state), event.Get());
+  auto folded = (*desk)->Show(*id, *at);
+  if (!folded.ok()) return Fail(folded.status());
+  const Secondment& state = folded->state;
   std::string text =
       env.json() ? SecondmentJson(state, *policy) + "\n" : SecondmentText(state, *policy);
   std::fputs(text.c_str(), Out());
@@ -78,48 +51,26 @@ int RunShow(Env& env, const Args& args) {
 // --known-at/--at-position, as its stream stood then). history --employee E: the events of
 // every secondment of the employee, in log order.
 int RunHistory(Env& env, const Args& args) {
-  if (auto employee = args.Get("employee")) {
-    if (!args.positional().empty()) {
-      return Fail(InvalidArgument("history takes a secondment id or --employee, not both"));
-    }
+  std::optional<std::string> employee = args.Get("employee");
+  if (employee && !args.positional().empty()) {
+    return Fail(InvalidArgument("history takes a secondment id or --employee, not both"));
+  }
+  std::string id;
+  if (employee) {
     if (Status valid = ValidateId(*employee, "employee"); !valid.ok()) return Fail(valid);
-    auto log = env.OpenForRead();
-    if (log.status().code() == StatusCode::kNotFound) return 0;
-    if (!log.ok()) return Fail(log.status());
-    auto at = LedgerTime(args, **log);
-    if (!at.ok()) return Fail(at.status());
-    auto positions = projections::EmployeePositions(**log, *employee);
-    if (!positions.ok()) return Fail(positions.status());
-    std::vector<RecordedEvent> events;
-    for (Position p : *positions) {
-      if (*at && p > **at) break;
-      auto one = (*log)->ReadAll(p, 1);
-      if (!one.ok()) return Fail(one.status());
-      for (auto& e : *one) events.push_back(std::move(e));
-    }
-    PrintEvents(env, args, events);
-    return 0;
+  } else {
+    auto only = args.OnlyPositional("secondment");
+    if (!only.ok()) return Fail(only.status());
+    if (Status valid = ValidateId(*only, "secondment"); !valid.ok()) return Fail(valid);
+    id = *only;
   }
-  auto id = OpenFor(env, args);
-  if (!id.ok()) return Fail(id.status());
-  EventLog& log = *env.log();
-  auto at = LedgerTime(args, log);
+  auto desk = env.Desk({employee ? Operation::kReadEmployee : Operation::kReadSecondment});
+  if (!desk.ok()) return Fail(desk.status());
+  auto at = LedgerTime(args, **desk);
   if (!at.ok()) return Fail(at.status());
-  auto positions = projections::SecondmentPositions(log, *id);
-  if (!positions.ok()) return Fail(positions.status());
-  if (*at || positions->empty()) {  // a past view, or read-only beside a writer that lags
-    auto events = EventsOf(log, *id, *at);
-    if (!events.ok()) return Fail(events.status());
-    PrintEvents(env, args, *events);
-    return 0;
-  }
-  std::vector<RecordedEvent> events;
-  for (Position p : *positions) {
-    auto one = log.ReadAll(p, 1);
-    if (!one.ok()) return Fail(one.status());
-    for (auto& e : *one) events.push_back(std::move(e));
-  }
-  PrintEvents(env, args, events);
+  auto events = employee ? (*desk)->EmployeeHistory(*employee, *at) : (*desk)->History(id, *at);
+  if (!events.ok()) return Fail(events.status());
+  PrintEvents(env, args, *events);
   return 0;
 }
 
@@ -136,15 +87,14 @@ int RunLog(Env& env, const Args& args) {
   if (!from.ok()) return Fail(from.status());
   auto limit = args.Integer("limit", 1, 100000000);
   if (!limit.ok()) return Fail(limit.status());
-  auto log = env.OpenForRead();
-  if (log.status().code() == StatusCode::kNotFound) return 0;  // an empty ledger: nothing to list
-  if (!log.ok()) return Fail(log.status());
+  auto desk = env.Desk({Operation::kReadLog});
+  if (!desk.ok()) return Fail(desk.status());
   Position next = static_cast<Position>(from->value_or(1));
   uint64_t left = static_cast<uint64_t>(limit->value_or(INT64_MAX));
   bool csv = args.Has("csv") && !env.json();
   if (csv) PrintTable(EventCsvHeader(), {}, /*csv=*/true);
   while (left > 0) {
-    auto page = (*log)->ReadAll(next, std::min<uint64_t>(left, 1000));
+    auto page = (*desk)->ReadLog(next, std::min<uint64_t>(left, 1000));
     if (!page.ok()) return Fail(page.status());
     if (page->empty()) break;
     for (const auto& event : *page) {

@@ -30,15 +30,14 @@ int RunRelay(Env& env, const Args& args) {
 
   BlockStopSignals();
 
-  auto log = env.OpenForFollow();
-  if (!log.ok()) return Fail(log.status());
-  ConsumerPositions positions((*log)->dir());
-
-  auto relay = server::Relay::Start(**log, positions, options,
-                                    [log = *log] { return log->CatchUpWithPrimary(); });
+  auto ledger = env.Local("relay", service::Access::kFollow);
+  if (!ledger.ok()) return Fail(ledger.status());
+  EventLog* log = &(*ledger)->log();
+  auto relay = server::Relay::Start(*log, (*ledger)->consumers(), options,
+                                    [log] { return log->CatchUpWithPrimary(); });
   if (!relay.ok()) return Fail(relay.status());
   std::printf("relaying %s to JetStream stream %s on %s.<type>, from position %llu\n",
-              (*log)->dir().c_str(), options.stream.c_str(), options.subject_prefix.c_str(),
+              log->dir().c_str(), options.stream.c_str(), options.subject_prefix.c_str(),
               static_cast<unsigned long long>((*relay)->started_at()));
   std::fflush(stdout);
   Status failure = Status::Ok();

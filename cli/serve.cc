@@ -10,6 +10,7 @@
 #include "ledger/log/subscription.h"
 #include "server/relay.h"
 #include "server/rpc.h"
+#include "server/tokens.h"
 
 namespace secondment::cli {
 namespace {
@@ -50,42 +51,17 @@ int RunServe(Env& env, const Args& args) {
   }
   // Before the ledger starts RocksDB's threads, so that they inherit the blocked signals.
   server::CaptureStopSignals();
-  auto secondments = env.OpenForWrite();
-  if (!secondments.ok()) return Fail(secondments.status());
-  EventLog* log = env.log();
+  auto ledger = env.Local("serve", service::Access::kWrite);
+  if (!ledger.ok()) return Fail(ledger.status());
+  EventLog* log = &(*ledger)->log();
   // The relay runs beside the server on the same open ledger: woken by its appends at once.
-  ConsumerPositions positions(log->dir());
+  ConsumerPositions& positions = (*ledger)->consumers();
   std::unique_ptr<server::Relay> relay;
   if (relay_options) {
     auto started = server::Relay::Start(*log, positions, *relay_options, {});
     if (!started.ok()) return Fail(started.status());
     relay = std::move(*started);
   }
-  Globals base = env.globals();
-  server::CommandExecutor executor = [&](const std::vector<std::string>& words,
-                                         const server::Principal& principal, server::Role role,
-                                         bool json, std::string* out, std::string* err) {
-    Globals globals = base;
-    globals.actor = principal.id;
-    globals.role.reset();
-    if (role != server::Role::kAuditor && role != server::Role::kSubscriber) {
-      globals.role = std::string(server::RoleName(role));
-    }
-    globals.json = json;
-    CapturedOutput captured;
-    Env request_env(globals, log, *secondments);
-    int code = RunWords(request_env, words);
-    *out = captured.out();
-    *err = captured.err();
-    // One reply must stay well inside Cap'n Proto's message limits.
-    constexpr size_t kMaxReply = 32 << 20;
-    if (out->size() > kMaxReply) {
-      out->clear();
-      *err = "the output is over 32 MiB: through --connect, page with --from and --limit\n";
-      return 2;
-    }
-    return code;
-  };
   // A relay that fails (NATS down, JetStream refusing) is reported and started again, from its
   // acknowledged position, every 5 seconds until it runs.
   auto next_start = std::chrono::steady_clock::now();
@@ -108,8 +84,8 @@ int RunServe(Env& env, const Args& args) {
       }
     }
   };
-  Status served = server::Serve(*log, options, executor, [&](unsigned port) {
-    std::printf("serving %s on port %u (%s)\n", base.data.c_str(), port,
+  Status served = server::Serve(**ledger, options, [&](unsigned port) {
+    std::printf("serving %s on port %u (%s)\n", env.globals().data.c_str(), port,
                 options.tls_certificate_pem ? "TLS" : "plain TCP");
     std::fflush(stdout);
   });

@@ -12,14 +12,6 @@
 
 namespace secondment::projections {
 
-std::optional<std::string_view> SecondmentIdOf(std::string_view stream) {
-  constexpr std::string_view kPrefix = "secondment-";
-  if (stream.size() <= kPrefix.size() || stream.substr(0, kPrefix.size()) != kPrefix) {
-    return std::nullopt;
-  }
-  return stream.substr(kPrefix.size());
-}
-
 std::vector<std::string> ProjectionNames() {
   std::vector<std::string> names;
   for (const auto& p : MakeProjections()) names.emplace_back(p->name());

@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger/lifecycle/streams.h"
 #include "ledger/log/event_log.h"
 #include "ledger/log/tables.h"
 #include "projections/row.h"
@@ -96,9 +97,6 @@ class Projector {
 // SHA-256 (hex) over every row of every projection table, in table and key order: equal
 // digests mean equal read models.
 Result<std::string> TablesDigest(EventLog& log);
-
-// The secondment id of a secondment stream ("secondment-SEC-1" -> "SEC-1"), or nullopt.
-std::optional<std::string_view> SecondmentIdOf(std::string_view stream);
 
 }  // namespace secondment::projections
 

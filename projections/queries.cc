@@ -26,29 +26,16 @@ Result<Placement> DecodePlacement(std::string_view bytes, kj::Array<capnp::word>
   const size_t words = bytes.size() / sizeof(capnp::word);
   if (scratch.size() < words) scratch = kj::heapArray<capnp::word>(words * 2);
   std::memcpy(scratch.begin(), bytes.data(), bytes.size());
-  Placement p;
+  Result<Placement> placement = Corruption("a placement row does not decode");
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  capnp::FlatArrayMessageReader message(
                      kj::ArrayPtr<const capnp::word>(scratch.begin(), words));
-                 auto row = message.getRoot<schema::PlacementRow>();
-                 auto text = [](capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); };
-                 p.id = text(row.getId());
-                 p.employee_id = text(row.getEmployeeId());
-                 p.home_org = text(row.getHomeOrg());
-                 p.home_unit = text(row.getHomeUnit());
-                 p.host_org = text(row.getHostOrg());
-                 p.host_unit = text(row.getHostUnit());
-                 p.country = text(row.getCountry());
-                 p.role_title = text(row.getRoleTitle());
-                 p.kind = row.getKind();
-                 p.start = DateOf(row.getStart());
-                 p.planned_end = DateOf(row.getPlannedEnd());
-                 if (row.hasEnd()) p.end = DateOf(row.getEnd());
+                 placement = ReadPlacementRow(message.getRoot<schema::PlacementRow>());
                })) {
     return Corruption(
         fmt::format("a placement row does not decode: {}", exception->getDescription().cStr()));
   }
-  return p;
+  return placement;
 }
 
 // Scans every key that starts with `prefix`, decoding placement rows.
@@ -80,11 +67,56 @@ bool Covers(const Placement& p, std::optional<CivilDate> as_of, CivilDate today)
 
 }  // namespace
 
+void WritePlacementRow(schema::PlacementRow::Builder row, const Placement& p) {
+  row.setId(p.id);
+  row.setEmployeeId(p.employee_id);
+  row.setHomeOrg(p.home_org);
+  row.setHomeUnit(p.home_unit);
+  row.setHostOrg(p.host_org);
+  row.setHostUnit(p.host_unit);
+  row.setKind(p.kind);
+  row.setCountry(p.country);
+  row.setRoleTitle(p.role_title);
+  SetDate(row.initStart(), p.start);
+  SetDate(row.initPlannedEnd(), p.planned_end);
+  if (p.end) SetDate(row.initEnd(), *p.end);
+}
+
+Result<Placement> ReadPlacementRow(schema::PlacementRow::Reader row) {
+  Placement p;
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                 auto text = [](capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); };
+                 p.id = text(row.getId());
+                 p.employee_id = text(row.getEmployeeId());
+                 p.home_org = text(row.getHomeOrg());
+                 p.home_unit = text(row.getHomeUnit());
+                 p.host_org = text(row.getHostOrg());
+                 p.host_unit = text(row.getHostUnit());
+                 p.country = text(row.getCountry());
+                 p.role_title = text(row.getRoleTitle());
+                 p.kind = row.getKind();
+                 p.start = DateOf(row.getStart());
+                 p.planned_end = DateOf(row.getPlannedEnd());
+                 if (row.hasEnd()) p.end = DateOf(row.getEnd());
+               })) {
+    return Corruption(
+        fmt::format("a placement row does not decode: {}", exception->getDescription().cStr()));
+  }
+  return p;
+}
+
 bool PlacementFilter::Matches(const Placement& p) const {
   return (!host_org || *host_org == p.host_org) && (!host_unit || *host_unit == p.host_unit) &&
          (!home_org || *home_org == p.home_org) && (!home_unit || *home_unit == p.home_unit) &&
          (!employee || *employee == p.employee_id) && (!country || *country == p.country) &&
          (!kind || *kind == p.kind);
+}
+
+bool PlacementFilter::Matches(const Secondment& s) const {
+  return (!host_org || *host_org == s.host.org) && (!host_unit || *host_unit == s.host.unit) &&
+         (!home_org || *home_org == s.home.org) && (!home_unit || *home_unit == s.home.unit) &&
+         (!employee || *employee == s.employee_id) && (!country || *country == s.country) &&
+         (!kind || *kind == s.kind);
 }
 
 Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,
@@ -116,6 +148,13 @@ Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilt
   std::sort(out.begin(), out.end(),
             [](const Placement& a, const Placement& b) { return a.id < b.id; });
   return out;
+}
+
+Result<std::optional<Folded>> GetSecondment(EventLog& log, std::string_view id) {
+  ASSIGN_OR_RETURN(auto row, Tables(log).Get(kStatusTable, Key("s", id)));
+  if (!row) return std::optional<Folded>();
+  ASSIGN_OR_RETURN(Folded folded, DecodeSecondment(*row));
+  return std::optional<Folded>(std::move(folded));
 }
 
 Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state) {

@@ -21,11 +21,18 @@ struct Placement {
   std::optional<CivilDate> end;  // return or conversion date; nullopt while active
 };
 
+// A placement in and out of a PlacementRow (the RPC API's results); reading is bounds-checked:
+// Corruption when the row does not decode.
+void WritePlacementRow(schema::PlacementRow::Builder row, const Placement& p);
+Result<Placement> ReadPlacementRow(schema::PlacementRow::Reader row);
+
 // Every filter that is set must match exactly.
 struct PlacementFilter {
   std::optional<std::string> host_org, host_unit, home_org, home_unit, employee, country;
   std::optional<schema::Kind> kind;
   bool Matches(const Placement& p) const;
+  // The same filter over a secondment's parties, kind and country (for status rows).
+  bool Matches(const Secondment& s) const;
 };
 
 // Active placements now; or, with `as_of`, the placements that covered that business date:
@@ -33,6 +40,9 @@ struct PlacementFilter {
 // planned to run to it (or past `today`, when overdue). Sorted by id.
 Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,
                                               std::optional<CivilDate> as_of, CivilDate today);
+
+// One secondment's row of the status projection, or nullopt when it has none.
+Result<std::optional<Folded>> GetSecondment(EventLog& log, std::string_view id);
 
 // Secondments (all, or those in `state`), sorted by id.
 Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state);

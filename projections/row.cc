@@ -28,10 +28,8 @@ Approvals GetApprovals(schema::ApprovalsRow::Reader a) {
 
 }  // namespace
 
-std::string EncodeSecondment(const Folded& f) {
+void WriteSecondmentRow(schema::SecondmentRow::Builder row, const Folded& f) {
   const Secondment& s = f.state;
-  capnp::MallocMessageBuilder message(256);
-  auto row = message.initRoot<schema::SecondmentRow>();
   row.setId(s.id);
   row.setStatus(static_cast<uint8_t>(s.status));
   row.setEmployeeId(s.employee_id);
@@ -80,6 +78,11 @@ std::string EncodeSecondment(const Folded& f) {
   row.setClosingReason(s.closing_reason);
   row.setLastPosition(f.last_position);
   row.setVersion(f.version);
+}
+
+std::string EncodeSecondment(const Folded& f) {
+  capnp::MallocMessageBuilder message(256);
+  WriteSecondmentRow(message.initRoot<schema::SecondmentRow>(), f);
   auto words = capnp::messageToFlatArray(message);
   auto bytes = words.asBytes();
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
@@ -91,11 +94,24 @@ Result<Folded> DecodeSecondment(std::string_view bytes) {
   }
   auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), bytes.data(), bytes.size());
-  Folded f;
-  Secondment& s = f.state;
+  Result<Folded> folded = Corruption("a status row does not decode");
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  capnp::FlatArrayMessageReader message(words);
-                 auto row = message.getRoot<schema::SecondmentRow>();
+                 folded = ReadSecondmentRow(message.getRoot<schema::SecondmentRow>());
+               })) {
+    return Corruption(
+        fmt::format("a status row does not decode: {}", exception->getDescription().cStr()));
+  }
+  return folded;
+}
+
+Result<Folded> ReadSecondmentRow(schema::SecondmentRow::Reader row) {
+  Folded f;
+  Secondment& s = f.state;
+  if (row.getStatus() > static_cast<uint8_t>(SecondmentStatus::kWithdrawn)) {
+    return Corruption(fmt::format("a secondment row has status {}", row.getStatus()));
+  }
+  KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  s.id = Text(row.getId());
                  s.status = static_cast<SecondmentStatus>(row.getStatus());
                  s.employee_id = Text(row.getEmployeeId());
@@ -144,7 +160,7 @@ Result<Folded> DecodeSecondment(std::string_view bytes) {
                  f.version = row.getVersion();
                })) {
     return Corruption(
-        fmt::format("a status row does not decode: {}", exception->getDescription().cStr()));
+        fmt::format("a secondment row does not decode: {}", exception->getDescription().cStr()));
   }
   return f;
 }

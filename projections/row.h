@@ -8,6 +8,7 @@
 
 #include "ledger/base/status.h"
 #include "ledger/lifecycle/lifecycle.h"
+#include "schemas/projection.capnp.h"
 
 namespace secondment::projections {
 
@@ -21,6 +22,11 @@ struct Folded {
 std::string EncodeSecondment(const Folded& folded);
 // Corruption when `bytes` is not a SecondmentRow.
 Result<Folded> DecodeSecondment(std::string_view bytes);
+
+// The same, in and out of a SecondmentRow inside another message (the RPC API's results).
+// Reading is bounds-checked: Corruption when the row does not decode.
+void WriteSecondmentRow(schema::SecondmentRow::Builder row, const Folded& folded);
+Result<Folded> ReadSecondmentRow(schema::SecondmentRow::Reader row);
 
 }  // namespace secondment::projections
 

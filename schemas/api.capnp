@@ -1,14 +1,30 @@
 # The ledger's network interface (DESIGN.md section 7), served by `secondment serve`.
+# Version 2: typed methods and results (version 1 ran command-line words).
 #
 # A client connects (TCP, or TLS when the server has a certificate), takes the bootstrap
-# Login, and presents its token. It gets back a Session that hands out only the capabilities
-# of the principal's roles. Every event appended through them records the authenticated
-# principal as its actor, never a name the client sends.
+# Login, and presents its token. It gets back a Session, and from it a Desk for one of the
+# principal's roles. Every method of a Desk is decided by the application (service/ in the
+# source) from the authenticated principal and that role: the same rules as the command line,
+# the same refusals. Every event appended through a Desk records the authenticated principal as
+# its actor, never a name the client sends.
+#
+# Errors: a refused call fails with an exception whose description is one line,
+#   "<Code>: <message>"
+# where Code is InvalidArgument, RuleViolation, Conflict, NotFound, Corruption, IOError or
+# Unavailable (the command line's exit statuses 2, 3, 4, 5, 6, 6 and 7) and the message is the
+# command line's own. A missing, unknown or revoked token fails with "unauthenticated: ...".
+#
+# Conventions: an empty Text is "not given"; a position of 0 is "now" (no past view); a Date
+# of all zeros is "no date". Events travel as their canonical stored bytes (event.capnp
+# `Event`), which a client can check against the ledger's proofs.
 
-@0xb4f3a6c1d2e85f17;
+@0xc5b8b4939ea1ad30;
 
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("secondment::api");
+
+using Event = import "event.capnp";
+using Projection = import "projection.capnp";
 
 interface Login {
   # Fails with "unauthenticated" for a missing, unknown or revoked token.
@@ -18,20 +34,103 @@ interface Login {
 interface Session {
   whoami @0 () -> (principal :Text, roles :List(Text));
 
-  # A runner for one of the principal's roles: "hr", "home_manager", "host_manager",
-  # "secondee" or "auditor". Fails with "not permitted" for a role the principal lacks.
-  runner @1 (role :Text) -> (runner :Runner);
+  # The principal acting in one of its roles: "hr", "home_manager", "host_manager",
+  # "secondee", "exception" or "auditor". Fails with "RuleViolation: not permitted: ..." for a
+  # role the principal lacks.
+  desk @1 (role :Text) -> (desk :Desk);
 
-  # The event feed, for principals with the "subscriber" role ("not permitted" otherwise).
+  # The event feed, for principals with the "subscriber" role.
   feed @2 () -> (feed :Feed);
 }
 
-interface Runner {
-  # Runs one `secondment` command (its name and options, as on the command line, without
-  # global options) as the principal in this runner's role, and returns what the command
-  # printed and its exit status (docs/cli.md). Commands outside the role's set, and options
-  # naming files on the client's machine, are refused with exit status 3 or 2.
-  run @0 (args :List(Text), json :Bool) -> (exitCode :Int32, out :Text, err :Text);
+# What a lifecycle step returns.
+struct Outcome {
+  id @0 :Text;
+  positions @1 :List(UInt64);          # of the events appended, in order
+  secondment @2 :Projection.SecondmentRow;  # the state after them
+}
+
+# One committed event: its position and its canonical bytes.
+struct RecordedEvent {
+  position @0 :UInt64;
+  canonical @1 :Data;
+}
+
+# Filters of `status` and `placements`; each that is set must match exactly.
+struct Filter {
+  hostOrg @0 :Text;
+  hostUnit @1 :Text;
+  homeOrg @2 :Text;
+  homeUnit @3 :Text;
+  employee @4 :Text;
+  country @5 :Text;
+  kind @6 :Event.Kind;                 # unspecified: any
+}
+
+struct Alert {
+  kind @0 :Text;                       # ending_soon, overdue, over_maximum, return_not_recorded
+  id @1 :Text;
+  why @2 :Text;
+}
+
+struct VerifyReport {
+  events @0 :UInt64;
+  root @1 :Data;                       # 32 bytes
+  streams @2 :UInt64;
+  checkpoints @3 :UInt64;              # stored checkpoints that verified
+  checkpointKeyIds @4 :List(Text);
+  extendsSize @5 :UInt64;              # with a held checkpoint: the log extends it to here
+  extendsRoot @6 :Data;
+}
+
+interface Desk {
+  # ---- Lifecycle steps (docs/cli.md). `id` names the secondment; on propose, an empty id
+  # asks for a generated one.
+  propose @0 (id :Text, proposal :Event.Proposed) -> (outcome :Outcome);
+  approve @1 (id :Text, scope :Event.Scope, conditions :Text) -> (outcome :Outcome);
+  refuse @2 (id :Text, scope :Event.Scope, reason :Text) -> (outcome :Outcome);
+  withdraw @3 (id :Text, reason :Text) -> (outcome :Outcome);
+  sign @4 (id :Text, reference :Text, version :UInt32, sha256Hex :Text) -> (outcome :Outcome);
+  start @5 (id :Text, date :Event.Date) -> (outcome :Outcome);
+  handover @6 (id :Text, direction :Event.HandoverDirection, from :Text, to :Text,
+               duties :List(Text), notes :Text) -> (outcome :Outcome);
+  feedback @7 (id :Text, rating :UInt8, text :Text) -> (outcome :Outcome);
+  requestExtension @8 (id :Text, until :Event.Date, rationale :Text) -> (outcome :Outcome);
+  recordReturn @9 (id :Text, date :Event.Date, reason :Text, position :Event.ReturnPosition)
+      -> (outcome :Outcome);
+  proposeConversion @10 (id :Text, effective :Event.Date, newRole :Text, recruitmentRef :Text)
+      -> (outcome :Outcome);
+
+  # ---- Reads. `atPosition` > 0: as the ledger stood after that position.
+  show @11 (id :Text, atPosition :UInt64) -> (secondment :Projection.SecondmentRow);
+  history @12 (id :Text, atPosition :UInt64) -> (events :List(RecordedEvent));
+  employeeHistory @13 (employee :Text, atPosition :UInt64) -> (events :List(RecordedEvent));
+  # `state`: one of the states, or empty for all.
+  status @14 (state :Text, filter :Filter, atPosition :UInt64)
+      -> (secondments :List(Projection.SecondmentRow));
+  # `asOf`: the placements covering that business date; no date: active now.
+  placements @15 (filter :Filter, asOf :Event.Date, atPosition :UInt64)
+      -> (placements :List(Projection.PlacementRow));
+  # `today`: no date means the server's today.
+  alerts @16 (withinDays :UInt32, today :Event.Date) -> (alerts :List(Alert));
+  # At most `limit` (1 to 10,000) events from position `from` (>= 1).
+  log @17 (from :UInt64, limit :UInt32) -> (events :List(RecordedEvent));
+  head @18 () -> (position :UInt64);
+  # The last position recorded at or before `micros` (UTC microseconds); 0 when none.
+  positionAt @19 (micros :Int64) -> (position :UInt64);
+
+  # ---- Audit.
+  treeHead @20 () -> (ledger :Text, size :UInt64, root :Data);
+  # With `trustedKeyPem`, every stored checkpoint must be signed by that key; with `heldNote`
+  # too, the log must extend that checkpoint note.
+  verify @21 (trustedKeyPem :Text, heldNote :Text) -> (report :VerifyReport);
+  # The history proof (docs/audit.md) of secondment `id` within the checkpoint note.
+  prove @22 (id :Text, checkpointNote :Text) -> (proofJson :Text);
+  # Stores a checkpoint note signed elsewhere by the key `publicKeyPem`: the private key never
+  # comes to the server.
+  storeCheckpoint @23 (note :Text, publicKeyPem :Text) -> ();
+  # Drops and replays one projection (or every one, for an empty name).
+  rebuild @24 (projection :Text) -> (events :UInt64);
 }
 
 interface Feed {

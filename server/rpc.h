@@ -1,32 +1,27 @@
-// The Cap'n Proto RPC service (schemas/api.capnp) and its client.
+// The Cap'n Proto RPC server (schemas/api.capnp): `secondment serve`.
 //
-// The server runs on one kj event loop. Commands run one at a time on that loop, against the
-// one open ledger, so appends from different clients are serialised as the CLI's would be;
-// a feed reads the log by position between sends and waits on a timer once caught up.
-// SIGTERM or SIGINT stops it: no command is half run (they run on the loop), the ledger is
+// A client logs in with a token (server/tokens.h) and gets a Desk for one of its principal's
+// roles; every call on it goes to the application (service/ledger_service.h) as that principal
+// in that role, which decides what it may do. The token is checked again before every call, so
+// a revocation ends what an open session can do at once.
+//
+// The server runs on one kj event loop. Calls run one at a time on that loop, against the one
+// open ledger; a feed reads the log by position between sends and waits on a timer once caught
+// up. SIGTERM or SIGINT stops it: no call is half run (they run on the loop), the ledger is
 // closed after the appends in flight, and nothing acknowledged is lost.
 
 #ifndef SECONDMENT_SERVER_RPC_H_
 #define SECONDMENT_SERVER_RPC_H_
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
-#include <vector>
 
-#include "ledger/log/event_log.h"
-#include "server/tokens.h"
+#include "ledger/base/status.h"
+#include "service/ledger_service.h"
 
 namespace secondment::server {
-
-// Runs one command for a client: `words` are the command and its options, run as `principal`
-// acting in `role`. Returns the exit status; fills what the command printed.
-using CommandExecutor =
-    std::function<int(const std::vector<std::string>& words, const Principal& principal, Role role,
-                      bool json, std::string* out, std::string* err)>;
-
-// The commands each role may run through a Runner.
-bool RoleMayRun(Role role, std::string_view command);
 
 struct ServeOptions {
   std::string listen;       // HOST:PORT (port 0: any free port)
@@ -35,57 +30,20 @@ struct ServeOptions {
   std::optional<std::string> tls_key_pem;
   // Called on the server's loop about once a second (may be empty), e.g. to watch a relay.
   std::function<void()> tick;
+  // Stop on SIGTERM or SIGINT (captured with CaptureStopSignals first). Without, the server
+  // stops only through `stop`.
+  bool stop_on_signals = true;
+  // When set, the server stops once it holds true (looked at every 50 ms).
+  const std::atomic<bool>* stop = nullptr;
 };
 
-// Serves until SIGTERM or SIGINT; `on_listening(port)` is called once it accepts connections.
-// SIGTERM and SIGINT must have been captured with CaptureStopSignals() before any thread was
-// started. IOError when it cannot listen.
-Status Serve(EventLog& log, const ServeOptions& options, CommandExecutor executor,
+// Serves `ledger` (borrowed; opened for writing) until SIGTERM or SIGINT, or `stop`;
+// `on_listening(port)` is called once it accepts connections. IOError when it cannot listen.
+Status Serve(service::LedgerService& ledger, const ServeOptions& options,
              const std::function<void(unsigned port)>& on_listening);
 
 // Blocks SIGTERM and SIGINT for the server's event loop to take; call first in main's thread.
 void CaptureStopSignals();
-
-struct ConnectOptions {
-  std::string address;  // HOST:PORT
-  std::string token;
-  std::optional<std::string> tls_ca_pem;  // trust this CA (or self-signed certificate): TLS
-};
-
-struct RemoteOutcome {
-  int exit_code = 0;
-  std::string out, err;
-};
-
-// A connection and an authenticated session, for running many commands (not thread-safe).
-class RemoteSession {
- public:
-  // IOError when the server cannot be reached; InvalidArgument when the token is refused.
-  static Result<std::unique_ptr<RemoteSession>> Open(const ConnectOptions& options);
-  ~RemoteSession();
-  // As RunRemote, on this session.
-  Result<RemoteOutcome> Run(const std::string& role, const std::vector<std::string>& words,
-                            bool json);
-
- private:
-  RemoteSession() = default;
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// Runs `words` through the server as the token's principal in `role` (empty: the first of the
-// principal's roles that may run the command). IOError when the server cannot be reached;
-// InvalidArgument when the token is refused; RuleViolation when the role is not the
-// principal's or may not run the command.
-Result<RemoteOutcome> RunRemote(const ConnectOptions& options, const std::string& role,
-                                const std::vector<std::string>& words, bool json);
-
-// Follows the log through the server's feed: `on_event` gets each event in order until it
-// returns false or `should_stop` says so (checked between events and every 100 ms).
-Status FollowRemote(const ConnectOptions& options, Position from,
-                    const std::vector<std::string>& types, const std::string& consumer,
-                    const std::function<bool(Position, const std::string&)>& on_event,
-                    const std::function<bool()>& should_stop);
 
 }  // namespace secondment::server
 

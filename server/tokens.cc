@@ -23,14 +23,9 @@ constexpr std::string_view kTokenPrefix = "sl_";
 constexpr size_t kTokenRandomBytes = 32;
 constexpr size_t kMaxTokenFileBytes = 16 << 20;
 
-constexpr std::pair<Role, std::string_view> kRoles[] = {
-    {Role::kHr, "hr"},
-    {Role::kHomeManager, "home_manager"},
-    {Role::kHostManager, "host_manager"},
-    {Role::kSecondee, "secondee"},
-    {Role::kAuditor, "auditor"},
-    {Role::kSubscriber, "subscriber"},
-};
+constexpr Role kTokenRoles[] = {Role::kHr,        Role::kHomeManager, Role::kHostManager,
+                                Role::kSecondee,  Role::kException,   Role::kAuditor,
+                                Role::kSubscriber};
 
 std::string HashHex(std::string_view token) { return ToHex(Sha256(token)); }
 
@@ -48,20 +43,13 @@ bool SameHash(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string_view RoleName(Role role) {
-  for (const auto& [r, name] : kRoles) {
-    if (r == role) return name;
-  }
-  return "unknown";
-}
-
 Result<Role> ParseRole(std::string_view text) {
-  for (const auto& [role, name] : kRoles) {
-    if (name == text) return role;
+  for (Role role : kTokenRoles) {
+    if (RoleName(role) == text) return role;
   }
   return InvalidArgument(
-      fmt::format("unknown role '{}'; roles are hr, home_manager, host_manager, secondee, auditor, "
-                  "subscriber",
+      fmt::format("unknown role '{}'; roles are hr, home_manager, host_manager, secondee, "
+                  "exception, auditor, subscriber",
                   text.substr(0, 40)));
 }
 

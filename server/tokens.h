@@ -3,7 +3,8 @@
 //
 // File grammar (text, one entry per line; '#' starts a comment line):
 //   <64 lowercase hex: SHA-256 of the token> <principal id> <role>[,<role>]...
-// Roles: hr, home_manager, host_manager, secondee, auditor, subscriber. A principal id is 1 to
+// Roles: hr, home_manager, host_manager, secondee, exception, auditor, subscriber (what each may
+// do: service/caller.h). A principal id is 1 to
 // 64 of A-Z a-z 0-9 . _ - and appears at most once. Tokens are "sl_" and 64 hex digits (32
 // random bytes), printed once by `secondment token add` and never stored.
 
@@ -16,13 +17,15 @@
 #include <vector>
 
 #include "ledger/base/status.h"
+#include "service/caller.h"
 
 namespace secondment::server {
 
-enum class Role { kHr, kHomeManager, kHostManager, kSecondee, kAuditor, kSubscriber };
+using service::Role;
+using service::RoleName;
 
-// "hr", "home_manager", ...; and back (InvalidArgument naming the text).
-std::string_view RoleName(Role role);
+// A role a token may carry (every role but the local administrator); InvalidArgument naming
+// the text otherwise.
 Result<Role> ParseRole(std::string_view text);
 
 struct Principal {

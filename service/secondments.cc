@@ -9,10 +9,6 @@
 namespace secondment {
 namespace {
 
-ExpectedVersion Expect(const std::optional<StreamVersion>& version) {
-  return version ? ExpectedVersion::Exactly(*version) : ExpectedVersion::NoStream();
-}
-
 bool ClaimsPeriod(const Command& command) {
   return std::holds_alternative<ProposeCommand>(command) ||
          std::holds_alternative<RequestExtensionCommand>(command) ||
@@ -22,23 +18,24 @@ bool ClaimsPeriod(const Command& command) {
 
 }  // namespace
 
-std::string SecondmentStream(std::string_view id) { return fmt::format("secondment-{}", id); }
-std::string EmployeeStream(std::string_view employee_id) {
-  return fmt::format("employee-{}", employee_id);
-}
-
 Secondments::Secondments(EventLog* log, Policy policy, const Clock* clock)
     : log_(log), policy_(std::move(policy)), clock_(clock) {}
+
+ReadCounts Secondments::reads() const {
+  return {secondment_reads_.load(std::memory_order_relaxed),
+          employee_reads_.load(std::memory_order_relaxed)};
+}
 
 Result<Secondments::Loaded> Secondments::LoadStream(std::string_view id) {
   RETURN_IF_ERROR(ValidateId(id, "secondment"));
   Loaded loaded;
   loaded.state.id = std::string(id);
+  secondment_reads_.fetch_add(1, std::memory_order_relaxed);
   auto events = log_->ReadStream(SecondmentStream(id), 0, UINT32_MAX);
   if (events.status().code() == StatusCode::kNotFound) return loaded;
   RETURN_IF_ERROR(events.status());
   for (const RecordedEvent& event : *events) {
-    loaded.state = Evolve(std::move(loaded.state), event.Get());
+    EvolveInPlace(loaded.state, event.Get());
     loaded.version = event.Get().getStreamVersion();
   }
   return loaded;
@@ -62,6 +59,7 @@ Result<std::vector<RecordedEvent>> Secondments::History(std::string_view id) {
 Status Secondments::LoadEmployee(const std::string& employee_id, std::string_view except,
                                  std::vector<ClaimedPeriod>* periods,
                                  std::optional<StreamVersion>* version) {
+  employee_reads_.fetch_add(1, std::memory_order_relaxed);
   auto events = log_->ReadStream(EmployeeStream(employee_id), 0, UINT32_MAX);
   if (events.status().code() == StatusCode::kNotFound) return Status::Ok();
   RETURN_IF_ERROR(events.status());
@@ -85,18 +83,31 @@ Status Secondments::LoadEmployee(const std::string& employee_id, std::string_vie
   return Status::Ok();
 }
 
+std::string Secondments::NextGeneratedId() {
+  uint64_t candidate = log_->Head() + 1;
+  uint64_t last = last_generated_.load(std::memory_order_relaxed);
+  for (;;) {
+    uint64_t next = std::max(candidate, last + 1);
+    if (last_generated_.compare_exchange_weak(last, next, std::memory_order_relaxed)) {
+      return fmt::format("SEC-{:06d}", next);
+    }
+  }
+}
+
 Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Command& command,
-                                     const Actor& actor) {
+                                     const Actor& actor,
+                                     const std::function<Status(const Secondment&)>& authorize) {
   bool proposing = std::holds_alternative<ProposeCommand>(command);
   bool generated = proposing && !id;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (generated) id = fmt::format("SEC-{:06d}", log_->Head() + 1 + attempt);
+    if (generated) id = NextGeneratedId();
     ASSIGN_OR_RETURN(Loaded loaded, LoadStream(*id));
     if (!proposing && !loaded.version) return NotFound(fmt::format("no secondment {}", *id));
     if (proposing && loaded.version) {
-      if (generated) continue;  // taken meanwhile: try the next number
+      if (generated) continue;  // taken meanwhile (by another process): try the next number
       return Conflict(fmt::format("secondment {} already exists", *id));
     }
+    if (authorize && !proposing) RETURN_IF_ERROR(authorize(loaded.state));
 
     Context context;
     context.policy = &policy_;
@@ -111,22 +122,29 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     }
     ASSIGN_OR_RETURN(Decision decision, Decide(loaded.state, command, context));
 
+    // The state after: the loaded one evolved by the decided events (Evolve reads no field the
+    // log stamps), not the stream read again.
+    Outcome outcome{*id, {}, loaded.state, 0, 0};
+    for (const NewEvent& event : decision.secondment_events) {
+      EvolveInPlace(outcome.state, event.Get());
+    }
+    StreamVersion first = loaded.version ? *loaded.version + 1 : 0;
+    size_t secondment_events = decision.secondment_events.size();
+    outcome.version = first + static_cast<StreamVersion>(secondment_events) - 1;
+
     std::vector<StreamAppend> appends;
-    appends.push_back(
-        {SecondmentStream(*id), Expect(loaded.version), std::move(decision.secondment_events)});
+    appends.push_back({SecondmentStream(*id), ExpectedVersion::After(loaded.version),
+                       std::move(decision.secondment_events)});
     if (!decision.employee_events.empty()) {
-      appends.push_back({EmployeeStream(employee), Expect(employee_version),
+      appends.push_back({EmployeeStream(employee), ExpectedVersion::After(employee_version),
                          std::move(decision.employee_events)});
     }
     auto appended = log_->Append(std::move(appends));
     if (appended.status().code() == StatusCode::kConflict) continue;  // decide again
     RETURN_IF_ERROR(appended.status());
-    // The state after: the loaded one evolved by the events just appended (read back, as
-    // stored), not the whole stream again.
-    StreamVersion next = loaded.version ? *loaded.version + 1 : 0;
-    ASSIGN_OR_RETURN(auto added, log_->ReadStream(SecondmentStream(*id), next, UINT32_MAX));
-    for (const RecordedEvent& event : added) EvolveInPlace(loaded.state, event.Get());
-    return Outcome{*id, std::move(appended->positions), std::move(loaded.state)};
+    outcome.positions = std::move(appended->positions);
+    outcome.last_position = outcome.positions[secondment_events - 1];
+    return outcome;
   }
   return Conflict(fmt::format("secondment {} kept changing while deciding {}; tried {} times",
                               id.value_or("?"), CommandName(command), kMaxAttempts));

@@ -1,17 +1,22 @@
-// Secondments: the write path of the lifecycle. It loads a secondment's stream, decides a
-// command on it (ledger/lifecycle.h) and appends the events with the exact expected version,
-// together with the employee's PeriodClaimed in the same atomic append when the command
-// claims or extends a period. On a Conflict (someone wrote first) it loads and decides again,
-// up to kMaxAttempts times.
+// Secondments: the write path of one secondment. It reads the secondment's stream once and folds
+// it (ledger/lifecycle/lifecycle.h), decides the command on that state, evolves the state by the
+// decided events, and appends them with the exact expected version, together with the
+// employee's PeriodClaimed in the same atomic append when the command claims or extends a
+// period (streams: ledger/lifecycle/streams.h). On a Conflict (someone wrote first) it reads,
+// decides and appends again, up to kMaxAttempts times.
 //
-// Streams: a secondment ID lives in `secondment-ID`, an employee E in `employee-E`.
+// Who may run a command is not decided here but by the application (service/ledger_service.h),
+// which calls this.
 //
-// Not thread-safe by itself; the EventLog it borrows is. Several processes or threads may
-// each use their own Secondments on one log: the expected versions keep them consistent.
+// Thread-safe: the EventLog it borrows is, and it keeps no state of its own but counters.
+// Several processes may each write through their own Secondments on one log: the expected
+// versions keep them consistent.
 
 #ifndef SECONDMENT_SERVICE_SECONDMENTS_H_
 #define SECONDMENT_SERVICE_SECONDMENTS_H_
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,19 +25,27 @@
 #include "ledger/base/clock.h"
 #include "ledger/lifecycle/lifecycle.h"
 #include "ledger/lifecycle/policy.h"
+#include "ledger/lifecycle/streams.h"
 #include "ledger/log/event_log.h"
 
 namespace secondment {
 
 inline constexpr int kMaxAttempts = 5;
 
-std::string SecondmentStream(std::string_view id);
-std::string EmployeeStream(std::string_view employee_id);
-
 struct Outcome {
   std::string id;
   std::vector<Position> positions;  // of the events appended, in order
   Secondment state;                 // after them
+  StreamVersion version = 0;        // of the secondment's last event
+  Position last_position = 0;       // of the secondment's last event
+};
+
+// How many streams the write path has read: a command reads its secondment's stream once per
+// attempt; one that claims a period also reads the employee's stream and the employee's other
+// open secondments.
+struct ReadCounts {
+  uint64_t secondment_streams = 0;
+  uint64_t employee_streams = 0;
 };
 
 class Secondments {
@@ -48,13 +61,16 @@ class Secondments {
 
   // Decides and appends `command` for secondment `id`, acting as `actor`. For a proposal
   // without an id, one is generated: "SEC-" and six or more digits, unique and increasing
-  // but not consecutive. Errors: those of Decide; NotFound for an unknown id; Conflict when
-  // a proposal names an id that exists, or when the secondment kept changing under us for
-  // kMaxAttempts tries; IOError, Corruption or Unavailable from the log.
-  Result<Outcome> Execute(std::optional<std::string> id, const Command& command,
-                          const Actor& actor);
+  // but not consecutive. `authorize` (may be empty) is asked about the loaded state before the
+  // command is decided; its refusal is returned as it is. Errors: those of Decide; NotFound for
+  // an unknown id; Conflict when a proposal names an id that exists, or when the secondment
+  // kept changing under us for kMaxAttempts tries; IOError, Corruption or Unavailable from the
+  // log.
+  Result<Outcome> Execute(std::optional<std::string> id, const Command& command, const Actor& actor,
+                          const std::function<Status(const Secondment&)>& authorize = {});
 
   const Policy& policy() const { return policy_; }
+  ReadCounts reads() const;
 
  private:
   struct Loaded {
@@ -65,10 +81,15 @@ class Secondments {
   // The other open secondments of `employee_id` and the version of its stream.
   Status LoadEmployee(const std::string& employee_id, std::string_view except,
                       std::vector<ClaimedPeriod>* periods, std::optional<StreamVersion>* version);
+  // A fresh generated id: above the log's head and above every id this object generated.
+  std::string NextGeneratedId();
 
   EventLog* log_;
-  Policy policy_;
+  const Policy policy_;
   const Clock* clock_;
+  std::atomic<uint64_t> last_generated_{0};
+  std::atomic<uint64_t> secondment_reads_{0};
+  std::atomic<uint64_t> employee_reads_{0};
 };
 
 }  // namespace secondment

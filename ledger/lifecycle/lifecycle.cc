@@ -488,6 +488,22 @@ std::string_view StatusName(SecondmentStatus status) {
   return "unknown";
 }
 
+Result<SecondmentStatus> ParseStatusName(std::string_view text, std::string_view what) {
+  for (auto s :
+       {SecondmentStatus::kProposed, SecondmentStatus::kApproved, SecondmentStatus::kActive,
+        SecondmentStatus::kReturned, SecondmentStatus::kConverted, SecondmentStatus::kRejected,
+        SecondmentStatus::kWithdrawn}) {
+    if (StatusName(s) == text) return s;
+  }
+  std::string shown;
+  for (char c : text.substr(0, 40)) shown += (c >= 0 && c < 0x20) || c == 0x7F ? '?' : c;
+  if (text.size() > 40) shown += "...";
+  return InvalidArgument(fmt::format(
+      "unknown value '{}' for {}; expected one of: proposed, approved, active, returned, "
+      "converted, rejected, withdrawn",
+      shown, what));
+}
+
 bool IsTerminal(SecondmentStatus status) {
   return status == SecondmentStatus::kReturned || status == SecondmentStatus::kConverted ||
          status == SecondmentStatus::kRejected || status == SecondmentStatus::kWithdrawn;

@@ -39,6 +39,9 @@ enum class SecondmentStatus {
 
 // "proposed", "approved", ... ("none" for kNone).
 std::string_view StatusName(SecondmentStatus status);
+// The state named `text` (not "none"); InvalidArgument "unknown value 'x' for WHAT; expected one
+// of: proposed, ..." otherwise.
+Result<SecondmentStatus> ParseStatusName(std::string_view text, std::string_view what);
 bool IsTerminal(SecondmentStatus status);
 
 struct Party {

@@ -1,7 +1,6 @@
-// A proposal read from JSON: the document `propose --file` reads, and `--file-json` carries
-// through --connect. Field names are loose ("homeOrg", "home-org", "home_org"); unknown
-// fields, wrong types, bad dates and bad vocabulary are InvalidArgument naming the field and
-// the input.
+// A proposal read from JSON: the document `propose --file` reads. Field names are loose
+// ("homeOrg", "home-org", "home_org"); unknown fields, wrong types, bad dates and bad vocabulary
+// are InvalidArgument naming the field and the input.
 
 #ifndef SECONDMENT_LEDGER_LIFECYCLE_PROPOSAL_JSON_H_
 #define SECONDMENT_LEDGER_LIFECYCLE_PROPOSAL_JSON_H_

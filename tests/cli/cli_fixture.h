@@ -33,6 +33,9 @@ struct CliResult {
 
 class CliTest : public ::testing::Test {
  protected:
+  // Every test starts with a new, empty ledger (only `init` creates one).
+  void SetUp() override { Ok("init"); }
+
   std::string data() const { return dir_.Sub("ledger"); }
 
   // Runs `secondment --data DIR <args>`; `args` is shell text (quote what needs it).
@@ -54,7 +57,7 @@ class CliTest : public ::testing::Test {
     return r.out;
   }
 
-  // The number of events in the ledger (0 when there is none).
+  // The number of events in the ledger (0 when there is none, or no ledger).
   size_t Head() {
     CliResult r = Cli("log --json");
     size_t lines = 0;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -222,7 +223,77 @@ TEST_F(CliTest, DataThatIsNotALedgerDirectoryIsRefused) {
   EXPECT_EQ(on_file.err, "ledger path " + file + " is not a directory\n");
   CliResult on_root = Cli(Proposal(), "--data /");
   EXPECT_EQ(on_root.code, 2);
-  EXPECT_NE(on_root.err.find("holds no ledger"), std::string::npos);
+  EXPECT_EQ(on_root.err,
+            "no ledger at /: it holds other files; create one in a new directory with secondment "
+            "init\n");
+}
+
+// Only `init` creates a ledger: every other command on a directory without one exits 2 with one
+// line, prints nothing and creates nothing, whether the directory is missing, empty, or holds
+// something else.
+TEST_F(CliTest, OnlyInitCreatesALedger) {
+  std::string empty = dir_.Sub("empty");
+  std::filesystem::create_directories(empty);
+  std::string other = dir_.Sub("other");
+  std::filesystem::create_directories(other);
+  std::ofstream(other + "/notes.txt") << "not a ledger";
+  Ok("keygen --out " + Quote(dir_.Sub("key")));
+  const std::vector<std::string> commands = {
+      Proposal(),
+      "--actor hr-1 --as hr withdraw SEC-1 --reason x",
+      "--actor mgr-home --as home_manager approve SEC-1 --scope placement",
+      "show SEC-1",
+      "history SEC-1",
+      "history --employee emp-1",
+      "log",
+      "log --follow",
+      "placements",
+      "status",
+      "alerts",
+      "rebuild",
+      "tree-head",
+      "verify",
+      "checkpoint --key " + Quote(dir_.Sub("key")),
+      "audit-bundle --out " + Quote(dir_.Sub("bundle")),
+      "backup --to " + Quote(dir_.Sub("backup")),
+      "relay --nats nats://127.0.0.1:1",
+      "serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("tokens"))};
+  for (const std::string& command : commands) {
+    for (const std::string& where : {dir_.Sub("missing"), empty, other}) {
+      CliResult r = Cli(command, "--data " + Quote(where));
+      EXPECT_EQ(r.code, 2) << command << " on " << where << "\n" << r.err;
+      EXPECT_EQ(r.err.rfind("no ledger at " + where, 0), 0u) << command << "\n" << r.err;
+      EXPECT_NE(r.err.find("create one"), std::string::npos) << r.err;
+      EXPECT_EQ(Lines(r.err), 1u) << r.err;
+      EXPECT_EQ(r.out, "") << command;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir_.Sub("missing"))) << command;
+    EXPECT_TRUE(std::filesystem::is_empty(empty)) << command;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("bundle")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("backup")));
+  CliResult etc = Cli("placements", "--data /etc");
+  EXPECT_EQ(etc.code, 2);
+  EXPECT_EQ(etc.out, "");
+}
+
+TEST_F(CliTest, InitCreatesOnceAndNeverOverAnything) {
+  std::string fresh = dir_.Sub("fresh");
+  CliResult created = Cli("--json init", "--data " + Quote(fresh));
+  ASSERT_EQ(created.code, 0) << created.err;
+  EXPECT_EQ(created.out.rfind("{\"ledger\":\"", 0), 0u) << created.out;
+  EXPECT_EQ(Cli("log", "--data " + Quote(fresh)).code, 0);
+  CliResult again = Cli("init", "--data " + Quote(fresh));
+  EXPECT_EQ(again.code, 4);
+  EXPECT_EQ(again.err.rfind("a ledger already exists at " + fresh, 0), 0u) << again.err;
+  std::string other = dir_.Sub("other");
+  std::filesystem::create_directories(other);
+  std::ofstream(other + "/notes.txt") << "not a ledger";
+  CliResult over = Cli("init", "--data " + Quote(other));
+  EXPECT_EQ(over.code, 2);
+  EXPECT_NE(over.err.find("non-empty directory"), std::string::npos) << over.err;
+  EXPECT_EQ(Cli("init extra", "--data " + Quote(dir_.Sub("x"))).code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("x")));
 }
 
 TEST_F(CliTest, APolicyFileChangesTheRules) {

@@ -122,7 +122,8 @@ TEST_F(FollowTest, BadFollowOptionsAreRefused) {
     EXPECT_EQ(Lines(r.err), 1u) << r.err;
   }
   CliResult none = Cli("log --follow", "--data " + Quote(dir_.Sub("nothing")));
-  EXPECT_EQ(none.code, 5) << none.err;
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("nothing")));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ class QueriesTest : public CliTest {
  protected:
   // SEC-1 (emp-1, Admissions) returns on 2026-04-30; SEC-2 (emp-2, Finance) stays active.
   void SetUp() override {
+    CliTest::SetUp();
     Active("SEC-1");
     std::string second = Proposal("--id SEC-2 --employee emp-2");
     second.replace(second.find("--employee emp-1"), 16, "");

@@ -126,6 +126,7 @@ TEST(CrashTest, EveryAcknowledgedAppendSurvivesTwentyKills) {
 TEST(CrashTest, ProposalsKilledAtRandomLeaveEveryCommandThatExitedZeroRecorded) {
   TempDir dir;
   std::string data = dir.Sub("ledger");
+  ASSERT_EQ(RunCommand(std::string(SECONDMENT_BIN) + " --data " + data + " init").exit_code, 0);
   std::mt19937 random(7);
   std::set<Position> done;  // the ids of proposals that exited 0
   Position next = 0;

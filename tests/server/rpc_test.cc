@@ -1,245 +1,276 @@
-// `secondment serve` and `--connect`, end to end over real sockets on 127.0.0.1: tokens and
-// roles, the authenticated principal as the actor, the feed, TLS with a certificate made
-// here, reads beside a running server, and a graceful stop.
+// The typed RPC API (schemas/api.capnp) served from this process over real sockets on
+// 127.0.0.1, with server::RemoteSession as the client: the authenticated principal as the
+// actor, refusals with the command line's codes and messages, revocation in an open session,
+// the feed, TLS with a certificate made here, audits, and a clean stop. (The command line's
+// --connect: tests/cli/connect_test.cc.)
 
 #include "server/rpc.h"
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <regex>
-#include <set>
-#include <sstream>
+#include <atomic>
+#include <future>
 #include <thread>
 
-#include "ledger/integrity/checkpoint.h"
-#include "tests/cli/cli_fixture.h"
+#include "ledger/integrity/history_proof.h"
+#include "server/remote.h"
+#include "server/tokens.h"
+#include "tests/common/command.h"
+#include "tests/ledger/test_util.h"
 
 namespace secondment::testing {
 namespace {
 
-class ServeTest : public CliTest {
+using service::Role;
+
+class RpcTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    hr_ = Token("hr-ana", "--role hr");
-    home_ = Token("mgr-home", "--role home_manager");
-    other_manager_ = Token("mgr-other", "--role host_manager");
-    auditor_ = Token("aud-1", "--role auditor");
-    payroll_ = Token("payroll", "--role subscriber");
+    ASSERT_TRUE(service::LedgerService::Create(Data()).ok());
+    service::OpenOptions options;
+    options.access = service::Access::kWrite;
+    auto opened = service::LedgerService::Open(Data(), options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ledger_ = std::move(opened).value();
+    hr_ = Token("hr-ana", {Role::kHr});
+    home_ = Token("mgr-home", {Role::kHomeManager});
+    other_ = Token("mgr-other", {Role::kHostManager});
+    auditor_ = Token("aud-1", {Role::kAuditor});
+    payroll_ = Token("payroll", {Role::kSubscriber});
   }
   void TearDown() override { Stop(); }
 
-  std::string Token(const std::string& principal, const std::string& roles) {
-    std::string out = Ok("token add --tokens " + Quote(dir_.Sub("tokens")) + " --principal " +
-                         principal + " " + roles);
-    return out.substr(0, out.size() - 1);
-  }
-  // Starts the server on a free port; `extra` adds options.
-  void Start(const std::string& extra = "") {
-    std::string out = dir_.Sub("serve-out.txt");
-    server_ = std::make_unique<BackgroundCommand>(
-        std::string(SECONDMENT_BIN) + " --data " + Quote(data()) +
-        " serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("tokens")) + " " + extra + " > " +
-        Quote(out) + " 2>" + Quote(dir_.Sub("serve-err.txt")));
-    std::regex port_line("on port ([0-9]+)");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    std::smatch m;
-    std::string text;
-    while (std::chrono::steady_clock::now() < deadline) {
-      text = ReadFileText(out);
-      if (std::regex_search(text, m, port_line)) {
-        port_ = m[1];
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    FAIL() << "the server did not start: " << ReadFileText(dir_.Sub("serve-err.txt"));
-  }
-  int Stop() {
-    if (!server_) return 0;
-    server_->Signal(SIGTERM);
-    int code = server_->Wait();
-    server_.reset();
-    return code;
-  }
-  // A command through the server with `token`.
-  CliResult Remote(const std::string& token, const std::string& args,
-                   const std::string& extra = "") {
-    return Cli(
-        "--connect 127.0.0.1:" + port_ + " --token " + Quote(token) + " " + extra + " " + args,
-        /*data_option=*/" ");
-  }
-  size_t LocalHead() {
-    CliResult r = Cli("log --json");
-    return Lines(r.out);
-  }
-  std::string ProposeArgs(const std::string& id) {
-    return "propose --id " + id + " --employee emp-" + id +
-           " --home-org Org --home-unit U --home-manager mgr-home "
-           "--host-org Org --host-unit V --host-manager mgr-host --kind internal "
-           "--role-title Analyst --start 2026-03-01 --end 2026-09-30";
+  std::string Data() const { return dir_.Sub("ledger"); }
+  std::string Token(const std::string& principal, std::vector<Role> roles) {
+    auto file = server::TokenFile::Load(dir_.Sub("tokens"));
+    EXPECT_TRUE(file.ok());
+    auto token = file->Add({principal, std::move(roles)});
+    EXPECT_TRUE(token.ok()) << token.status().ToString();
+    EXPECT_TRUE(file->Save(dir_.Sub("tokens")).ok());
+    return *token;
   }
 
-  std::unique_ptr<BackgroundCommand> server_;
-  std::string port_;
-  std::string hr_, home_, other_manager_, auditor_, payroll_;
+  // Serves the ledger from another thread of this process until Stop().
+  void Start(std::optional<std::string> cert = std::nullopt,
+             std::optional<std::string> key = std::nullopt) {
+    std::promise<unsigned> listening;
+    auto port = listening.get_future();
+    server_ = std::thread([this, cert, key, listening = std::move(listening)]() mutable {
+      server::ServeOptions options;
+      options.listen = "127.0.0.1:0";
+      options.tokens_path = dir_.Sub("tokens");
+      options.tls_certificate_pem = cert;
+      options.tls_key_pem = key;
+      options.stop_on_signals = false;
+      options.stop = &stop_;
+      served_ = server::Serve(*ledger_, options, [&](unsigned p) { listening.set_value(p); });
+    });
+    ASSERT_EQ(port.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    address_ = "127.0.0.1:" + std::to_string(port.get());
+  }
+  void Stop() {
+    if (!server_.joinable()) return;
+    stop_ = true;
+    server_.join();
+    EXPECT_TRUE(served_.ok()) << served_.ToString();
+  }
+
+  server::ConnectOptions Connect(const std::string& token) { return {address_, token, {}}; }
+  // A session with `token` and a desk for `role` in it; the test fails if either is refused.
+  struct Client {
+    std::unique_ptr<server::RemoteSession> session;
+    std::unique_ptr<service::Desk> desk;
+    ~Client() {
+      desk.reset();
+      session.reset();
+    }
+  };
+  std::unique_ptr<Client> DeskOf(const std::string& token, Role role) {
+    auto client = std::make_unique<Client>();
+    auto session = server::RemoteSession::Open(Connect(token));
+    EXPECT_TRUE(session.ok()) << session.status().ToString();
+    if (!session.ok()) return client;
+    client->session = std::move(session).value();
+    auto desk = client->session->OpenDesk(role);
+    EXPECT_TRUE(desk.ok()) << desk.status().ToString();
+    if (desk.ok()) client->desk = std::move(desk).value();
+    return client;
+  }
+
+  static ProposeCommand Proposal(const std::string& employee) {
+    ProposeCommand c;
+    c.employee_id = employee;
+    c.home = {"Org", "U", "mgr-home"};
+    c.host = {"Org", "V", "mgr-host"};
+    c.kind = schema::Kind::INTERNAL;
+    c.role_title = "Analyst";
+    c.start = *ParseDate("2026-03-01");
+    c.end = *ParseDate("2026-09-30");
+    return c;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<service::LedgerService> ledger_;
+  std::atomic<bool> stop_{false};
+  std::thread server_;
+  Status served_;
+  std::string address_;
+  std::string hr_, home_, other_, auditor_, payroll_;
 };
 
-TEST_F(ServeTest, RolesRecordTheirStepsAsTheAuthenticatedPrincipal) {
+TEST_F(RpcTest, StepsRecordTheAuthenticatedPrincipalAndReadsAreTyped) {
   Start();
-  CliResult proposed = Remote(hr_, "--as hr " + ProposeArgs("SEC-R1"));
-  ASSERT_EQ(proposed.code, 0) << proposed.err;
-  EXPECT_EQ(proposed.out, "SEC-R1\n");
-  CliResult approved = Remote(home_, "approve SEC-R1 --scope placement");
-  ASSERT_EQ(approved.code, 0) << approved.err;
-  CliResult history = Remote(auditor_, "--json history SEC-R1");
-  ASSERT_EQ(history.code, 0) << history.err;
-  EXPECT_NE(history.out.find("\"actor\":\"hr-ana\",\"role\":\"hr\""), std::string::npos)
-      << history.out;
-  EXPECT_NE(history.out.find("\"actor\":\"mgr-home\",\"role\":\"home_manager\""), std::string::npos)
-      << history.out;
-  // The same output and exit statuses as the local command.
-  CliResult missing = Remote(auditor_, "show SEC-NONE");
-  EXPECT_EQ(missing.code, 5);
-  EXPECT_EQ(missing.err, "no secondment SEC-NONE\n");
-  CliResult verified = Remote(auditor_, "verify");
-  EXPECT_EQ(verified.code, 0) << verified.err;
-  EXPECT_NE(verified.out.find("verified 3 events"), std::string::npos);
+  auto hr = DeskOf(hr_, Role::kHr);
+  auto proposed = hr->desk->Execute("SEC-R1", Proposal("emp-1"));
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  EXPECT_EQ(proposed->id, "SEC-R1");
+  EXPECT_EQ(proposed->state.status, SecondmentStatus::kProposed);
+  EXPECT_EQ(proposed->positions, (std::vector<Position>{1, 2}));
+  auto home = DeskOf(home_, Role::kHomeManager);
+  ASSERT_TRUE(home->desk->Execute("SEC-R1", ApproveCommand{schema::Scope::PLACEMENT, ""}).ok());
+
+  auto auditor = DeskOf(auditor_, Role::kAuditor);
+  auto history = auditor->desk->History("SEC-R1", std::nullopt);
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_STREQ((*history)[0].Get().getActor().getId().cStr(), "hr-ana");
+  EXPECT_EQ((*history)[1].Get().getActor().getRole(), schema::Role::HOME_MANAGER);
+  EXPECT_STREQ((*history)[1].Get().getActor().getId().cStr(), "mgr-home");
+  auto shown = auditor->desk->Show("SEC-R1", std::nullopt);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->state.placement.granted, std::vector<schema::Role>{schema::Role::HOME_MANAGER});
+  EXPECT_EQ(shown->last_position, 3u);
+  auto before = auditor->desk->Show("SEC-R1", 1);
+  EXPECT_TRUE(before->state.placement.granted.empty());
+  auto rows = auditor->desk->ListSecondments({});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->size(), 1u);
+  auto missing = auditor->desk->Show("SEC-NONE", std::nullopt);
+  EXPECT_EQ(missing.status(), NotFound("no secondment SEC-NONE"));
+  auto head = auditor->desk->GetTreeHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->head.size, 3u);
+  EXPECT_EQ(head->head.root, LogProofs(ledger_->log()).Head()->root);
 }
 
-TEST_F(ServeTest, NoTokenAWrongTokenAndAMissingRightAreRefusedAndWriteNothing) {
+TEST_F(RpcTest, RefusalsCarryTheCommandLinesCodeAndMessageAndWriteNothing) {
   Start();
-  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-R2")).code, 0);
-  size_t head = 2;
-  struct Case {
-    std::string token, args;
-    int code;
-    std::string message;
-  };
-  for (const Case& c : std::vector<Case>{
-           {"sl_" + std::string(64, '0'), "--as hr withdraw SEC-R2 --reason x", 2,
-            "refused the token"},
-           {"", "--as hr withdraw SEC-R2 --reason x", 2, "refused the token"},
-           {auditor_, "--as hr withdraw SEC-R2 --reason x", 3, "not permitted"},
-           {auditor_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
-           {payroll_, "show SEC-R2", 3, "not permitted"},
-           {home_, "withdraw SEC-R2 --reason x", 3, "not permitted"},
-           {hr_, "--as hr propose --file /etc/passwd", 2, "the proposal is not valid JSON"}}) {
-    CliResult r = Remote(c.token, c.args);
-    EXPECT_EQ(r.code, c.code) << c.args << "\n" << r.err;
-    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
-  }
-  // A proposal file of the client's travels as its content.
-  std::ofstream(dir_.Sub("proposal.json"))
-      << R"({"id":"SEC-R9","employee":"emp-9","homeOrg":"Org","homeUnit":"U",)"
-      << R"("homeManager":"mgr-home","hostOrg":"Org","hostUnit":"V","hostManager":"mgr-host",)"
-      << R"("kind":"internal","roleTitle":"Analyst","start":"2026-03-01","end":"2026-09-30"})";
-  CliResult from_file = Remote(hr_, "--as hr propose --file " + Quote(dir_.Sub("proposal.json")));
-  EXPECT_EQ(from_file.code, 0) << from_file.err;
-  EXPECT_EQ(from_file.out, "SEC-R9\n");
-  head += 2;
-  CliResult no_token = Cli("--connect 127.0.0.1:" + port_ + " show SEC-R2", " ");
-  EXPECT_EQ(no_token.code, 2);
-  EXPECT_NE(no_token.err.find("--connect needs --token"), std::string::npos);
-  CliResult actor = Remote(hr_, "--actor someone-else --as hr withdraw SEC-R2 --reason x");
-  EXPECT_EQ(actor.code, 2);
-  EXPECT_NE(actor.err.find("--actor does not go with --connect"), std::string::npos);
-  // Reads work beside the server; nothing was written.
-  EXPECT_EQ(LocalHead(), head);
-  // Local writes are told to go through the server.
-  CliResult local = Cli("--actor hr-1 --as hr withdraw SEC-R2 --reason x");
-  EXPECT_EQ(local.code, 7);
-  EXPECT_NE(local.err.find("--connect"), std::string::npos) << local.err;
+  auto hr = DeskOf(hr_, Role::kHr);
+  ASSERT_TRUE(hr->desk->Execute("SEC-R2", Proposal("emp-2")).ok());
+  Position head = ledger_->Head();
+
+  auto wrong = server::RemoteSession::Open(Connect("sl_" + std::string(64, '0')));
+  EXPECT_EQ(wrong.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(wrong.status().message().find("refused the token"), std::string::npos);
+  auto session = server::RemoteSession::Open(Connect(auditor_));
+  ASSERT_TRUE(session.ok());
+  auto as_hr = (*session)->OpenDesk(Role::kHr);
+  EXPECT_EQ(as_hr.status(), RuleViolation("not permitted: principal aud-1 does not act as hr"));
+
+  auto auditor = DeskOf(auditor_, Role::kAuditor);
+  EXPECT_EQ(auditor->desk->Execute("SEC-R2", WithdrawCommand{"x"}).status(),
+            RuleViolation("not permitted: role auditor may not withdraw"));
+  auto other = DeskOf(other_, Role::kHostManager);
+  auto approve = other->desk->Execute("SEC-R2", ApproveCommand{schema::Scope::PLACEMENT, ""});
+  EXPECT_EQ(approve.status(),
+            RuleViolation("not permitted: mgr-other is not the host manager of SEC-R2"));
+  EXPECT_EQ(other->desk->Show("SEC-R2", std::nullopt).status().code(), StatusCode::kRuleViolation);
+  EXPECT_TRUE(other->desk->ListSecondments({})->empty()) << "a manager sees only their own";
+  auto bad_date = hr->desk->Execute("SEC-R2", StartCommand{CivilDate{2026, 2, 30}});
+  EXPECT_EQ(bad_date.status().code(), StatusCode::kRuleViolation);  // not approved yet
+  auto bad_id = hr->desk->Execute("SEC/../1", WithdrawCommand{"x"});
+  EXPECT_EQ(bad_id.status().code(), StatusCode::kInvalidArgument);
+  auto twice = hr->desk->Execute("SEC-R2", Proposal("emp-3"));
+  EXPECT_EQ(twice.status(), Conflict("secondment SEC-R2 already exists"));
+  EXPECT_EQ(auditor->desk->ReadLog(0, 10).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Head(), head);
 }
 
-TEST_F(ServeTest, ARevokedTokenStopsWorkingInAnOpenSession) {
+TEST_F(RpcTest, ARevokedTokenStopsWorkingInAnOpenSession) {
   Start();
-  server::ConnectOptions options;
-  options.address = "127.0.0.1:" + port_;
-  options.token = auditor_;
-  auto session = server::RemoteSession::Open(options);
-  ASSERT_TRUE(session.ok()) << session.status().ToString();
-  auto before = (*session)->Run("auditor", {"log"}, false);
-  ASSERT_TRUE(before.ok());
-  EXPECT_EQ(before->exit_code, 0);
-  Ok("token revoke --tokens " + Quote(dir_.Sub("tokens")) + " --principal aud-1");
-  auto after = (*session)->Run("auditor", {"log"}, false);
+  auto auditor = DeskOf(auditor_, Role::kAuditor);
+  ASSERT_TRUE(auditor->desk->ReadLog(1, 10).ok());
+  auto file = server::TokenFile::Load(dir_.Sub("tokens"));
+  ASSERT_TRUE(file->Revoke("aud-1").ok());
+  ASSERT_TRUE(file->Save(dir_.Sub("tokens")).ok());
+  auto after = auditor->desk->ReadLog(1, 10);
   EXPECT_EQ(after.status().code(), StatusCode::kInvalidArgument) << after.status().ToString();
   EXPECT_NE(after.status().message().find("revoked"), std::string::npos);
 }
 
-TEST_F(ServeTest, AHostManagerCannotApproveASecondmentThatNamesAnother) {
+TEST_F(RpcTest, TheFeedDeliversEveryEventOnceInOrderAndKeepsTheConsumersPosition) {
   Start();
-  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-R3")).code, 0);
-  CliResult r = Remote(other_manager_, "approve SEC-R3 --scope placement");
-  EXPECT_EQ(r.code, 3) << r.err;
-  EXPECT_NE(r.err.find("mgr-other"), std::string::npos) << r.err;
-  EXPECT_EQ(LocalHead(), 2u);
-}
-
-TEST_F(ServeTest, ASubscriberFollowsEveryEventOnceInOrderWhileOthersWrite) {
-  Start();
-  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-F0")).code, 0);
-  std::string out = dir_.Sub("follow.txt");
-  BackgroundCommand follower(std::string(SECONDMENT_BIN) + " --connect 127.0.0.1:" + port_ +
-                             " --token " + payroll_ + " log --follow --consumer payroll > " +
-                             Quote(out) + " 2>" + Quote(dir_.Sub("follow-err.txt")));
-  for (int i = 1; i <= 10; ++i) {
-    ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs(fmt::format("SEC-F{}", i))).code, 0);
+  auto hr = DeskOf(hr_, Role::kHr);
+  ASSERT_TRUE(hr->desk->Execute("SEC-F0", Proposal("emp-f0")).ok());
+  std::vector<Position> got;
+  std::mutex mu;
+  std::atomic<bool> stop{false};
+  std::thread follower([&] {
+    Status followed = server::FollowRemote(
+        Connect(payroll_), 1, {}, "payroll",
+        [&](Position p, const std::string& json) {
+          std::lock_guard<std::mutex> lock(mu);
+          got.push_back(p);
+          return json.rfind("{\"position\":" + std::to_string(p) + ",", 0) == 0;
+        },
+        [&] { return stop.load(); });
+    EXPECT_TRUE(followed.ok()) << followed.ToString();
+  });
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(
+        hr->desk->Execute("SEC-F" + std::to_string(i), Proposal("emp-f" + std::to_string(i))).ok());
   }
-  auto positions = [&] {
-    std::vector<Position> got;
-    std::istringstream lines(ReadFileText(out));
-    std::string line;
-    std::regex position("^\\{\"position\":([0-9]+),");
-    while (std::getline(lines, line)) {
-      std::smatch m;
-      if (std::regex_search(line, m, position)) got.push_back(std::stoull(m[1]));
-    }
-    return got;
-  };
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (positions().size() < 22 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  follower.Signal(SIGTERM);
-  EXPECT_EQ(follower.Wait(), 0) << ReadFileText(dir_.Sub("follow-err.txt"));
-  std::vector<Position> got = positions();
-  ASSERT_EQ(got.size(), 22u) << ReadFileText(dir_.Sub("follow-err.txt"));
+  EXPECT_TRUE(WaitUntil([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return got.size() >= 12;
+  }));
+  stop = true;
+  follower.join();
+  ASSERT_EQ(got.size(), 12u);
   for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], i + 1);
-  // The position is the principal's own consumer, acknowledged by the client on its way out.
-  EXPECT_EQ(ReadFileText(data() + "/consumers/rpc.payroll.payroll"), "22\n");
-
-  // Resumed: only what came after.
-  std::string again = dir_.Sub("follow-again.txt");
-  {
-    BackgroundCommand resumed(std::string(SECONDMENT_BIN) + " --connect 127.0.0.1:" + port_ +
-                              " --token " + payroll_ + " log --follow --consumer payroll > " +
-                              Quote(again) + " 2>&1");
-    ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-F11")).code, 0);
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (Lines(ReadFileText(again)) < 2 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    resumed.Signal(SIGTERM);
-    EXPECT_EQ(resumed.Wait(), 0);
-  }
-  std::string resumed_out = ReadFileText(again);
-  EXPECT_EQ(Lines(resumed_out), 2u) << resumed_out;
-  EXPECT_EQ(resumed_out.rfind("{\"position\":23,", 0), 0u) << resumed_out;
-
-  // Another principal naming the relay's consumer touches only its own namespace.
-  std::string intruder = Token("intruder", "--role subscriber");
-  CliResult sneaky = Cli("--connect 127.0.0.1:" + port_ + " --token " + intruder +
-                             " log --follow --consumer relay.SECONDMENTS --from 999999 | head -n 0",
-                         " ");
-  (void)sneaky;
-  EXPECT_FALSE(std::filesystem::exists(data() + "/consumers/relay.SECONDMENTS"));
+  EXPECT_EQ(*ledger_->consumers().Get("rpc.payroll.payroll"), 12u);
+  // Only a subscriber gets the feed.
+  Status refused = server::FollowRemote(
+      Connect(hr_), 1, {}, "", [](Position, const std::string&) { return true; },
+      [] { return false; });
+  EXPECT_EQ(refused.code(), StatusCode::kRuleViolation) << refused.ToString();
 }
 
-TEST_F(ServeTest, TlsWithACertificateMadeHere) {
+TEST_F(RpcTest, AnAuditorVerifiesProvesAndStoresANoteSignedElsewhere) {
+  Start();
+  auto hr = DeskOf(hr_, Role::kHr);
+  ASSERT_TRUE(hr->desk->Execute("SEC-A1", Proposal("emp-a1")).ok());
+  auto key = SigningKey::Generate();
+  ASSERT_TRUE(key.ok());
+  auto held = ledger_->MakeCheckpoint(service::Caller::Administrator(), *key);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_TRUE(hr->desk->Execute("SEC-A2", Proposal("emp-a2")).ok());
+
+  auto auditor = DeskOf(auditor_, Role::kAuditor);
+  auto verified = auditor->desk->Verify(key->Public(), *held, {});
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(verified->report.events, 4u);
+  EXPECT_EQ(verified->report.checkpoints, 1u);
+  ASSERT_TRUE(verified->extension.has_value());
+  EXPECT_EQ(verified->extension->size, 4u);
+  auto proof = auditor->desk->Prove("SEC-A1", *held);
+  ASSERT_TRUE(proof.ok()) << proof.status().ToString();
+  EXPECT_TRUE(VerifyHistoryProof(*proof, key->Public()).ok());
+
+  // A note signed here, stored there: the key never travels.
+  auto tree = auditor->desk->GetTreeHead();
+  ASSERT_TRUE(tree.ok());
+  Checkpoint c{tree->ledger_id, tree->head.size, tree->head.root, held->checkpoint.time_micros};
+  EXPECT_TRUE(auditor->desk->StoreCheckpoint(key->Sign(c), key->Public()).ok());
+  c.root[0] ^= 1;
+  Status forged = auditor->desk->StoreCheckpoint(key->Sign(c), key->Public());
+  EXPECT_EQ(forged.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(forged.message().find("not this log's root"), std::string::npos) << forged.ToString();
+  auto hr_verify = hr->desk->Verify(std::nullopt, std::nullopt, {});
+  EXPECT_EQ(hr_verify.status(), RuleViolation("not permitted: role hr may not audit"));
+}
+
+TEST_F(RpcTest, TlsWithACertificateMadeHere) {
   std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
   ASSERT_EQ(
       RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + key + " -out " + cert +
@@ -247,124 +278,35 @@ TEST_F(ServeTest, TlsWithACertificateMadeHere) {
                  "2>/dev/null")
           .exit_code,
       0);
-  Start("--tls-cert " + Quote(cert) + " --tls-key " + Quote(key));
-  CliResult secure = Remote(hr_, "--as hr " + ProposeArgs("SEC-T1"), "--tls-ca " + Quote(cert));
-  EXPECT_EQ(secure.code, 0) << secure.err;
-  CliResult plain = Remote(hr_, "--as hr " + ProposeArgs("SEC-T2"));
-  EXPECT_NE(plain.code, 0);
-  std::string other_cert = dir_.Sub("other.pem"), other_key = dir_.Sub("other-key.pem");
-  ASSERT_EQ(RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -keyout " + other_key + " -out " +
-                       other_cert +
-                       " -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-                       "2>/dev/null")
-                .exit_code,
-            0);
-  CliResult untrusted =
-      Remote(hr_, "--as hr " + ProposeArgs("SEC-T3"), "--tls-ca " + Quote(other_cert));
-  EXPECT_EQ(untrusted.code, 6) << untrusted.err;
-  EXPECT_EQ(Stop(), 0);
-  EXPECT_EQ(LocalHead(), 2u);
-}
-
-TEST_F(ServeTest, SigtermStopsGracefullyWithEveryAcknowledgedAppendKept) {
-  Start();
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs(fmt::format("SEC-G{}", i))).code, 0);
-  }
-  EXPECT_EQ(Stop(), 0);
-  EXPECT_NE(ReadFileText(dir_.Sub("serve-out.txt")).find("stopped; the ledger is closed"),
-            std::string::npos);
-  EXPECT_EQ(LocalHead(), 10u);
-  CliResult verified = Cli("verify");
-  EXPECT_EQ(verified.code, 0) << verified.err;
-}
-
-TEST_F(ServeTest, AnAuditorVerifiesAndProvesThroughTheServerWithItsOwnFiles) {
-  Ok("--actor hr-1 --as hr " + ProposeArgs("SEC-A1"));
-  Ok("keygen --out " + Quote(dir_.Sub("auditor.key")));
-  Ok("checkpoint --key " + Quote(dir_.Sub("auditor.key")) + " --out " + Quote(dir_.Sub("cp.txt")));
-  Start();
-  std::string files = " --checkpoint " + Quote(dir_.Sub("cp.txt")) + " --pubkey " +
-                      Quote(dir_.Sub("auditor.key.pub"));
-  CliResult verified = Remote(auditor_, "verify" + files);
-  EXPECT_EQ(verified.code, 0) << verified.err;
-  EXPECT_NE(verified.out.find("extends the checkpoint of 2 events"), std::string::npos)
-      << verified.out;
-  CliResult proved = Remote(auditor_, "prove SEC-A1 --checkpoint " + Quote(dir_.Sub("cp.txt")) +
-                                          " --out " + Quote(dir_.Sub("proof.json")));
-  EXPECT_EQ(proved.code, 0) << proved.err;
-  CliResult checked = Cli("verify-proof " + Quote(dir_.Sub("proof.json")) + " --pubkey " +
-                          Quote(dir_.Sub("auditor.key.pub")));
-  EXPECT_EQ(checked.code, 0) << checked.err;
-  // A client that sends a file path anyway is refused: the server would read its own files.
-  server::ConnectOptions options;
-  options.address = "127.0.0.1:" + port_;
-  options.token = auditor_;
-  auto session = server::RemoteSession::Open(options);
+  Start(ReadFileText(cert), ReadFileText(key));
+  server::ConnectOptions secure = Connect(hr_);
+  secure.tls_ca_pem = ReadFileText(cert);
+  auto session = server::RemoteSession::Open(secure);
   ASSERT_TRUE(session.ok()) << session.status().ToString();
-  for (const char* option : {"--checkpoint", "--pubkey", "--out", "--data", "--actor"}) {
-    auto raw = (*session)->Run("auditor", {"prove", "SEC-A1", option, "/etc/passwd"}, false);
-    ASSERT_TRUE(raw.ok());
-    EXPECT_EQ(raw->exit_code, 2) << option;
-    EXPECT_NE(raw->err.find("cannot be sent through --connect"), std::string::npos) << raw->err;
-    EXPECT_EQ(raw->out, "");
-  }
-  EXPECT_EQ(Remote(hr_, "prove SEC-A1 --checkpoint " + Quote(dir_.Sub("cp.txt"))).code, 3);
-
-  // A checkpoint signed through the server: the private key never leaves the client.
-  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-A2")).code, 0);
-  CliResult signed_here = Remote(auditor_, "checkpoint --key " + Quote(dir_.Sub("auditor.key")) +
-                                               " --out " + Quote(dir_.Sub("cp2.txt")));
-  ASSERT_EQ(signed_here.code, 0) << signed_here.err;
-  EXPECT_NE(signed_here.out.find("size 4"), std::string::npos) << signed_here.out;
-  EXPECT_EQ(ReadFileText(dir_.Sub("cp2.txt")), signed_here.out);
-  CliResult stored = Remote(auditor_, "verify --pubkey " + Quote(dir_.Sub("auditor.key.pub")));
-  EXPECT_NE(stored.out.find("2 stored checkpoints"), std::string::npos) << stored.out;
-  // A note whose root is not the server's is refused, whoever signed it.
-  std::string forged = ReadFileText(dir_.Sub("cp2.txt"));
-  auto note = ParseCheckpointNote(forged);
-  ASSERT_TRUE(note.ok());
-  Checkpoint wrong = note->checkpoint;
-  wrong.root[0] ^= 1;
-  wrong.time_micros += 1000000;
-  std::string key_pem = ReadFileText(dir_.Sub("auditor.key"));
-  auto key = SigningKey::FromPem(key_pem);
-  ASSERT_TRUE(key.ok());
-  auto refused = (*session)->Run(
-      "auditor",
-      {"checkpoint", "--note-text", key->Sign(wrong).Note(), "--pubkey-pem", key->Public().Pem()},
-      false);
-  ASSERT_TRUE(refused.ok());
-  EXPECT_EQ(refused->exit_code, 2) << refused->err;
-  EXPECT_NE(refused->err.find("not this log's root"), std::string::npos) << refused->err;
+  auto desk = (*session)->OpenDesk(Role::kHr);
+  ASSERT_TRUE(desk.ok());
+  EXPECT_TRUE((*desk)->Execute("SEC-T1", Proposal("emp-t1")).ok());
+  desk->reset();
+  auto plain = server::RemoteSession::Open(Connect(hr_));
+  EXPECT_EQ(plain.status().code(), StatusCode::kIOError);
 }
 
-TEST_F(ServeTest, BadServeOptionsAreRefused) {
-  CliResult no_tokens = Cli("serve --listen 127.0.0.1:0");
-  EXPECT_EQ(no_tokens.code, 2);
-  std::ofstream(dir_.Sub("broken"), std::ios::trunc) << "garbage\n";
-  CliResult broken = Cli("serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("broken")));
-  EXPECT_EQ(broken.code, 2);
-  EXPECT_NE(broken.err.find("line 1"), std::string::npos);
-  CliResult half_tls =
-      Cli("serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("tokens")) + " --tls-cert x");
-  EXPECT_EQ(half_tls.code, 2);
-  CliResult unreachable = Cli("--connect 127.0.0.1:1 --token x show SEC-1", " ");
-  EXPECT_EQ(unreachable.code, 6) << unreachable.err;
-  // A token never crosses the network in clear.
-  CliResult clear = Cli("--connect 10.1.2.3:7443 --token x show SEC-1", " ");
-  EXPECT_EQ(clear.code, 2);
-  EXPECT_NE(clear.err.find("in clear"), std::string::npos) << clear.err;
-}
-
-TEST_F(ServeTest, TheTokenMayComeFromTheEnvironment) {
+TEST_F(RpcTest, AStopKeepsEveryAcknowledgedAppend) {
   Start();
-  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-E1")).code, 0);
-  CommandOutcome from_env =
-      RunCommand("SECONDMENT_TOKEN=" + auditor_ + " " + std::string(SECONDMENT_BIN) +
-                 " --connect 127.0.0.1:" + port_ + " show SEC-E1 2>&1");
-  EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
-  EXPECT_NE(from_env.output.find("SEC-E1"), std::string::npos);
+  {
+    auto hr = DeskOf(hr_, Role::kHr);
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(
+          hr->desk->Execute("SEC-G" + std::to_string(i), Proposal("emp-g" + std::to_string(i)))
+              .ok());
+    }
+  }
+  Stop();
+  ledger_.reset();
+  auto reopened = service::LedgerService::Open(Data(), {});
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Head(), 10u);
+  EXPECT_TRUE(VerifyLog((*reopened)->log()).ok());
 }
 
 }  // namespace
