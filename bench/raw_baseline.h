@@ -1,7 +1,7 @@
 // The baseline the ledger's append figures are compared with: bare RocksDB (stock options)
 // writing the same keys and values with the same sync policy, but with no checks at all: no
 // expected-version reads, no event-id lookups, no hashing, no group-commit thread of ours.
-// This file is the one place outside ledger/internal/ that includes RocksDB, because being
+// This file is the one place outside ledger/log/internal/ that includes RocksDB, because being
 // bare RocksDB is its whole point.
 
 #ifndef SECONDMENT_BENCH_RAW_BASELINE_H_

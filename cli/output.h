@@ -17,7 +17,7 @@
 
 namespace secondment::cli {
 
-// JsonString, Timestamp and EventJson: ledger/event_json.h.
+// JsonString, Timestamp and EventJson: ledger/event/event_json.h.
 using secondment::EventJson;
 using secondment::JsonString;
 using secondment::Timestamp;

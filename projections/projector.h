@@ -1,4 +1,4 @@
-// Projections: read models folded from the log into the ledger's tables (ledger/tables.h).
+// Projections: read models folded from the log into the ledger's tables (ledger/log/tables.h).
 //
 //   status      one row per secondment (its folded state), and an index by state
 //   placements  started secondments, indexed while active by host, home, employee, kind and

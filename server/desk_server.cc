@@ -43,7 +43,7 @@ void DeskServer::Execute(const std::string& id, const Command& command, api::Out
 
 kj::Promise<void> DeskServer::propose(ProposeContext context) {
   auto p = context.getParams();
-  Execute(TextOf(p.getId()), ReadProposal(p.getProposal()), context.getResults().initOutcome());
+  Execute(TextOf(p.getId()), ProposalOf(p.getProposal()), context.getResults().initOutcome());
   return kj::READY_NOW;
 }
 

@@ -3,7 +3,7 @@
 // JetStream drops a re-sent event, and Secondment-Position / Secondment-Stream headers.
 //
 // The relay keeps its position as a named consumer ("relay.<stream>", see
-// ledger/subscription.h) and advances it only over events JetStream has acknowledged, so
+// ledger/log/subscription.h) and advances it only over events JetStream has acknowledged, so
 // after any crash it resumes right after the last acknowledged event; what it re-sends is
 // dropped by JetStream's duplicate window (one hour on a stream the relay creates).
 

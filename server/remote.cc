@@ -266,7 +266,8 @@ class RemoteDesk final : public service::Desk {
           auto request = desk_.verifyRequest();
           if (trusted) request.setTrustedKeyPem(trusted->Pem());
           if (held) request.setHeldNote(held->Note());
-          auto report = request.send().wait(ws()).getReport();
+          auto response = request.send().wait(ws());  // holds the message the report is in
+          auto report = response.getReport();
           outcome.report.events = report.getEvents();
           RETURN_IF_ERROR(CopyHash(report.getRoot(), &outcome.report.root));
           outcome.report.streams = report.getStreams();
@@ -355,7 +356,7 @@ class RemoteDesk final : public service::Desk {
   Result<Outcome> Send(const std::string& id, const ProposeCommand& c) {
     auto request = desk_.proposeRequest();
     request.setId(id);
-    WriteProposal(request.initProposal(), c);
+    SetProposal(request.initProposal(), c);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const ApproveCommand& c) {

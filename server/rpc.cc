@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -25,6 +26,7 @@ namespace {
 
 constexpr size_t kFeedBatch = 256;
 constexpr auto kFeedIdle = 50 * kj::MILLISECONDS;
+constexpr auto kRecheckEvery = std::chrono::seconds(1);
 
 // The file a remote consumer's position is kept in: the principal's own namespace, so that
 // no client can move another principal's consumer (or the relay's).
@@ -85,6 +87,12 @@ class FeedImpl final : public api::Feed::Server {
   // loop between batches), sends the first wanted event, and comes back once the client can
   // take more; waits on a timer once caught up.
   kj::Promise<void> Pump(std::shared_ptr<FollowState> state) {
+    // A revoked token ends an open feed too, within a second.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_check_ >= kRecheckEvery) {
+      credential_.Check(principal_, Role::kSubscriber);
+      last_check_ = now;
+    }
     if (state->next > ledger_.Head()) {
       return timer_.afterDelay(kFeedIdle).then([this, state] { return Pump(state); });
     }
@@ -118,6 +126,7 @@ class FeedImpl final : public api::Feed::Server {
   service::LedgerService& ledger_;
   kj::Timer& timer_;
   const Credential credential_;
+  std::chrono::steady_clock::time_point last_check_ = std::chrono::steady_clock::now();
 };
 
 class SessionImpl final : public api::Session::Server {

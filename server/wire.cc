@@ -20,16 +20,6 @@ kj::Exception Failed(std::string_view description) {
                        kj::heapString(description.data(), description.size()));
 }
 
-// A text list in and out.
-void SetTexts(capnp::List<capnp::Text>::Builder out, const std::vector<std::string>& texts) {
-  for (size_t i = 0; i < texts.size(); ++i) out.set(static_cast<unsigned>(i), texts[i]);
-}
-std::vector<std::string> Texts(capnp::List<capnp::Text>::Reader texts) {
-  std::vector<std::string> out;
-  for (auto text : texts) out.push_back(TextOf(text));
-  return out;
-}
-
 }  // namespace
 
 kj::Exception ToException(const Status& status) {
@@ -77,40 +67,6 @@ std::optional<CivilDate> OptionalDate(schema::Date::Reader date) {
 
 void SetOptionalDate(schema::Date::Builder out, const std::optional<CivilDate>& date) {
   if (date) SetDate(out, *date);
-}
-
-void WriteProposal(schema::Proposed::Builder out, const ProposeCommand& c) {
-  out.setEmployeeId(c.employee_id);
-  SetParty(out.initHome(), c.home);
-  SetParty(out.initHost(), c.host);
-  out.setKind(c.kind);
-  out.setRoleTitle(c.role_title);
-  SetTexts(out.initObjectives(static_cast<unsigned>(c.objectives.size())), c.objectives);
-  SetDate(out.initPlannedStart(), c.start);
-  SetDate(out.initPlannedEnd(), c.end);
-  out.setFtePercent(static_cast<uint8_t>(c.fte_percent));
-  out.setLocation(c.location);
-  out.setCountry(c.country);
-  out.setCostArrangement(c.cost);
-  out.setBackfillPlan(c.backfill);
-}
-
-ProposeCommand ReadProposal(schema::Proposed::Reader p) {
-  ProposeCommand c;
-  c.employee_id = TextOf(p.getEmployeeId());
-  c.home = PartyOf(p.getHome());
-  c.host = PartyOf(p.getHost());
-  c.kind = p.getKind();
-  c.role_title = TextOf(p.getRoleTitle());
-  c.objectives = Texts(p.getObjectives());
-  c.start = DateOf(p.getPlannedStart());
-  c.end = DateOf(p.getPlannedEnd());
-  c.fte_percent = p.getFtePercent();
-  c.location = TextOf(p.getLocation());
-  c.country = TextOf(p.getCountry());
-  c.cost = p.getCostArrangement();
-  c.backfill = TextOf(p.getBackfillPlan());
-  return c;
 }
 
 void WriteFilter(api::Filter::Builder out, const projections::PlacementFilter& f) {

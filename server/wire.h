@@ -49,9 +49,6 @@ std::optional<std::string> OptionalText(capnp::Text::Reader text);
 std::optional<CivilDate> OptionalDate(schema::Date::Reader date);
 void SetOptionalDate(schema::Date::Builder out, const std::optional<CivilDate>& date);
 
-void WriteProposal(schema::Proposed::Builder out, const ProposeCommand& command);
-ProposeCommand ReadProposal(schema::Proposed::Reader proposal);
-
 void WriteFilter(api::Filter::Builder out, const projections::PlacementFilter& filter);
 projections::PlacementFilter ReadFilter(api::Filter::Reader filter);
 

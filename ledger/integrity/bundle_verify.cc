@@ -21,8 +21,8 @@ constexpr uint32_t kMaxRecordBytes = 1 << 20;
 constexpr size_t kMaxSmallFile = 1 << 20;
 
 // The RFC 6962 root of the leaves added so far, kept as the perfect subtrees of its left
-// edge. Written apart from ledger/merkle.h on purpose: the bundle check must not inherit a bug
-// of the code that built the tree.
+// edge. Written apart from ledger/log/internal/merkle.h on purpose: the bundle check must not
+// inherit a bug of the code that built the tree.
 class RootAccumulator {
  public:
   void Add(const Hash256& leaf) {

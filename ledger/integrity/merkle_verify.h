@@ -1,5 +1,5 @@
 // Checking Merkle proofs (RFC 9162 sections 2.1.3.2 and 2.1.4.2). This file shares nothing
-// with the code that builds the tree and draws proofs (ledger/merkle.h) but the hash
+// with the code that builds the tree and draws proofs (ledger/log/internal/merkle.h) but the hash
 // definitions of ledger/hash.h, so that a bug in one is not mirrored in the other.
 //
 // Hashes are raw bytes as found in a proof document: each must be exactly 32 bytes. A proof

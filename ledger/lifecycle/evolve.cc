@@ -1,4 +1,4 @@
-// Evolve: the state after an event (ledger/lifecycle.h). It needs nothing but the events.
+// Evolve: the state after an event (ledger/lifecycle/lifecycle.h). It needs nothing but the events.
 
 #include "ledger/event/schema_date.h"
 #include "ledger/lifecycle/lifecycle.h"
@@ -20,6 +20,41 @@ void SetParty(schema::Party::Builder out, const Party& party) {
 
 Party PartyOf(schema::Party::Reader party) {
   return {Text(party.getOrg()), Text(party.getUnit()), Text(party.getManagerId())};
+}
+
+void SetProposal(schema::Proposed::Builder out, const ProposeCommand& c) {
+  out.setEmployeeId(c.employee_id);
+  SetParty(out.initHome(), c.home);
+  SetParty(out.initHost(), c.host);
+  out.setKind(c.kind);
+  out.setRoleTitle(c.role_title);
+  auto objectives = out.initObjectives(static_cast<unsigned>(c.objectives.size()));
+  for (size_t i = 0; i < c.objectives.size(); ++i) objectives.set(i, c.objectives[i]);
+  SetDate(out.initPlannedStart(), c.start);
+  SetDate(out.initPlannedEnd(), c.end);
+  out.setFtePercent(static_cast<uint8_t>(c.fte_percent));
+  out.setLocation(c.location);
+  out.setCountry(c.country);
+  out.setCostArrangement(c.cost);
+  out.setBackfillPlan(c.backfill);
+}
+
+ProposeCommand ProposalOf(schema::Proposed::Reader p) {
+  ProposeCommand c;
+  c.employee_id = Text(p.getEmployeeId());
+  c.home = PartyOf(p.getHome());
+  c.host = PartyOf(p.getHost());
+  c.kind = p.getKind();
+  c.role_title = Text(p.getRoleTitle());
+  for (auto objective : p.getObjectives()) c.objectives.push_back(Text(objective));
+  c.start = DateOf(p.getPlannedStart());
+  c.end = DateOf(p.getPlannedEnd());
+  c.fte_percent = p.getFtePercent();
+  c.location = Text(p.getLocation());
+  c.country = Text(p.getCountry());
+  c.cost = p.getCostArrangement();
+  c.backfill = Text(p.getBackfillPlan());
+  return c;
 }
 
 void EvolveInPlace(Secondment& s, schema::Event::Reader event) {

@@ -183,21 +183,7 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeCommand& c, const C
 
   Decision decision;
   NewEvent event = Stamped(ctx, ctx.today);
-  auto p = event.Mutable().getPayload().initProposed();
-  p.setEmployeeId(c.employee_id);
-  SetParty(p.initHome(), c.home);
-  SetParty(p.initHost(), c.host);
-  p.setKind(c.kind);
-  p.setRoleTitle(c.role_title);
-  auto objectives = p.initObjectives(static_cast<unsigned>(c.objectives.size()));
-  for (size_t i = 0; i < c.objectives.size(); ++i) objectives.set(i, c.objectives[i]);
-  SetDate(p.initPlannedStart(), c.start);
-  SetDate(p.initPlannedEnd(), c.end);
-  p.setFtePercent(static_cast<uint8_t>(c.fte_percent));
-  p.setLocation(c.location);
-  p.setCountry(c.country);
-  p.setCostArrangement(c.cost);
-  p.setBackfillPlan(c.backfill);
+  SetProposal(event.Mutable().getPayload().initProposed(), c);
   decision.secondment_events.push_back(std::move(event));
   decision.employee_events.push_back(PeriodClaim(ctx, s, c.start, c.end));
   return decision;

@@ -3,7 +3,7 @@
 //   Decide(state, command, context) -> the events to append, or why not
 //   Evolve(state, event)            -> the state after the event
 //
-// The write path (ledger/secondments.h) and every projection use these same two functions.
+// The write path (service/secondments.h) and every projection use these same two functions.
 // Decide reads the policy, the acting role and the employee's other open periods from the
 // context; it does no I/O. Evolve needs nothing but the events: an approval that completed a
 // request says so on the event (ApprovalGranted.completesRequest).
@@ -171,6 +171,11 @@ using Command = std::variant<ProposeCommand, ApproveCommand, RefuseCommand, With
 
 // "propose", "approve", ... as on the command line.
 std::string_view CommandName(const Command& command);
+
+// A proposal in and out of the schema's Proposed payload (which the RPC API also uses to carry
+// a proposal).
+void SetProposal(schema::Proposed::Builder out, const ProposeCommand& proposal);
+ProposeCommand ProposalOf(schema::Proposed::Reader proposed);
 
 struct Actor {
   std::string id;

@@ -66,6 +66,16 @@ class BackgroundCommand {
   int exit_code_ = -1;
 };
 
+// Makes a self-signed certificate for 127.0.0.1 (in its subject alternative name, as TLS
+// clients check) and its key, with the openssl command; true when it did.
+inline bool MakeLoopbackCertificate(const std::string& cert_path, const std::string& key_path) {
+  return RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key_path + "' -out '" +
+                    cert_path +
+                    "' -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+                    "2>/dev/null")
+             .exit_code == 0;
+}
+
 }  // namespace secondment::testing
 
 #endif  // SECONDMENT_TESTS_COMMON_COMMAND_H_

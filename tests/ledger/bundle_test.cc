@@ -1,5 +1,5 @@
-// The offline audit bundle: written from a ledger, checked by ledger/bundle_verify.h with no
-// RocksDB, and every kind of tampering with its files caught and the first bad position named.
+// The offline audit bundle: written from a ledger, checked by ledger/integrity/bundle_verify.h with
+// no RocksDB, and every kind of tampering with its files caught and the first bad position named.
 
 #include "ledger/audit/bundle.h"
 

@@ -1,6 +1,6 @@
 // The Merkle tree: roots against RFC 6962's definition and Certificate Transparency's
-// published test vectors; proofs drawn by ledger/merkle.h checked by ledger/merkle_verify.h;
-// and the classic verifier bugs refused.
+// published test vectors; proofs drawn by ledger/log/internal/merkle.h checked by
+// ledger/integrity/merkle_verify.h; and the classic verifier bugs refused.
 
 #include "ledger/log/internal/merkle.h"
 

@@ -1,5 +1,5 @@
 // Raw RocksDB access to a closed ledger, for tests that damage it on purpose (the ledger
-// tests may reach RocksDB directly; nothing else outside ledger/internal may).
+// tests may reach RocksDB directly; nothing else outside ledger/log/internal may).
 
 #ifndef SECONDMENT_TESTS_LEDGER_RAW_LEDGER_H_
 #define SECONDMENT_TESTS_LEDGER_RAW_LEDGER_H_

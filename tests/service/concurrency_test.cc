@@ -16,6 +16,15 @@ namespace {
 
 constexpr int kThreads = 8;
 
+// The i-th handover of thread t: duties go to a cover named after the thread.
+HandoverCommand Cover(int t, int i) {
+  return {schema::HandoverDirection::OUTBOUND,
+          "emp-1",
+          "cover-" + std::to_string(t),
+          {},
+          std::to_string(i)};
+}
+
 TEST_F(ServiceTest, EightThreadsOnDistinctSecondmentsAllLand) {
   constexpr int kEach = 10;
   std::atomic<int> failures{0};
@@ -74,12 +83,7 @@ TEST_F(ServiceTest, EightThreadsOnOneSharedSecondmentLoseNoUpdate) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        HandoverCommand step{schema::HandoverDirection::OUTBOUND,
-                             "emp-1",
-                             "cover-" + std::to_string(t),
-                             {},
-                             std::to_string(i)};
-        auto outcome = Run(HomeManager(), "SEC-1", step);
+        auto outcome = Run(HomeManager(), "SEC-1", Cover(t, i));
         if (!outcome.ok()) {
           ++refused;
           ADD_FAILURE() << outcome.status().ToString();
@@ -120,12 +124,7 @@ TEST_F(ServiceTest, AWriterOutsideTheServiceMeetsItThroughRetriedConflicts) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        HandoverCommand step{schema::HandoverDirection::OUTBOUND,
-                             "emp-1",
-                             "cover-" + std::to_string(t),
-                             {},
-                             std::to_string(i)};
-        count(Run(HomeManager(), "SEC-1", step), handovers);
+        count(Run(HomeManager(), "SEC-1", Cover(t, i)), handovers);
       }
     });
   }

@@ -92,8 +92,8 @@ class Store {
   // For each id, the position of the event that holds it, or nullopt.
   Status LookupEventIds(const std::vector<EventId>& ids, std::vector<std::optional<Position>>* out);
 
-  // The Merkle tree (ledger/merkle.h). The store keeps the leaves (level 0) and the perfect
-  // subtrees from level kFirstUpperLevel up; the levels between are hashed from at most
+  // The Merkle tree (ledger/log/internal/merkle.h). The store keeps the leaves (level 0) and the
+  // perfect subtrees from level kFirstUpperLevel up; the levels between are hashed from at most
   // 2^(kFirstUpperLevel-1) leaves when needed. That keeps ~1.1 hashes per event on disk.
   static constexpr int kFirstUpperLevel = 4;
   static bool KeepsLevel(int level) { return level == 0 || level >= kFirstUpperLevel; }
