@@ -14,8 +14,7 @@
 # Unavailable (the command line's exit statuses 2, 3, 4, 5, 6, 6 and 7) and the message is the
 # command line's own. A missing, unknown or revoked token fails with "unauthenticated: ...".
 #
-# Conventions: an empty Text is "not given"; a position of 0 is "now" (no past view); a Date
-# of all zeros is "no date". Events travel as their canonical stored bytes (event.capnp
+# Conventions: an empty Text is "not given"; a Date of all zeros is "no date". Events travel as their canonical stored bytes (event.capnp
 # `Event`), which a client can check against the ledger's proofs.
 
 @0xc5b8b4939ea1ad30;
@@ -67,6 +66,15 @@ struct Filter {
   kind @6 :Event.Kind;                 # unspecified: any
 }
 
+# When a read looks: now, or as the ledger stood just after a position (0: before anything
+# was recorded).
+struct At {
+  union {
+    now @0 :Void;
+    position @1 :UInt64;
+  }
+}
+
 struct Alert {
   kind @0 :Text;                       # ending_soon, overdue, over_maximum, return_not_recorded
   id @1 :Text;
@@ -101,15 +109,15 @@ interface Desk {
   proposeConversion @10 (id :Text, effective :Event.Date, newRole :Text, recruitmentRef :Text)
       -> (outcome :Outcome);
 
-  # ---- Reads. `atPosition` > 0: as the ledger stood after that position.
-  show @11 (id :Text, atPosition :UInt64) -> (secondment :Projection.SecondmentRow);
-  history @12 (id :Text, atPosition :UInt64) -> (events :List(RecordedEvent));
-  employeeHistory @13 (employee :Text, atPosition :UInt64) -> (events :List(RecordedEvent));
+  # ---- Reads, now or as the ledger stood after a past position (`at`).
+  show @11 (id :Text, at :At) -> (secondment :Projection.SecondmentRow);
+  history @12 (id :Text, at :At) -> (events :List(RecordedEvent));
+  employeeHistory @13 (employee :Text, at :At) -> (events :List(RecordedEvent));
   # `state`: one of the states, or empty for all.
-  status @14 (state :Text, filter :Filter, atPosition :UInt64)
+  status @14 (state :Text, filter :Filter, at :At)
       -> (secondments :List(Projection.SecondmentRow));
   # `asOf`: the placements covering that business date; no date: active now.
-  placements @15 (filter :Filter, asOf :Event.Date, atPosition :UInt64)
+  placements @15 (filter :Filter, asOf :Event.Date, at :At)
       -> (placements :List(Projection.PlacementRow));
   # `today`: no date means the server's today.
   alerts @16 (withinDays :UInt32, today :Event.Date) -> (alerts :List(Alert));

@@ -11,10 +11,6 @@ namespace {
 
 constexpr uint32_t kMaxLogPage = 10000;
 
-std::optional<Position> AtPosition(uint64_t position) {
-  return position == 0 ? std::nullopt : std::optional<Position>(position);
-}
-
 }  // namespace
 
 void Credential::Check(const Principal& principal, std::optional<Role> role) const {
@@ -129,8 +125,7 @@ kj::Promise<void> DeskServer::proposeConversion(ProposeConversionContext context
 kj::Promise<void> DeskServer::show(ShowContext context) {
   credential_.Check(principal_, caller_.role);
   auto p = context.getParams();
-  auto folded =
-      ValueOrThrow(ledger_.Show(caller_, TextOf(p.getId()), AtPosition(p.getAtPosition())));
+  auto folded = ValueOrThrow(ledger_.Show(caller_, TextOf(p.getId()), ReadAt(p.getAt())));
   projections::WriteSecondmentRow(context.getResults().initSecondment(), folded);
   return kj::READY_NOW;
 }
@@ -138,8 +133,7 @@ kj::Promise<void> DeskServer::show(ShowContext context) {
 kj::Promise<void> DeskServer::history(HistoryContext context) {
   credential_.Check(principal_, caller_.role);
   auto p = context.getParams();
-  auto events =
-      ValueOrThrow(ledger_.History(caller_, TextOf(p.getId()), AtPosition(p.getAtPosition())));
+  auto events = ValueOrThrow(ledger_.History(caller_, TextOf(p.getId()), ReadAt(p.getAt())));
   WriteEvents(context.getResults().initEvents(static_cast<unsigned>(events.size())), events);
   return kj::READY_NOW;
 }
@@ -147,8 +141,8 @@ kj::Promise<void> DeskServer::history(HistoryContext context) {
 kj::Promise<void> DeskServer::employeeHistory(EmployeeHistoryContext context) {
   credential_.Check(principal_, caller_.role);
   auto p = context.getParams();
-  auto events = ValueOrThrow(
-      ledger_.EmployeeHistory(caller_, TextOf(p.getEmployee()), AtPosition(p.getAtPosition())));
+  auto events =
+      ValueOrThrow(ledger_.EmployeeHistory(caller_, TextOf(p.getEmployee()), ReadAt(p.getAt())));
   WriteEvents(context.getResults().initEvents(static_cast<unsigned>(events.size())), events);
   return kj::READY_NOW;
 }
@@ -161,7 +155,7 @@ kj::Promise<void> DeskServer::status(StatusContext context) {
     query.state = ValueOrThrow(ParseStatusName(*state, "state"));
   }
   query.filter = ReadFilter(p.getFilter());
-  query.at = AtPosition(p.getAtPosition());
+  query.at = ReadAt(p.getAt());
   auto rows = ValueOrThrow(ledger_.ListSecondments(caller_, query));
   auto out = context.getResults().initSecondments(static_cast<unsigned>(rows.size()));
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -176,7 +170,7 @@ kj::Promise<void> DeskServer::placements(PlacementsContext context) {
   service::PlacementQuery query;
   query.filter = ReadFilter(p.getFilter());
   query.as_of = OptionalDate(p.getAsOf());
-  query.at = AtPosition(p.getAtPosition());
+  query.at = ReadAt(p.getAt());
   auto rows = ValueOrThrow(ledger_.ListPlacements(caller_, query));
   auto out = context.getResults().initPlacements(static_cast<unsigned>(rows.size()));
   for (size_t i = 0; i < rows.size(); ++i) {

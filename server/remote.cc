@@ -120,7 +120,7 @@ class RemoteDesk final : public service::Desk {
         [&] {
           auto request = desk_.showRequest();
           request.setId(id);
-          request.setAtPosition(at.value_or(0));
+          WriteAt(request.initAt(), at);
           auto response = request.send().wait(ws());
           folded = projections::ReadSecondmentRow(response.getSecondment());
           return Status::Ok();
@@ -134,7 +134,7 @@ class RemoteDesk final : public service::Desk {
     return Events([&] {
       auto request = desk_.historyRequest();
       request.setId(id);
-      request.setAtPosition(at.value_or(0));
+      WriteAt(request.initAt(), at);
       return ReadEvents(request.send().wait(ws()).getEvents());
     });
   }
@@ -144,7 +144,7 @@ class RemoteDesk final : public service::Desk {
     return Events([&] {
       auto request = desk_.employeeHistoryRequest();
       request.setEmployee(employee);
-      request.setAtPosition(at.value_or(0));
+      WriteAt(request.initAt(), at);
       return ReadEvents(request.send().wait(ws()).getEvents());
     });
   }
@@ -157,7 +157,7 @@ class RemoteDesk final : public service::Desk {
           auto request = desk_.statusRequest();
           if (query.state) request.setState(std::string(StatusName(*query.state)));
           WriteFilter(request.initFilter(), query.filter);
-          request.setAtPosition(query.at.value_or(0));
+          WriteAt(request.initAt(), query.at);
           auto response = request.send().wait(ws());
           std::vector<projections::Folded> out;
           for (auto row : response.getSecondments()) {
@@ -179,7 +179,7 @@ class RemoteDesk final : public service::Desk {
           auto request = desk_.placementsRequest();
           WriteFilter(request.initFilter(), query.filter);
           SetOptionalDate(request.initAsOf(), query.as_of);
-          request.setAtPosition(query.at.value_or(0));
+          WriteAt(request.initAt(), query.at);
           auto response = request.send().wait(ws());
           std::vector<projections::Placement> out;
           for (auto row : response.getPlacements()) {
@@ -540,11 +540,12 @@ Status FollowRemote(const ConnectOptions& options, Position from,
                  request.setConsumer(consumer);
                  request.setSink(kj::heap<SinkImpl>(handle, &stopped));
                  auto following = request.send().ignoreResult();
-                 // Every 200 ms: acknowledge, and look for a stop request.
+                 // Every 100 ms: acknowledge, and look for a stop request.
                  std::function<kj::Promise<void>()> watch = [&]() -> kj::Promise<void> {
-                   if (stopped || should_stop()) return kj::READY_NOW;
+                   if (!stopped && should_stop()) stopped = true;  // print nothing more
+                   if (stopped) return kj::READY_NOW;
                    return acknowledge().then([&] {
-                     return connection->timer().afterDelay(200 * kj::MILLISECONDS).then(watch);
+                     return connection->timer().afterDelay(100 * kj::MILLISECONDS).then(watch);
                    });
                  };
                  following.exclusiveJoin(watch()).wait(connection->wait_scope());

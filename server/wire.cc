@@ -35,18 +35,17 @@ kj::Exception Unauthenticated(std::string_view detail) {
 }
 
 Status FromException(const kj::Exception& exception, std::string_view what) {
-  std::string description = exception.getDescription().cStr();
-  // The description may carry a prefix added on the way ("remote exception: ").
-  size_t auth = description.find(kUnauthenticated);
-  if (auth != std::string::npos) {
-    return InvalidArgument(
-        fmt::format("the server refused the token ({})", description.substr(auth)));
+  std::string_view description = exception.getDescription().cStr();
+  // A refusal that crossed the connection arrives with this prefix.
+  constexpr std::string_view kRemote = "remote exception: ";
+  if (description.substr(0, kRemote.size()) == kRemote) description.remove_prefix(kRemote.size());
+  if (description.substr(0, kUnauthenticated.size()) == kUnauthenticated) {
+    return InvalidArgument(fmt::format("the server refused the token ({})", description));
   }
   for (StatusCode code : kCodes) {
     std::string prefix = fmt::format("{}: ", StatusCodeName(code));
-    size_t at = description.find(prefix);
-    if (at != std::string::npos && (at == 0 || description[at - 1] == ' ')) {
-      return Status(code, description.substr(at + prefix.size()));
+    if (description.substr(0, prefix.size()) == prefix) {
+      return Status(code, std::string(description.substr(prefix.size())));
     }
   }
   return IOError(fmt::format("{}: {}", what, description.substr(0, description.find('\n'))));
@@ -67,6 +66,19 @@ std::optional<CivilDate> OptionalDate(schema::Date::Reader date) {
 
 void SetOptionalDate(schema::Date::Builder out, const std::optional<CivilDate>& date) {
   if (date) SetDate(out, *date);
+}
+
+void WriteAt(api::At::Builder out, std::optional<Position> at) {
+  if (at) {
+    out.setPosition(*at);
+  } else {
+    out.setNow();
+  }
+}
+
+std::optional<Position> ReadAt(api::At::Reader at) {
+  if (at.isPosition()) return at.getPosition();
+  return std::nullopt;
 }
 
 void WriteFilter(api::Filter::Builder out, const projections::PlacementFilter& f) {

@@ -49,6 +49,10 @@ std::optional<std::string> OptionalText(capnp::Text::Reader text);
 std::optional<CivilDate> OptionalDate(schema::Date::Reader date);
 void SetOptionalDate(schema::Date::Builder out, const std::optional<CivilDate>& date);
 
+// Now (nullopt) or a past position.
+void WriteAt(api::At::Builder out, std::optional<Position> at);
+std::optional<Position> ReadAt(api::At::Reader at);
+
 void WriteFilter(api::Filter::Builder out, const projections::PlacementFilter& filter);
 projections::PlacementFilter ReadFilter(api::Filter::Reader filter);
 

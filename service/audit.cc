@@ -91,6 +91,8 @@ Result<uint64_t> LedgerService::Rebuild(const Caller& caller, std::optional<std:
   RETURN_IF_ERROR(RequireWriter("a rebuild"));
   MutexLock lock(&projector_mu_);
   Position head = log_->Head();
+  // Until the rebuild is through, the tables are not caught up to anything.
+  projected_.store(0, std::memory_order_release);
   ASSIGN_OR_RETURN(uint64_t replayed, projector_->Rebuild(std::move(name), progress));
   projected_.store(std::max(head, projected_.load(std::memory_order_relaxed)),
                    std::memory_order_release);

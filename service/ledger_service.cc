@@ -4,6 +4,7 @@
 #include "service/ledger_service.h"
 
 #include <fmt/format.h>
+#include <spdlog/sinks/null_sink.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -76,6 +77,9 @@ Result<bool> ProjectionsLag(EventLog& log) {
 LedgerService::LedgerService(std::string dir, const OpenOptions& options)
     : dir_(std::move(dir)),
       clock_(options.clock ? options.clock : &system_clock_),
+      logger_(options.logger ? options.logger
+                             : std::make_shared<spdlog::logger>(
+                                   "service", std::make_shared<spdlog::sinks::null_sink_mt>())),
       access_(options.access),
       consumers_(dir_) {}
 
@@ -144,9 +148,16 @@ Status LedgerService::OpenLog(const OpenOptions& options) {
   log_options.follow_primary = false;
   auto writable = OpenLogAt(dir_, log_options);
   if (writable.ok()) {
-    log_ = std::move(writable).value();
-    projections::Projector projector(log_.get());
-    return projector.CatchUp().status();
+    {
+      projections::Projector projector(writable->get());
+      RETURN_IF_ERROR(projector.CatchUp().status());
+    }
+    // Repaired: give the lock back, and read beside any writer as a reader does.
+    writable->reset();
+    log_options.read_only = true;
+    log_options.follow_primary = true;
+    ASSIGN_OR_RETURN(log_, OpenLogAt(dir_, log_options));
+    return Status::Ok();
   }
   // Held by a live writer (Unavailable), or not writable at all (IOError: a read-only file
   // system): read as it is.
@@ -186,7 +197,12 @@ Result<Outcome> LedgerService::Execute(const Caller& caller, std::optional<std::
   std::optional<schema::Role> role = LifecycleRole(caller.role);
   LEDGER_ASSERT(role.has_value(), RoleName(caller.role));  // only lifecycle roles record steps
   RETURN_IF_ERROR(ValidateId(caller.id, "actor"));
-  if (id) RETURN_IF_ERROR(ValidateId(*id, "secondment"));
+  if (id) {
+    RETURN_IF_ERROR(ValidateId(*id, "secondment"));
+  } else if (!std::holds_alternative<ProposeCommand>(command)) {
+    return InvalidArgument(
+        fmt::format("a secondment id is required for {}", OperationName(operation)));
+  }
   RETURN_IF_ERROR(RequireWriter(OperationName(operation)));
   Actor actor{caller.id, *role};
   auto authorize = [&](const Secondment& s) { return MayActOn(caller, operation, s); };
@@ -199,9 +215,12 @@ Result<Outcome> LedgerService::Execute(const Caller& caller, std::optional<std::
     outcome = run();  // a generated id is new: nothing to serialise with
   }
   RETURN_IF_ERROR(outcome.status());
-  // The events are durable; the read models follow before the command returns. Should this
-  // fail, the next command (or the next open) repairs the lag.
-  RETURN_IF_ERROR(CatchUpTo(outcome->positions.back()));
+  // The events are durable: the command stands whatever follows. The read models follow before
+  // it returns; should that fail, the next command (or the next open) repairs the lag.
+  if (Status caught_up = CatchUpTo(outcome->positions.back()); !caught_up.ok()) {
+    logger_->error("the projections of {} lag behind position {}: {}", dir_,
+                   outcome->positions.back(), caught_up.ToString());
+  }
   return outcome;
 }
 

@@ -97,7 +97,10 @@ class LedgerService {
 
   // Records `command` on secondment `id` (nullopt: a proposal under a generated id) as the
   // caller, who must be allowed to (RuleViolation "not permitted: ..." otherwise). Errors as
-  // Secondments::Execute; Unavailable when not opened for writing.
+  // Secondments::Execute; InvalidArgument when `id` is missing for any other command;
+  // Unavailable when not opened for writing. OK means the events are durable and the
+  // projections show them (should catching them up fail, that is logged, the outcome stands,
+  // and the next command or open repairs the lag).
   Result<Outcome> Execute(const Caller& caller, std::optional<std::string> id,
                           const Command& command);
 
@@ -190,6 +193,7 @@ class LedgerService {
   const std::string dir_;
   SystemClock system_clock_;
   const Clock* clock_;
+  std::shared_ptr<spdlog::logger> logger_;
   Access access_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<Secondments> secondments_;

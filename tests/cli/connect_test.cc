@@ -155,6 +155,22 @@ TEST_F(ServeTest, NoTokenAWrongTokenAndAMissingRightAreRefusedAndWriteNothing) {
   EXPECT_NE(local.err.find("--connect"), std::string::npos) << local.err;
 }
 
+TEST_F(ServeTest, APrincipalWithTwoRolesSaysWhichOneTakesAStep) {
+  std::string both = Token("mgr-home2", "--role home_manager --role hr");
+  Start();
+  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-W1")).code, 0);
+  CliResult unsaid = Remote(both, "approve SEC-W1 --scope placement");
+  EXPECT_EQ(unsaid.code, 2) << unsaid.err;
+  EXPECT_NE(unsaid.err.find("say which with --as"), std::string::npos) << unsaid.err;
+  EXPECT_EQ(LocalHead(), 2u);
+  CliResult said = Remote(both, "--as hr approve SEC-W1 --scope placement");
+  EXPECT_EQ(said.code, 0) << said.err;
+  // A read goes with the role that sees every secondment.
+  CliResult status = Remote(both, "status");
+  EXPECT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("SEC-W1"), std::string::npos) << status.out;
+}
+
 TEST_F(ServeTest, AHostManagerCannotApproveASecondmentThatNamesAnother) {
   Start();
   ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-R3")).code, 0);

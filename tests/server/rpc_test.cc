@@ -15,6 +15,7 @@
 #include "ledger/integrity/history_proof.h"
 #include "server/remote.h"
 #include "server/tokens.h"
+#include "server/wire.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 
@@ -184,6 +185,37 @@ TEST_F(RpcTest, RefusalsCarryTheCommandLinesCodeAndMessageAndWriteNothing) {
   EXPECT_EQ(twice.status(), Conflict("secondment SEC-R2 already exists"));
   EXPECT_EQ(auditor->desk->ReadLog(0, 10).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ledger_->Head(), head);
+}
+
+TEST_F(RpcTest, APastPositionTravelsAsItIsEvenPositionZero) {
+  Start();
+  auto hr = DeskOf(hr_, Role::kHr);
+  ASSERT_TRUE(hr->desk->Execute("SEC-P1", Proposal("emp-p1")).ok());
+  auto auditor = DeskOf(auditor_, Role::kAuditor);
+  EXPECT_EQ(auditor->desk->Show("SEC-P1", 0).status(),
+            NotFound("no secondment SEC-P1 at position 0"));
+  EXPECT_TRUE(auditor->desk->ListSecondments({std::nullopt, {}, 0})->empty());
+  EXPECT_EQ(auditor->desk->ListSecondments({std::nullopt, {}, std::nullopt})->size(), 1u);
+  EXPECT_EQ(auditor->desk->History("SEC-P1", 1)->size(), 1u);
+}
+
+TEST(WireTest, ARefusalIsReadBackByTheCodeItStartsWith) {
+  auto read = [](const char* description) {
+    return server::FromException(
+        kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__, kj::heapString(description)),
+        "calling");
+  };
+  EXPECT_EQ(read("remote exception: RuleViolation: not permitted: x"),
+            RuleViolation("not permitted: x"));
+  EXPECT_EQ(read("NotFound: no secondment SEC-1"), NotFound("no secondment SEC-1"));
+  EXPECT_EQ(read("remote exception: unauthenticated: the token is not known"),
+            InvalidArgument("the server refused the token (unauthenticated: the token is not "
+                            "known)"));
+  // A code or a word quoted inside a message is not the refusal's code.
+  EXPECT_EQ(read("remote exception: Conflict: secondment NotFound: x already exists"),
+            Conflict("secondment NotFound: x already exists"));
+  EXPECT_EQ(read("Peer disconnected"), IOError("calling: Peer disconnected"));
+  EXPECT_EQ(read("remote exception: something unauthenticated: else").code(), StatusCode::kIOError);
 }
 
 TEST_F(RpcTest, ARevokedTokenStopsWorkingInAnOpenSession) {

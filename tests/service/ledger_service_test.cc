@@ -77,6 +77,8 @@ TEST_F(ServiceTest, RefusalsCarryTheirCodeAndWriteNothing) {
   ExpectRefused(Hr(), "SEC-1", Proposal("emp-9"), StatusCode::kConflict,
                 "secondment SEC-1 already exists");
   ExpectRefused(Hr(), "SEC-9", WithdrawCommand{"x"}, StatusCode::kNotFound, "no secondment SEC-9");
+  auto without_id = ledger_->Execute(Hr(), std::nullopt, WithdrawCommand{"x"});
+  EXPECT_EQ(without_id.status(), InvalidArgument("a secondment id is required for withdraw"));
   ExpectRefused({"hr 1", Role::kHr}, "SEC-1", WithdrawCommand{"x"}, StatusCode::kInvalidArgument,
                 "actor id may hold only letters, digits, '.', '_' and '-', starting with a letter "
                 "or digit");
@@ -173,6 +175,31 @@ TEST_F(ServiceTest, AReaderRepairsProjectionsACrashLeftBehind) {
   auto rows = ledger_->ListSecondments(Admin(), {});
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(rows->size(), 2u);
+  // Having repaired, the reader gave the lock back: a writer opens beside it.
+  service::OpenOptions write;
+  write.access = service::Access::kWrite;
+  write.lock_patience = std::chrono::milliseconds(0);
+  auto writer = LedgerService::Open(Data(), write);
+  EXPECT_TRUE(writer.ok()) << writer.status().ToString();
+}
+
+TEST_F(ServiceTest, ARebuildLeavesReadsWhole) {
+  Active("SEC-1");
+  Propose("SEC-2", Proposal("emp-2"));
+  ASSERT_EQ(*ledger_->Rebuild(Admin(), std::nullopt), ledger_->Head());
+  EXPECT_EQ(ledger_->ListSecondments(Admin(), {})->size(), 2u);
+  EXPECT_EQ(ledger_->ListPlacements(Admin(), {})->size(), 1u);
+  EXPECT_EQ(ledger_->Rebuild(Admin(), "nonsense").status().code(), StatusCode::kInvalidArgument);
+  Ok(Hr(), "SEC-2", WithdrawCommand{"no budget"});
+  EXPECT_EQ(ledger_->ListSecondments(Admin(), {SecondmentStatus::kWithdrawn, {}, {}})->size(), 1u);
+}
+
+TEST_F(ServiceTest, PositionZeroIsBeforeAnythingWasRecorded) {
+  Propose("SEC-1");
+  EXPECT_EQ(ledger_->Show(Admin(), "SEC-1", 0).status(),
+            NotFound("no secondment SEC-1 at position 0"));
+  EXPECT_TRUE(ledger_->ListSecondments(Admin(), {std::nullopt, {}, 0})->empty());
+  EXPECT_TRUE(ledger_->ListPlacements(Admin(), {{}, std::nullopt, 0})->empty());
 }
 
 }  // namespace

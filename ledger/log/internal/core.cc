@@ -209,9 +209,13 @@ Status LogCore::CatchUpWithPrimary() {
   if (writer_ || !options_.follow_primary) return Status::Ok();
   RETURN_IF_ERROR(store_->CatchUpWithPrimary());
   ASSIGN_OR_RETURN(Position head, store_->LastPosition());
-  if (head > read_only_head_.load(std::memory_order_acquire)) {
-    read_only_head_.store(head, std::memory_order_release);
-    NotifyHead();
+  // Two catch-ups may race: the head only ever moves forward.
+  Position seen = read_only_head_.load(std::memory_order_acquire);
+  while (head > seen) {
+    if (read_only_head_.compare_exchange_weak(seen, head, std::memory_order_acq_rel)) {
+      NotifyHead();
+      break;
+    }
   }
   return Status::Ok();
 }
