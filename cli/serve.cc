@@ -26,8 +26,6 @@ int RunServe(Env& env, const Args& args) {
   auto tokens = args.Required("tokens");
   if (!tokens.ok()) return Fail(tokens.status());
   options.tokens_path = *tokens;
-  auto token_file = server::TokenFile::Load(options.tokens_path);
-  if (!token_file.ok()) return Fail(token_file.status());
   if (args.Has("tls-cert") != args.Has("tls-key")) {
     return Fail(InvalidArgument("--tls-cert and --tls-key go together"));
   }
@@ -39,6 +37,8 @@ int RunServe(Env& env, const Args& args) {
     options.tls_certificate_pem = std::move(*cert);
     options.tls_key_pem = std::move(*key);
   }
+  // Everything that can be checked is, before the ledger is opened.
+  if (Status valid = server::ValidateServeOptions(options); !valid.ok()) return Fail(valid);
   std::optional<server::RelayOptions> relay_options;
   if (args.Has("nats")) {
     relay_options.emplace();

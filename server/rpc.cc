@@ -6,10 +6,15 @@
 #include <kj/async-unix.h>
 #include <kj/compat/tls.h>
 #include <kj/timer.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 
@@ -199,7 +204,82 @@ class LoginImpl final : public api::Login::Server {
   kj::Timer& timer_;
 };
 
+// OK when `certificate_pem` starts with a PEM certificate and `key_pem` holds the private key
+// of that certificate.
+Status CheckKeypair(const std::string& certificate_pem, const std::string& key_pem) {
+  auto bio = [](const std::string& pem) {
+    return std::unique_ptr<BIO, decltype(&BIO_free)>(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  };
+  // No password prompt: a key with a password is refused like any key that does not read.
+  pem_password_cb* no_password = [](char*, int, int, void*) { return 0; };
+  auto cert_bio = bio(certificate_pem);
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, no_password, nullptr), &X509_free);
+  auto key_bio = bio(key_pem);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, no_password, nullptr), &EVP_PKEY_free);
+  ERR_clear_error();
+  if (!certificate) {
+    return InvalidArgument("the TLS certificate cannot serve: --tls-cert is not a PEM certificate");
+  }
+  if (!key) {
+    return InvalidArgument(
+        "the TLS certificate and key cannot serve: --tls-key is not a PEM private key without a "
+        "password");
+  }
+  if (X509_check_private_key(certificate.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return InvalidArgument(
+        "the TLS certificate and key cannot serve: they do not belong together (--tls-key is not "
+        "the key of --tls-cert)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status ValidateServeOptions(const ServeOptions& options) {
+  const std::string& listen = options.listen;
+  size_t colon = listen.rfind(':');
+  std::string_view port =
+      colon == std::string::npos ? std::string_view() : std::string_view(listen).substr(colon + 1);
+  bool port_ok = !port.empty() && port.size() <= 5 &&
+                 port.find_first_not_of("0123456789") == std::string_view::npos &&
+                 std::stoul(std::string(port)) <= 65535;
+  if (colon == std::string::npos || colon == 0 || !port_ok) {
+    return InvalidArgument(fmt::format(
+        "--listen '{}' is not HOST:PORT with a port from 0 to 65535 (for example 127.0.0.1:7443)",
+        listen.substr(0, 100)));
+  }
+  if (!std::filesystem::is_regular_file(options.tokens_path)) {
+    return InvalidArgument(
+        fmt::format("the tokens file {} does not exist; make it with secondment token add",
+                    options.tokens_path));
+  }
+  if (!std::ifstream(options.tokens_path)) {
+    return InvalidArgument(fmt::format("the tokens file {} cannot be read", options.tokens_path));
+  }
+  RETURN_IF_ERROR(TokenFile::Load(options.tokens_path).status());
+  if (options.tls_certificate_pem.has_value() != options.tls_key_pem.has_value()) {
+    return InvalidArgument("--tls-cert and --tls-key go together");
+  }
+  if (options.tls_certificate_pem) {
+    RETURN_IF_ERROR(CheckKeypair(*options.tls_certificate_pem, *options.tls_key_pem));
+    KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
+                   kj::TlsContext::Options tls_options;
+                   kj::TlsKeypair keypair{kj::TlsPrivateKey(options.tls_key_pem->c_str()),
+                                          kj::TlsCertificate(options.tls_certificate_pem->c_str())};
+                   tls_options.defaultKeypair = keypair;
+                   kj::TlsContext context(kj::mv(tls_options));
+                 })) {
+      std::string why = exception->getDescription().cStr();
+      return InvalidArgument(fmt::format("the TLS certificate and key cannot serve ({})",
+                                         why.substr(0, why.find('\n')).substr(0, 200)));
+    }
+  }
+  return Status::Ok();
+}
 
 void CaptureStopSignals() {
   kj::UnixEventPort::captureSignal(SIGTERM);
@@ -208,6 +288,7 @@ void CaptureStopSignals() {
 
 Status Serve(service::LedgerService& ledger, const ServeOptions& options,
              const std::function<void(unsigned port)>& on_listening) {
+  RETURN_IF_ERROR(ValidateServeOptions(options));
   Status result = Status::Ok();
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  auto io = kj::setupAsyncIo();

@@ -37,8 +37,16 @@ struct ServeOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// OK when the options can serve: `listen` is HOST:PORT with a port from 0 to 65535, the tokens
+// file exists and reads as one (server/tokens.h), and the TLS certificate and key, when given,
+// are PEM that belong together. Else InvalidArgument with one line saying which. It opens no
+// ledger: check before opening one.
+Status ValidateServeOptions(const ServeOptions& options);
+
 // Serves `ledger` (borrowed; opened for writing) until SIGTERM or SIGINT, or `stop`;
-// `on_listening(port)` is called once it accepts connections. IOError when it cannot listen.
+// `on_listening(port)` is called once it accepts connections. InvalidArgument as
+// ValidateServeOptions; IOError when it cannot listen (an address in use, a host that does not
+// resolve).
 Status Serve(service::LedgerService& ledger, const ServeOptions& options,
              const std::function<void(unsigned port)>& on_listening);
 

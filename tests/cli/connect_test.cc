@@ -310,6 +310,39 @@ TEST_F(ServeTest, BadServeOptionsAreRefused) {
   CliResult half_tls =
       Cli("serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("tokens")) + " --tls-cert x");
   EXPECT_EQ(half_tls.code, 2);
+  // Refused with one line before the ledger is opened: no server runs, nothing is created.
+  std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
+  std::string other_cert = dir_.Sub("other.pem"), other_key = dir_.Sub("other-key.pem");
+  ASSERT_TRUE(MakeLoopbackCertificate(cert, key));
+  ASSERT_TRUE(MakeLoopbackCertificate(other_cert, other_key));
+  std::string tokens = " --tokens " + Quote(dir_.Sub("tokens"));
+  struct Case {
+    std::string args, message;
+  };
+  for (const Case& c :
+       std::vector<Case>{{"serve --listen 127.0.0.1:0 --tokens /nonexistent", "does not exist"},
+                         {"serve --listen 127.0.0.1:99999" + tokens, "port from 0 to 65535"},
+                         {"serve --listen 7443" + tokens, "not HOST:PORT"},
+                         {"serve --listen :7443" + tokens, "not HOST:PORT"},
+                         {"serve --listen 127.0.0.1:x" + tokens, "not HOST:PORT"},
+                         {"serve --listen 127.0.0.1:0" + tokens + " --tls-cert " + Quote(cert) +
+                              " --tls-key " + Quote(other_key),
+                          "do not belong together"},
+                         {"serve --listen 127.0.0.1:0" + tokens + " --tls-cert " +
+                              Quote(dir_.Sub("tokens")) + " --tls-key " + Quote(key),
+                          "--tls-cert is not a PEM certificate"},
+                         {"serve --listen 127.0.0.1:0" + tokens +
+                              " --tls-cert /nonexistent --tls-key " + Quote(key),
+                          "/nonexistent"}}) {
+    CliResult r = Cli(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_EQ(Lines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.out, "") << c.args;
+  }
+  CliResult nowhere = Cli("serve --listen 127.0.0.1:0" + tokens, "--data " + Quote(dir_.Sub("x")));
+  EXPECT_EQ(nowhere.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("x")));
   CliResult unreachable = Cli("--connect 127.0.0.1:1 --token x show SEC-1", " ");
   EXPECT_EQ(unreachable.code, 6) << unreachable.err;
   // A token never crosses the network in clear.
