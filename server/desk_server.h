@@ -4,11 +4,13 @@
 #ifndef SECONDMENT_SERVER_DESK_SERVER_H_
 #define SECONDMENT_SERVER_DESK_SERVER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "schemas/api.capnp.h"
 #include "server/tokens.h"
+#include "server/workers.h"
 #include "service/ledger_service.h"
 
 namespace secondment::server {
@@ -16,7 +18,7 @@ namespace secondment::server {
 // The token a session was opened with: checked again before every call, so that a revocation
 // ends what a session can do at once, not when it disconnects.
 struct Credential {
-  std::string tokens_path;
+  TokenSource* tokens;  // borrowed; outlives every session
   std::string token;
 
   // Throws "unauthenticated" unless the token still names `principal` (with `role`, when
@@ -26,8 +28,10 @@ struct Credential {
 
 class DeskServer final : public api::Desk::Server {
  public:
-  // `ledger` is borrowed and must outlive the desk.
-  DeskServer(Principal principal, Role role, service::LedgerService& ledger, Credential credential);
+  // `ledger` and `workers` are borrowed and must outlive the desk. Every call runs on
+  // `workers`, off the event loop.
+  DeskServer(Principal principal, Role role, service::LedgerService& ledger, Workers& workers,
+             Credential credential);
 
   kj::Promise<void> propose(ProposeContext context) override;
   kj::Promise<void> approve(ApproveContext context) override;
@@ -57,13 +61,23 @@ class DeskServer final : public api::Desk::Server {
   kj::Promise<void> storeCheckpoint(StoreCheckpointContext context) override;
   kj::Promise<void> rebuild(RebuildContext context) override;
 
+  // Called on the loop once a call has appended events (to wake the feeds), if set.
+  std::function<void()> on_append;
+
  private:
-  // Checks the credential, then records `command` on `id` and fills `out`.
-  void Execute(const std::string& id, const Command& command, api::Outcome::Builder out);
+  // On a worker: checks the credential, then runs `work` (which must not touch `context`);
+  // then, on the loop, `write(context.getResults(), value)` with what it returned.
+  template <typename T, typename Context, typename Work, typename Write>
+  kj::Promise<void> Offload(Context context, Work work, Write write);
+
+  // Records `command` on `id` (empty: a new proposal's generated id) and returns the outcome.
+  template <typename Context>
+  kj::Promise<void> Execute(Context context, const std::string& id, Command command);
 
   const Principal principal_;
   const service::Caller caller_;
   service::LedgerService& ledger_;
+  Workers& workers_;
   const Credential credential_;
 };
 

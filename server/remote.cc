@@ -1,12 +1,16 @@
 #include "server/remote.h"
 
+#include <arpa/inet.h>
 #include <capnp/rpc-twoparty.h>
+#include <dlfcn.h>
 #include <fmt/format.h>
 #include <kj/async-io.h>
 #include <kj/compat/tls.h>
 #include <kj/timer.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "ledger/event/schema_date.h"
@@ -14,6 +18,35 @@
 #include "schemas/api.capnp.h"
 #include "server/tokens.h"
 #include "server/wire.h"
+
+// kj-tls checks the server's certificate against the host it connects to with
+// X509_VERIFY_PARAM_set1_host, which matches DNS names only: a certificate whose subject
+// alternative names hold the IP address a client connects to (`--connect 10.0.0.5:7443`) would
+// be refused as a hostname mismatch. This definition takes precedence over OpenSSL's for the
+// whole program and checks an IP address literal against the certificate's IP addresses instead,
+// as OpenSSL's own SSL_set1_host does; any other name goes to OpenSSL unchanged.
+extern "C" int X509_VERIFY_PARAM_set1_host(X509_VERIFY_PARAM* param, const char* name,
+                                           size_t length) {
+  using SetHost = int (*)(X509_VERIFY_PARAM*, const char*, size_t);
+  static const auto openssl_set_host =
+      reinterpret_cast<SetHost>(dlsym(RTLD_NEXT, "X509_VERIFY_PARAM_set1_host"));
+  if (openssl_set_host == nullptr) return 0;
+  if (name != nullptr) {
+    std::string host(name, length == 0 ? std::strlen(name) : length);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    unsigned char address[16];
+    if (inet_pton(AF_INET, host.c_str(), address) == 1 ||
+        inet_pton(AF_INET6, host.c_str(), address) == 1) {
+      return openssl_set_host(param, nullptr, 0) == 1 &&
+                     X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1
+                 ? 1
+                 : 0;
+    }
+  }
+  return openssl_set_host(param, name, length);
+}
 
 namespace secondment::server {
 namespace {
@@ -45,7 +78,7 @@ class Connection {
  public:
   static Result<std::unique_ptr<Connection>> Open(const ConnectOptions& options) {
     auto c = std::unique_ptr<Connection>(new Connection());
-    RETURN_IF_ERROR(Run(
+    Status connected = Run(
         [&] {
           c->io_ = ThreadIo();
           auto& io = *c->io_;
@@ -68,8 +101,23 @@ class Connection {
           c->session_.emplace(request.send().wait(io.waitScope).getSession());
           return Status::Ok();
         },
-        fmt::format("connecting to {}", options.address)));
+        fmt::format("connecting to {}", options.address));
+    if (!connected.ok()) return Explain(std::move(connected), options);
     return c;
+  }
+
+  // What a failure to connect means to the person connecting: a TLS client that met a plain
+  // port sees OpenSSL's "wrong version number" (the server answers in plain text).
+  static Status Explain(Status status, const ConnectOptions& options) {
+    if (options.tls_ca_pem && status.code() == StatusCode::kIOError &&
+        (status.message().find("wrong version number") != std::string::npos ||
+         status.message().find("plain Cap'n Proto") != std::string::npos)) {
+      return IOError(
+          fmt::format("{} does not speak TLS: it serves plain connections; connect "
+                      "without --tls-ca",
+                      options.address));
+    }
+    return status;
   }
   kj::WaitScope& wait_scope() { return io_->waitScope; }
   kj::Timer& timer() { return io_->provider->getTimer(); }

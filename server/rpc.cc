@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,22 +23,58 @@
 #include "ledger/log/subscription.h"
 #include "projections/row.h"
 #include "schemas/api.capnp.h"
+#include "server/connection.h"
 #include "server/desk_server.h"
 #include "server/tokens.h"
 #include "server/wire.h"
+#include "server/workers.h"
 
 namespace secondment::server {
 namespace {
 
 constexpr size_t kFeedBatch = 256;
-constexpr auto kFeedIdle = 50 * kj::MILLISECONDS;
-constexpr auto kRecheckEvery = std::chrono::seconds(1);
+// A feed that has caught up waits for the next append through this server, or this long.
+constexpr auto kFeedIdle = 250 * kj::MILLISECONDS;
+constexpr auto kFeedRecheck = std::chrono::milliseconds(250);
 
 // The file a remote consumer's position is kept in: the principal's own namespace, so that
 // no client can move another principal's consumer (or the relay's).
 std::string RemoteConsumerName(const Principal& principal, const std::string& name) {
   return fmt::format("rpc.{}.{}", principal.id, name);
 }
+
+// Wakes the feeds waiting on the loop once an append through this server is acknowledged.
+// (The server holds the ledger open for writing: every append comes through it.)
+class AppendSignal {
+ public:
+  kj::Promise<void> Next() {
+    // Forget the waiters that gave up (their feed woke on its timer, or ended).
+    waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(),
+                                  [](auto& waiter) { return !waiter->isWaiting(); }),
+                   waiting_.end());
+    auto paf = kj::newPromiseAndFulfiller<void>();
+    waiting_.push_back(kj::mv(paf.fulfiller));
+    return kj::mv(paf.promise);
+  }
+
+  void Notify() {
+    auto waiting = kj::mv(waiting_);
+    waiting_.clear();
+    for (auto& waiter : waiting) waiter->fulfill();
+  }
+
+ private:
+  std::vector<kj::Own<kj::PromiseFulfiller<void>>> waiting_;
+};
+
+// What every object of one server shares.
+struct ServerContext {
+  service::LedgerService& ledger;
+  Workers& workers;
+  TokenSource& tokens;
+  kj::Timer& timer;
+  AppendSignal& appended;
+};
 
 // One client's follow: where it stands and what it wants.
 struct FollowState {
@@ -49,12 +86,10 @@ struct FollowState {
 
 class FeedImpl final : public api::Feed::Server {
  public:
-  FeedImpl(Principal principal, service::LedgerService& ledger, kj::Timer& timer,
-           Credential credential)
+  FeedImpl(Principal principal, ServerContext& server, Credential credential)
       : caller_{principal.id, Role::kSubscriber},
         principal_(std::move(principal)),
-        ledger_(ledger),
-        timer_(timer),
+        server_(server),
         credential_(std::move(credential)) {}
 
   kj::Promise<void> follow(FollowContext context) override {
@@ -68,18 +103,24 @@ class FeedImpl final : public api::Feed::Server {
     state->next = params.getFrom() == 0 ? 1 : params.getFrom();
     std::string consumer = TextOf(params.getConsumer());
     if (!consumer.empty()) {
-      Position acked = ValueOrThrow(ledger_.consumers().Get(ConsumerFile(consumer)));
+      Position acked = ValueOrThrow(server_.ledger.consumers().Get(ConsumerFile(consumer)));
       if (acked > 0) state->next = acked + 1;
     }
     return Pump(state);
   }
 
   kj::Promise<void> acknowledge(AcknowledgeContext context) override {
-    credential_.Check(principal_, Role::kSubscriber);
     auto params = context.getParams();
-    std::string name = ConsumerFile(TextOf(params.getConsumer()));
-    ThrowIfError(ledger_.consumers().Acknowledge(name, params.getPosition()));
-    return kj::READY_NOW;
+    // (Recording a position writes a file: off the loop.)
+    return server_.workers
+        .Run<bool>([ledger = &server_.ledger, name = ConsumerFile(TextOf(params.getConsumer())),
+                    position = params.getPosition(), credential = credential_,
+                    principal = principal_] {
+          credential.Check(principal, Role::kSubscriber);
+          ThrowIfError(ledger->consumers().Acknowledge(name, position));
+          return true;
+        })
+        .ignoreResult();
   }
 
  private:
@@ -90,18 +131,20 @@ class FeedImpl final : public api::Feed::Server {
 
   // Reads on from state->next: skips what the filter drops batch by batch (yielding to the
   // loop between batches), sends the first wanted event, and comes back once the client can
-  // take more; waits on a timer once caught up.
+  // take more; once caught up, waits for the next append.
   kj::Promise<void> Pump(std::shared_ptr<FollowState> state) {
-    // A revoked token ends an open feed too, within a second.
+    // A revoked token ends an open feed too.
     auto now = std::chrono::steady_clock::now();
-    if (now - last_check_ >= kRecheckEvery) {
+    if (now - last_check_ >= kFeedRecheck) {
       credential_.Check(principal_, Role::kSubscriber);
       last_check_ = now;
     }
-    if (state->next > ledger_.Head()) {
-      return timer_.afterDelay(kFeedIdle).then([this, state] { return Pump(state); });
+    if (state->next > server_.ledger.Head()) {
+      return server_.appended.Next()
+          .exclusiveJoin(server_.timer.afterDelay(kFeedIdle))
+          .then([this, state] { return Pump(state); });
     }
-    auto events = ValueOrThrow(ledger_.ReadLog(caller_, state->next, kFeedBatch));
+    auto events = ValueOrThrow(server_.ledger.ReadLog(caller_, state->next, kFeedBatch));
     return Send(state, std::make_shared<std::vector<RecordedEvent>>(std::move(events)), 0);
   }
 
@@ -128,20 +171,15 @@ class FeedImpl final : public api::Feed::Server {
 
   const service::Caller caller_;
   const Principal principal_;
-  service::LedgerService& ledger_;
-  kj::Timer& timer_;
+  ServerContext& server_;
   const Credential credential_;
   std::chrono::steady_clock::time_point last_check_ = std::chrono::steady_clock::now();
 };
 
 class SessionImpl final : public api::Session::Server {
  public:
-  SessionImpl(Principal principal, service::LedgerService& ledger, kj::Timer& timer,
-              Credential credential)
-      : principal_(std::move(principal)),
-        ledger_(ledger),
-        timer_(timer),
-        credential_(std::move(credential)) {}
+  SessionImpl(Principal principal, ServerContext& server, Credential credential)
+      : principal_(std::move(principal)), server_(server), credential_(std::move(credential)) {}
 
   kj::Promise<void> whoami(WhoamiContext context) override {
     credential_.Check(principal_);
@@ -161,7 +199,10 @@ class SessionImpl final : public api::Session::Server {
                                                   principal_.id, RoleName(role))));
     }
     credential_.Check(principal_, role);
-    context.getResults().setDesk(kj::heap<DeskServer>(principal_, role, ledger_, credential_));
+    auto desk =
+        kj::heap<DeskServer>(principal_, role, server_.ledger, server_.workers, credential_);
+    desk->on_append = [&appended = server_.appended] { appended.Notify(); };
+    context.getResults().setDesk(kj::mv(desk));
     return kj::READY_NOW;
   }
 
@@ -171,37 +212,147 @@ class SessionImpl final : public api::Session::Server {
           fmt::format("not permitted: principal {} is not a subscriber", principal_.id)));
     }
     credential_.Check(principal_, Role::kSubscriber);
-    context.getResults().setFeed(kj::heap<FeedImpl>(principal_, ledger_, timer_, credential_));
+    context.getResults().setFeed(kj::heap<FeedImpl>(principal_, server_, credential_));
     return kj::READY_NOW;
   }
 
  private:
   const Principal principal_;
-  service::LedgerService& ledger_;
-  kj::Timer& timer_;
+  ServerContext& server_;
   const Credential credential_;
 };
 
 class LoginImpl final : public api::Login::Server {
  public:
-  LoginImpl(std::string tokens_path, service::LedgerService& ledger, kj::Timer& timer)
-      : tokens_path_(std::move(tokens_path)), ledger_(ledger), timer_(timer) {}
+  // `client` is borrowed: the connection's standing, which outlives its RPC system.
+  LoginImpl(ServerContext& server, ClientState& client) : server_(server), client_(client) {}
 
   kj::Promise<void> authenticate(AuthenticateContext context) override {
-    auto tokens = TokenFile::Load(tokens_path_);
-    if (!tokens.ok()) throw ToException(IOError("the server cannot read its tokens"));
-    std::string token = TextOf(context.getParams().getToken());
-    auto principal = tokens->Authenticate(token);
-    if (!principal) throw Unauthenticated("the token is not known");
-    context.getResults().setSession(
-        kj::heap<SessionImpl>(*principal, ledger_, timer_, Credential{tokens_path_, token}));
+    auto text = context.getParams().getToken();
+    if (text.size() > kMaxTokenBytes) {
+      throw ToException(InvalidArgument("a token is at most 4 KiB"));
+    }
+    std::string token = TextOf(text);
+    auto principal = server_.tokens.Authenticate(token);
+    if (!principal.ok()) throw ToException(IOError("the server cannot read its tokens"));
+    if (!*principal) throw Unauthenticated("the token is not known");
+    Credential credential{&server_.tokens, token};
+    client_.Authenticated(credential, **principal);
+    context.getResults().setSession(kj::heap<SessionImpl>(**principal, server_, credential));
     return kj::READY_NOW;
   }
 
  private:
-  const std::string tokens_path_;
-  service::LedgerService& ledger_;
-  kj::Timer& timer_;
+  ServerContext& server_;
+  ClientState& client_;
+};
+
+// The RPC system of one connection, over its stream.
+struct RpcConnection {
+  RpcConnection(kj::Own<kj::AsyncIoStream> stream, ServerContext& server, ClientState& client)
+      : stream(kj::mv(stream)),
+        network(*this->stream, capnp::rpc::twoparty::Side::SERVER, ReaderLimits()),
+        rpc(capnp::makeRpcServer(network, kj::heap<LoginImpl>(server, client))) {}
+
+  static capnp::ReaderOptions ReaderLimits() {
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = kMaxMessageBytes / sizeof(capnp::word);
+    return options;
+  }
+
+  kj::Own<kj::AsyncIoStream> stream;
+  capnp::TwoPartyVatNetwork network;
+  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+};
+
+// Accepts connections and holds each to the limits of server/connection.h.
+class Doors final : private kj::TaskSet::ErrorHandler {
+ public:
+  Doors(ServerContext& server, kj::TlsContext* tls, kj::Duration login_within)
+      : server_(server), tls_(tls), login_within_(login_within), tasks_(*this) {}
+
+  kj::Promise<void> Accept(kj::ConnectionReceiver& listener) {
+    return listener.accept().then([this, &listener](kj::Own<kj::AsyncIoStream> stream) {
+      std::string address = PeerAddress(*stream);
+      if (gate_.Admit(address)) {
+        auto client = kj::heap<ClientState>(address, gate_);
+        auto& standing = *client;
+        tasks_.add(Serve(kj::mv(stream), standing)
+                       .exclusiveJoin(Guard(standing, server_.timer.now() + login_within_))
+                       .attach(kj::mv(client)));
+      } else {
+        SPDLOG_DEBUG("closed a connection from {}: too many that have not authenticated", address);
+      }
+      return Accept(listener);
+    });
+  }
+
+ private:
+  void taskFailed(kj::Exception&& exception) override {
+    SPDLOG_DEBUG("a connection ended: {}", exception.getDescription().cStr());
+  }
+
+  // Tells TLS from plain by the first byte, then runs the RPC system until the client goes.
+  kj::Promise<void> Serve(kj::Own<kj::AsyncIoStream> stream, ClientState& client) {
+    auto first = kj::heapArray<kj::byte>(1);
+    auto* s = stream.get();
+    auto read = s->tryRead(first.begin(), 1, 1);
+    return read.then([this, &client, stream = kj::mv(stream),
+                      first = kj::mv(first)](size_t n) mutable -> kj::Promise<void> {
+      if (n == 0) return kj::READY_NOW;
+      bool hello = first[0] == kTlsHandshake;
+      if (tls_ != nullptr && !hello) {
+        return TurnAway(kj::mv(stream),
+                        AbortMessage("IOError: this port serves TLS only: connect with TLS "
+                                     "(secondment --connect HOST:PORT --tls-ca CA.pem)"),
+                        server_.timer);
+      }
+      if (tls_ == nullptr && hello) {
+        std::string line =
+            "this port serves plain Cap'n Proto, not TLS: connect without TLS (no --tls-ca)\n";
+        return TurnAway(
+            kj::mv(stream),
+            kj::heapArray<kj::byte>(reinterpret_cast<const kj::byte*>(line.data()), line.size()),
+            server_.timer);
+      }
+      kj::Own<kj::AsyncIoStream> replaying =
+          kj::heap<ClientStream>(kj::mv(stream), kj::mv(first), nullptr);
+      kj::Promise<kj::Own<kj::AsyncIoStream>> ready =
+          tls_ != nullptr ? tls_->wrapServer(kj::mv(replaying))
+                          : kj::Promise<kj::Own<kj::AsyncIoStream>>(kj::mv(replaying));
+      return ready.then([this, &client](kj::Own<kj::AsyncIoStream> plain) {
+        auto connection = kj::heap<RpcConnection>(
+            kj::heap<ClientStream>(kj::mv(plain), nullptr, &client), server_, client);
+        auto done = connection->network.onDisconnect();
+        return done.attach(kj::mv(connection));
+      });
+    });
+  }
+
+  // Resolves, which closes the connection, when it has not authenticated by `deadline`, or
+  // kRevokedGrace after a token it authenticated with was found revoked (time for its calls and
+  // feeds to fail with "revoked" first, which is clearer to the client than a closed socket).
+  kj::Promise<void> Guard(ClientState& client, kj::TimePoint deadline) {
+    return server_.timer.afterDelay(kRecheckEvery)
+        .then([this, &client, deadline]() -> kj::Promise<void> {
+          if (!client.authenticated()) {
+            if (server_.timer.now() >= deadline) return kj::READY_NOW;
+          } else if (!client.StillValid()) {
+            return server_.timer.afterDelay(kRevokedGrace);
+          }
+          return Guard(client, deadline);
+        });
+  }
+
+  static constexpr auto kRevokedGrace = 500 * kj::MILLISECONDS;
+
+  static constexpr kj::byte kTlsHandshake = 0x16;
+
+  ServerContext& server_;
+  kj::TlsContext* const tls_;
+  const kj::Duration login_within_;
+  LoginGate gate_;
+  kj::TaskSet tasks_;
 };
 
 // OK when `certificate_pem` starts with a PEM certificate and `key_pem` holds the private key
@@ -292,26 +443,26 @@ Status Serve(service::LedgerService& ledger, const ServeOptions& options,
   Status result = Status::Ok();
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  auto io = kj::setupAsyncIo();
-                 kj::Network* network = &io.provider->getNetwork();
-                 kj::Own<kj::TlsContext> tls;
-                 kj::Own<kj::Network> tls_network;
-                 kj::Maybe<kj::TlsKeypair> keypair;
-                 if (options.tls_certificate_pem) {
-                   keypair =
-                       kj::TlsKeypair{kj::TlsPrivateKey(options.tls_key_pem->c_str()),
-                                      kj::TlsCertificate(options.tls_certificate_pem->c_str())};
-                   kj::TlsContext::Options tls_options;
-                   tls_options.defaultKeypair = KJ_ASSERT_NONNULL(keypair);
-                   tls = kj::heap<kj::TlsContext>(kj::mv(tls_options));
-                   tls_network = tls->wrapNetwork(*network);
-                   network = tls_network.get();
-                 }
-                 auto address = network->parseAddress(options.listen).wait(io.waitScope);
-                 auto listener = address->listen();
                  kj::Timer& timer = io.provider->getTimer();
-                 capnp::TwoPartyServer server(
-                     kj::heap<LoginImpl>(options.tokens_path, ledger, timer));
-                 auto serving = server.listen(*listener);
+                 // Declared before the doors, so destroyed after them: the calls still running
+                 // finish (their appends are durable) once no connection waits for them.
+                 Workers workers(options.workers);
+                 TokenSource tokens(options.tokens_path);
+                 AppendSignal appended;
+                 ServerContext context{ledger, workers, tokens, timer, appended};
+                 kj::Own<kj::TlsContext> tls;
+                 if (options.tls_certificate_pem) {
+                   kj::TlsContext::Options tls_options;
+                   kj::TlsKeypair keypair{kj::TlsPrivateKey(options.tls_key_pem->c_str()),
+                                          kj::TlsCertificate(options.tls_certificate_pem->c_str())};
+                   tls_options.defaultKeypair = keypair;
+                   tls = kj::heap<kj::TlsContext>(kj::mv(tls_options));
+                 }
+                 auto address =
+                     io.provider->getNetwork().parseAddress(options.listen).wait(io.waitScope);
+                 auto listener = address->listen();
+                 Doors doors(context, tls.get(), options.login_within.count() * kj::MILLISECONDS);
+                 auto serving = doors.Accept(*listener);
                  std::function<kj::Promise<void>()> ticking = [&]() -> kj::Promise<void> {
                    return timer.afterDelay(1 * kj::SECONDS).then([&] {
                      if (options.tick) options.tick();

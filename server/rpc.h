@@ -2,18 +2,23 @@
 //
 // A client logs in with a token (server/tokens.h) and gets a Desk for one of its principal's
 // roles; every call on it goes to the application (service/ledger_service.h) as that principal
-// in that role, which decides what it may do. The token is checked again before every call, so
-// a revocation ends what an open session can do at once.
+// in that role, which decides what it may do. The token is checked again before every call, and
+// every 250 ms for each connection: a revoked token closes the connections that used it.
 //
-// The server runs on one kj event loop. Calls run one at a time on that loop, against the one
-// open ledger; a feed reads the log by position between sends and waits on a timer once caught
-// up. SIGTERM or SIGINT stops it: no call is half run (they run on the loop), the ledger is
-// closed after the appends in flight, and nothing acknowledged is lost.
+// One kj event loop accepts connections, reads and writes messages and runs the feeds; the
+// calls themselves run on worker threads (server/workers.h), so that sessions' appends meet in
+// the log's group commit and a write waiting for its fsync holds up nobody else. A feed reads
+// the log by position between sends and, once caught up, wakes at the next append. Before it
+// authenticates, a client is held to the limits of server/connection.h. SIGTERM or SIGINT stops
+// it: the connections close, the calls already running finish (their appends are durable; a
+// client that did not see the acknowledgement may retry under the same id), and the ledger is
+// closed after them: nothing acknowledged is lost.
 
 #ifndef SECONDMENT_SERVER_RPC_H_
 #define SECONDMENT_SERVER_RPC_H_
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,7 +30,10 @@ namespace secondment::server {
 
 struct ServeOptions {
   std::string listen;       // HOST:PORT (port 0: any free port)
-  std::string tokens_path;  // read again for every authentication, so revocation takes effect
+  std::string tokens_path;  // read again whenever it changes, so revocation takes effect
+  size_t workers = 16;      // threads that run the calls, off the event loop
+  // A connection that has not authenticated this long after it opened is closed.
+  std::chrono::milliseconds login_within{10000};
   std::optional<std::string> tls_certificate_pem;  // with the key: TLS only
   std::optional<std::string> tls_key_pem;
   // Called on the server's loop about once a second (may be empty), e.g. to watch a relay.

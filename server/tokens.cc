@@ -157,4 +157,21 @@ std::optional<Principal> TokenFile::Authenticate(std::string_view token) const {
   return found;
 }
 
+Result<std::optional<Principal>> TokenSource::Authenticate(std::string_view token) {
+  struct stat st;
+  if (::stat(path_.c_str(), &st) != 0) {
+    return IOError(fmt::format("the tokens file cannot be read: {}", std::strerror(errno)));
+  }
+  Version now{static_cast<uint64_t>(st.st_ino), static_cast<uint64_t>(st.st_size),
+              static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
+  MutexLock lock(&mu_);
+  if (!(now == version_)) {
+    auto file = TokenFile::Load(path_);
+    if (!file.ok()) return IOError("the tokens file cannot be read");
+    file_ = std::move(*file);
+    version_ = now;
+  }
+  return file_.Authenticate(token);
+}
+
 }  // namespace secondment::server

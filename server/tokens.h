@@ -16,7 +16,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/base/mutex.h"
 #include "ledger/base/status.h"
+#include "ledger/base/thread_annotations.h"
 #include "service/caller.h"
 
 namespace secondment::server {
@@ -59,6 +61,31 @@ class TokenFile {
     Principal principal;
   };
   std::vector<Entry> entries_;
+};
+
+// A tokens file as a server reads it, again whenever the file changes (another inode, size or
+// modification time: `token revoke` renames a new file over the old), so that a revocation
+// takes effect at the next check without reading the file for every call. Thread-safe.
+class TokenSource {
+ public:
+  explicit TokenSource(std::string path) : path_(std::move(path)) {}
+  TokenSource(const TokenSource&) = delete;
+  TokenSource& operator=(const TokenSource&) = delete;
+
+  // The principal `token` names now, or nullopt; IOError when the file cannot be read.
+  Result<std::optional<Principal>> Authenticate(std::string_view token);
+
+ private:
+  struct Version {
+    uint64_t inode = 0, size = 0;
+    int64_t modified_ns = -1;
+    bool operator==(const Version&) const = default;
+  };
+
+  const std::string path_;
+  Mutex mu_;
+  Version version_ GUARDED_BY(mu_);
+  TokenFile file_ GUARDED_BY(mu_);
 };
 
 }  // namespace secondment::server

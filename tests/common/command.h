@@ -69,10 +69,11 @@ class BackgroundCommand {
 // Makes a self-signed certificate for 127.0.0.1 (in its subject alternative name, as TLS
 // clients check) and its key, with the openssl command; true when it did.
 inline bool MakeLoopbackCertificate(const std::string& cert_path, const std::string& key_path) {
-  return RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + key_path + "' -out '" +
-                    cert_path +
-                    "' -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-                    "2>/dev/null")
+  return RunCommand(
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" +
+             key_path + "' -out '" + cert_path +
+             "' -days 1 -subj /CN=secondment-test -addext subjectAltName=IP:127.0.0.1 "
+             "2>/dev/null")
              .exit_code == 0;
 }
 

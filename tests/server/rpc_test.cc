@@ -6,13 +6,20 @@
 
 #include "server/rpc.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstring>
 #include <future>
 #include <thread>
 
 #include "ledger/integrity/history_proof.h"
+#include "server/connection.h"
 #include "server/remote.h"
 #include "server/tokens.h"
 #include "server/wire.h"
@@ -64,6 +71,7 @@ class RpcTest : public ::testing::Test {
       options.tls_key_pem = key;
       options.stop_on_signals = false;
       options.stop = &stop_;
+      options.login_within = login_within_;
       served_ = server::Serve(*ledger_, options, [&](unsigned p) { listening.set_value(p); });
     });
     ASSERT_EQ(port.wait_for(std::chrono::seconds(20)), std::future_status::ready);
@@ -77,6 +85,7 @@ class RpcTest : public ::testing::Test {
   }
 
   server::ConnectOptions Connect(const std::string& token) { return {address_, token, {}}; }
+  int Port() const { return std::stoi(address_.substr(address_.rfind(':') + 1)); }
   // A session with `token` and a desk for `role` in it; the test fails if either is refused.
   struct Client {
     std::unique_ptr<server::RemoteSession> session;
@@ -115,6 +124,7 @@ class RpcTest : public ::testing::Test {
   std::atomic<bool> stop_{false};
   std::thread server_;
   Status served_;
+  std::chrono::milliseconds login_within_{10000};
   std::string address_;
   std::string hr_, home_, other_, auditor_, payroll_;
 };
@@ -337,8 +347,163 @@ TEST_F(RpcTest, TlsWithACertificateMadeHere) {
   ASSERT_TRUE(desk.ok());
   EXPECT_TRUE((*desk)->Execute("SEC-T1", Proposal("emp-t1")).ok());
   desk->reset();
+  // A plain client on the TLS port is told so in one line.
   auto plain = server::RemoteSession::Open(Connect(hr_));
   EXPECT_EQ(plain.status().code(), StatusCode::kIOError);
+  EXPECT_NE(plain.status().message().find("this port serves TLS only"), std::string::npos)
+      << plain.status().ToString();
+  EXPECT_EQ(plain.status().message().find('\n'), std::string::npos);
+}
+
+TEST_F(RpcTest, ACertificateForAnotherAddressIsRefused) {
+  std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
+  ASSERT_TRUE(RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                         "-keyout '" +
+                         key + "' -out '" + cert +
+                         "' -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:10.9.9.9,DNS:"
+                         "localhost 2>/dev/null")
+                  .exit_code == 0);
+  Start(ReadFileText(cert), ReadFileText(key));
+  server::ConnectOptions secure = Connect(hr_);
+  secure.tls_ca_pem = ReadFileText(cert);
+  auto session = server::RemoteSession::Open(secure);
+  EXPECT_EQ(session.status().code(), StatusCode::kIOError);
+  EXPECT_NE(session.status().message().find("certificate"), std::string::npos)
+      << session.status().ToString();
+  secure.address = "localhost:" + std::to_string(Port());
+  EXPECT_TRUE(server::RemoteSession::Open(secure).ok());
+}
+
+TEST_F(RpcTest, ATlsClientOnAPlainPortIsToldSo) {
+  std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
+  ASSERT_TRUE(MakeLoopbackCertificate(cert, key));
+  Start();
+  server::ConnectOptions secure = Connect(hr_);
+  secure.tls_ca_pem = ReadFileText(cert);
+  auto session = server::RemoteSession::Open(secure);
+  EXPECT_EQ(session.status().code(), StatusCode::kIOError);
+  EXPECT_NE(session.status().message().find("does not speak TLS"), std::string::npos)
+      << session.status().ToString();
+  EXPECT_TRUE(DeskOf(hr_, Role::kHr)->desk != nullptr);  // and the server goes on
+}
+
+// A TCP connection to the server that sends nothing until told.
+class RawClient {
+ public:
+  explicit RawClient(int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~RawClient() { close(fd_); }
+  bool connected() const { return connected_; }
+  // Sends what it can of `bytes` (the server may close before it took them all).
+  void Send(const std::string& bytes) {
+    size_t sent = 0;
+    while (sent < bytes.size()) {
+      ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+  // True when the server closed the connection within `ms` (what it sent first is dropped).
+  bool ClosedWithin(int ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 20) <= 0) continue;
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+// The first word of a Cap'n Proto message of one segment of `words` words.
+std::string FrameHeader(uint32_t words) {
+  std::string header(8, '\0');
+  std::memcpy(header.data() + 4, &words, 4);
+  return header;
+}
+
+TEST_F(RpcTest, ALongTokenIsRefusedAndTheServerGoesOn) {
+  Start();
+  auto session = server::RemoteSession::Open(Connect("sl_" + std::string(5000, 'a')));
+  EXPECT_EQ(session.status().code(), StatusCode::kInvalidArgument) << session.status().ToString();
+  EXPECT_NE(session.status().message().find("a token is at most 4 KiB"), std::string::npos)
+      << session.status().ToString();
+  // 40 MiB as a token: the server stops reading at 64 KiB and closes the connection.
+  auto huge = server::RemoteSession::Open(Connect(std::string(40 << 20, 'x')));
+  EXPECT_EQ(huge.status().code(), StatusCode::kIOError) << huge.status().ToString();
+  auto hr = DeskOf(hr_, Role::kHr);
+  EXPECT_TRUE(hr->desk->Execute("SEC-L1", Proposal("emp-l1")).ok());
+}
+
+TEST_F(RpcTest, MoreThanSixtyFourKibBeforeLoginClosesTheConnection) {
+  Start();
+  RawClient small(Port());
+  ASSERT_TRUE(small.connected());
+  small.Send(FrameHeader(1000));  // 8,000 bytes announced, not sent yet: within the limit
+  EXPECT_FALSE(small.ClosedWithin(300));
+  RawClient big(Port());
+  ASSERT_TRUE(big.connected());
+  big.Send(FrameHeader(1 << 17) + std::string(100 * 1024, 'x'));  // a 1 MiB message
+  EXPECT_TRUE(big.ClosedWithin(3000));
+  auto hr = DeskOf(hr_, Role::kHr);
+  EXPECT_TRUE(hr->desk->Execute("SEC-B1", Proposal("emp-b1")).ok());
+}
+
+TEST_F(RpcTest, UnauthenticatedConnectionsPerAddressAreCapped) {
+  Start();
+  std::vector<std::unique_ptr<RawClient>> waiting;
+  for (int i = 0; i < server::kMaxUnauthenticatedPerAddress; ++i) {
+    waiting.push_back(std::make_unique<RawClient>(Port()));
+    ASSERT_TRUE(waiting.back()->connected());
+  }
+  RawClient one_more(Port());
+  EXPECT_TRUE(one_more.ClosedWithin(3000));
+  EXPECT_FALSE(waiting.front()->ClosedWithin(100));
+  waiting.clear();
+  // Once they are gone, a client logs in again.
+  EXPECT_TRUE(WaitUntil([&] { return server::RemoteSession::Open(Connect(hr_)).ok(); }, 5));
+}
+
+TEST_F(RpcTest, AConnectionThatDoesNotLogInIsClosed) {
+  login_within_ = std::chrono::milliseconds(500);
+  Start();
+  RawClient idle(Port());
+  ASSERT_TRUE(idle.connected());
+  EXPECT_TRUE(idle.ClosedWithin(3000));
+  auto hr = DeskOf(hr_, Role::kHr);  // one that logs in stays
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_TRUE(hr->desk->Execute("SEC-I1", Proposal("emp-i1")).ok());
+}
+
+TEST_F(RpcTest, ARevokedTokenClosesItsConnectionsWithinASecond) {
+  Start();
+  auto hr = DeskOf(hr_, Role::kHr);
+  auto home = DeskOf(home_, Role::kHomeManager);
+  ASSERT_TRUE(hr->desk->Execute("SEC-R1", Proposal("emp-r1")).ok());
+  auto file = server::TokenFile::Load(dir_.Sub("tokens"));
+  ASSERT_TRUE(file->Revoke("hr-ana").ok());
+  ASSERT_TRUE(file->Save(dir_.Sub("tokens")).ok());
+  // A call right away is refused as revoked; a second later the connection is gone.
+  auto refused = hr->desk->Show("SEC-R1", std::nullopt);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("revoked"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  auto closed = hr->desk->Show("SEC-R1", std::nullopt);
+  EXPECT_EQ(closed.status().code(), StatusCode::kIOError) << closed.status().ToString();
+  // Another principal's session goes on.
+  EXPECT_TRUE(home->desk->Show("SEC-R1", std::nullopt).ok());
 }
 
 TEST_F(RpcTest, AStopKeepsEveryAcknowledgedAppend) {

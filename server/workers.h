@@ -1,0 +1,62 @@
+// Worker threads for the RPC server: what may block (a command waiting for its fsync, a token
+// file read) runs on them, so that the event loop goes on serving other sessions and feeds.
+//
+// A call reads its parameters on the loop, hands a closure to Run, and writes its results on
+// the loop once the returned promise resolves. The closure must not touch Cap'n Proto readers
+// or builders (they belong to the loop's thread): it takes plain C++ values and returns one.
+
+#ifndef SECONDMENT_SERVER_WORKERS_H_
+#define SECONDMENT_SERVER_WORKERS_H_
+
+#include <kj/async.h>
+#include <kj/function.h>
+
+#include <deque>
+#include <thread>
+#include <vector>
+
+#include "ledger/base/mutex.h"
+#include "ledger/base/thread_annotations.h"
+
+namespace secondment::server {
+
+class Workers {
+ public:
+  // Starts `threads` (at least 1) worker threads.
+  explicit Workers(size_t threads);
+  // Runs what was queued, then joins the threads. Promises still waiting for a result are
+  // not resolved (their loop may be gone); drop them first.
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  // Runs `work` on a worker thread. The promise belongs to the calling thread's event loop and
+  // resolves there with what `work` returned, or fails with what it threw. Dropping the promise
+  // does not stop work already started; its result is then discarded.
+  template <typename T>
+  kj::Promise<T> Run(kj::Function<T()> work) {
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<T>();
+    Post([work = kj::mv(work), fulfiller = kj::mv(paf.fulfiller)]() mutable {
+      KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] { fulfiller->fulfill(work()); })) {
+        fulfiller->reject(kj::mv(*exception));
+      }
+    });
+    return kj::mv(paf.promise);
+  }
+
+  size_t size() const { return threads_.size(); }
+
+ private:
+  void Post(kj::Function<void()> task);
+  void Loop();
+
+  Mutex mu_;
+  CondVar ready_{&mu_};
+  std::deque<kj::Function<void()>> queue_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace secondment::server
+
+#endif  // SECONDMENT_SERVER_WORKERS_H_
