@@ -243,9 +243,12 @@ int Main(int argc, char** argv) {
     progress(fmt::format("run {}/{}: relay into JetStream", run, config.runs));
     figures["relay_eps"].values.push_back(RelayEps(*log, config.dir + "/nats"));
     progress(fmt::format("run {}/{}: appends through the RPC server", run, config.runs));
-    RpcAppendFigures rpc = RpcAppend(config.dir + "/rpc", 500);
+    RpcFigures rpc = RpcAppend(config.dir + "/rpc", 500);
     figures["rpc_append_p50_us"].values.push_back(rpc.p50_us);
     figures["rpc_append_p99_us"].values.push_back(rpc.p99_us);
+    figures["rpc_append_1s_eps"].values.push_back(rpc.eps_1s);
+    figures["rpc_append_16s_eps"].values.push_back(rpc.eps_16s);
+    figures["feed_lag_p99_ms"].values.push_back(rpc.feed_lag_p99_ms);
     ProveFigures prove = ProveMicros(*log, 200);
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);

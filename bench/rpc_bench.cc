@@ -5,11 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <latch>
+#include <map>
+#include <mutex>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -29,14 +33,51 @@ std::string Slurp(const std::string& path) {
   return text.str();
 }
 
+ProposeCommand Proposal(const std::string& id) {
+  ProposeCommand proposal;
+  proposal.employee_id = "e-" + id;
+  proposal.home = {"Org", "U", "m-home"};
+  proposal.host = {"Org", "V", "m-host"};
+  proposal.kind = schema::Kind::INTERNAL;
+  proposal.role_title = "Analyst";
+  proposal.start = *ParseDate("2026-03-01");
+  proposal.end = *ParseDate("2026-09-30");
+  return proposal;
+}
+
+using Clock = std::chrono::steady_clock;
+
+// A session with a desk for HR.
+struct Writer {
+  std::unique_ptr<server::RemoteSession> session;
+  std::unique_ptr<service::Desk> desk;
+  ~Writer() {
+    desk.reset();
+    session.reset();
+  }
+};
+
+std::unique_ptr<Writer> OpenWriter(const server::ConnectOptions& options) {
+  auto writer = std::make_unique<Writer>();
+  auto session = server::RemoteSession::Open(options);
+  Check(session.status(), "rpc");
+  writer->session = std::move(*session);
+  auto desk = writer->session->OpenDesk(service::Role::kHr);
+  Check(desk.status(), "rpc");
+  writer->desk = std::move(*desk);
+  return writer;
+}
+
 }  // namespace
 
-RpcAppendFigures RpcAppend(const std::string& dir, int count) {
+RpcFigures RpcAppend(const std::string& dir, int count) {
+  constexpr int kSessions = 16;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   server::TokenFile tokens;
-  auto token = tokens.Add({"bench-hr", {server::Role::kHr}});
-  if (!token.ok() || !tokens.Save(dir + "/tokens").ok())
+  auto hr_token = tokens.Add({"bench-hr", {server::Role::kHr}});
+  auto feed_token = tokens.Add({"bench-feed", {server::Role::kSubscriber}});
+  if (!hr_token.ok() || !feed_token.ok() || !tokens.Save(dir + "/tokens").ok())
     Die(6, "rpc: cannot write the tokens file");
   Check(service::LedgerService::Create(dir + "/ledger").status(), "rpc: creating the ledger");
   std::string out = dir + "/serve.out";
@@ -52,41 +93,116 @@ RpcAppendFigures RpcAppend(const std::string& dir, int count) {
   std::regex port_line("on port ([0-9]+)");
   std::smatch m;
   std::string text;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto deadline = Clock::now() + std::chrono::seconds(20);
   while (!std::regex_search(text = Slurp(out), m, port_line)) {
-    if (std::chrono::steady_clock::now() > deadline) Die(6, "rpc: the server did not start");
+    if (Clock::now() > deadline) Die(6, "rpc: the server did not start");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   server::ConnectOptions options;
   options.address = fmt::format("127.0.0.1:{}", m[1].str());
-  options.token = *token;
-  auto session = server::RemoteSession::Open(options);
-  Check(session.status(), "rpc");
-  auto desk = (*session)->OpenDesk(service::Role::kHr);
-  Check(desk.status(), "rpc");
-  std::vector<double> micros;
-  for (int i = -20; i < count; ++i) {  // 20 to warm up
-    std::string id = fmt::format("RPC-{:06}", i + 20);
-    ProposeCommand proposal;
-    proposal.employee_id = "e-" + id;
-    proposal.home = {"Org", "U", "m-home"};
-    proposal.host = {"Org", "V", "m-host"};
-    proposal.kind = schema::Kind::INTERNAL;
-    proposal.role_title = "Analyst";
-    proposal.start = *ParseDate("2026-03-01");
-    proposal.end = *ParseDate("2026-09-30");
-    auto start = std::chrono::steady_clock::now();
-    auto outcome = (*desk)->Execute(id, proposal);
-    double us = Seconds(start) * 1e6;
-    Check(outcome.status(), "rpc");
-    if (i >= 0) micros.push_back(us);
+  options.token = *hr_token;
+  RpcFigures figures{};
+
+  // One session, one proposal after another.
+  {
+    auto writer = OpenWriter(options);
+    std::vector<double> micros;
+    uint64_t events = 0;
+    Clock::time_point began;
+    for (int i = -20; i < count; ++i) {  // 20 to warm up
+      if (i == 0) began = Clock::now();
+      auto start = Clock::now();
+      auto outcome = writer->desk->Execute(fmt::format("RPC-{:06}", i + 20),
+                                           Proposal(fmt::format("{}", i + 20)));
+      double us = Seconds(start) * 1e6;
+      Check(outcome.status(), "rpc");
+      if (i >= 0) {
+        micros.push_back(us);
+        events += outcome->positions.size();
+      }
+    }
+    figures.eps_1s = static_cast<double>(events) / Seconds(began);
+    figures.p50_us = Quantile(micros, 0.50);
+    figures.p99_us = Quantile(micros, 0.99);
   }
-  desk->reset();
-  session->reset();
+
+  // 16 sessions at once, while a subscriber follows the feed from the head.
+  {
+    Position from = 1;
+    {
+      auto head = OpenWriter(options)->desk->Head();
+      Check(head.status(), "rpc");
+      from = *head + 1;
+    }
+    std::mutex mu;
+    std::map<Position, Clock::time_point> arrived;
+    std::atomic<bool> stop{false};
+    server::ConnectOptions feed_options = options;
+    feed_options.token = *feed_token;
+    std::thread follower([&] {
+      Status followed = server::FollowRemote(
+          feed_options, from, {}, "",
+          [&](Position position, const std::string&) {
+            auto now = Clock::now();
+            std::lock_guard<std::mutex> lock(mu);
+            arrived.emplace(position, now);
+            return true;
+          },
+          [&] { return stop.load(); });
+      if (!followed.ok() && !stop) Check(followed, "rpc feed");
+    });
+    std::vector<std::vector<std::pair<Position, Clock::time_point>>> acked(kSessions);
+    std::vector<std::thread> threads;
+    // Each session is opened on its own thread (a connection belongs to its thread's event
+    // loop); they start writing together.
+    std::latch ready(kSessions + 1);
+    for (int s = 0; s < kSessions; ++s) {
+      threads.emplace_back([&, s] {
+        auto writer = OpenWriter(options);
+        ready.arrive_and_wait();
+        for (int i = 0; i < count; ++i) {
+          auto outcome = writer->desk->Execute(fmt::format("RPC-S{:02}-{:06}", s, i),
+                                               Proposal(fmt::format("s{}-{}", s, i)));
+          auto now = Clock::now();
+          Check(outcome.status(), "rpc");
+          for (Position p : outcome->positions) acked[static_cast<size_t>(s)].emplace_back(p, now);
+        }
+      });
+    }
+    ready.arrive_and_wait();
+    auto began = Clock::now();
+    for (std::thread& t : threads) t.join();
+    double seconds = Seconds(began);
+    size_t events = 0;
+    for (const auto& a : acked) events += a.size();
+    figures.eps_16s = static_cast<double>(events) / seconds;
+    // Wait for the feed to have every event, then stop it.
+    auto until = Clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (arrived.size() >= events) break;
+      }
+      if (Clock::now() > until) Die(6, "rpc: the feed did not deliver every event");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stop = true;
+    follower.join();
+    std::vector<double> lag_ms;
+    for (const auto& a : acked) {
+      for (const auto& [position, at] : a) {
+        auto it = arrived.find(position);
+        if (it == arrived.end()) Die(6, "rpc: the feed missed an event");
+        double ms = std::chrono::duration<double, std::milli>(it->second - at).count();
+        lag_ms.push_back(std::max(ms, 0.0));
+      }
+    }
+    figures.feed_lag_p99_ms = Quantile(lag_ms, 0.99);
+  }
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);
   std::filesystem::remove_all(dir);
-  return {Quantile(micros, 0.50), Quantile(micros, 0.99)};
+  return figures;
 }
 
 }  // namespace secondment::bench

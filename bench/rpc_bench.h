@@ -1,5 +1,5 @@
-// The RPC figure of ledger_bench (L5): the latency of a durable append through `secondment
-// serve` on loopback, one client on one open session.
+// The RPC figures of ledger_bench (M2): durable appends through a real `secondment serve` on
+// loopback, from one session and from 16 in parallel, and how soon an open feed sees them.
 
 #ifndef SECONDMENT_BENCH_RPC_BENCH_H_
 #define SECONDMENT_BENCH_RPC_BENCH_H_
@@ -8,14 +8,17 @@
 
 namespace secondment::bench {
 
-struct RpcAppendFigures {
-  double p50_us, p99_us;
+struct RpcFigures {
+  double p50_us, p99_us;   // one session, one proposal after another
+  double eps_1s;           // events a second, that one session
+  double eps_16s;          // events a second, 16 sessions writing at once
+  double feed_lag_p99_ms;  // acknowledgement to arrival on an open feed, while 16 write
 };
 
-// Starts the `secondment` binary's server on a fresh ledger under `dir`, then times `count`
-// proposals (each one durable append of two events, with the projections caught up) made
-// through one session.
-RpcAppendFigures RpcAppend(const std::string& dir, int count);
+// Starts the `secondment` binary's server on a fresh ledger under `dir`, then makes proposals
+// (each one durable append of two events, with the projections caught up): `count` from one
+// session, then `count` from each of 16 sessions at once while a subscriber follows the feed.
+RpcFigures RpcAppend(const std::string& dir, int count);
 
 }  // namespace secondment::bench
 

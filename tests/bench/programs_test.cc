@@ -46,7 +46,10 @@ TEST(LedgerBenchTest, PrintsOneJsonObjectWithEveryKey) {
                           "subscribe_catchup_eps",
                           "relay_eps",
                           "rpc_append_p50_us",
-                          "rpc_append_p99_us"}) {
+                          "rpc_append_p99_us",
+                          "rpc_append_1s_eps",
+                          "rpc_append_16s_eps",
+                          "feed_lag_p99_ms"}) {
     std::regex number(std::string("\"") + key + "\":[0-9]+(\\.[0-9]+)?[,}]");
     EXPECT_TRUE(std::regex_search(out.output, number)) << key << " in " << out.output;
   }
