@@ -39,6 +39,7 @@ class ServeTest : public CliTest {
   // Starts the server on a free port; `extra` adds options.
   void Start(const std::string& extra = "") {
     std::string out = dir_.Sub("serve-out.txt");
+    std::filesystem::remove(out);  // (a server started before wrote its port there)
     server_ = std::make_unique<BackgroundCommand>(
         std::string(SECONDMENT_BIN) + " --data " + Quote(data()) +
         " serve --listen 127.0.0.1:0 --tokens " + Quote(dir_.Sub("tokens")) + " " + extra + " > " +
@@ -246,8 +247,13 @@ TEST_F(ServeTest, TlsWithACertificateMadeHere) {
   Start("--tls-cert " + Quote(cert) + " --tls-key " + Quote(key));
   CliResult secure = Remote(hr_, "--as hr " + ProposeArgs("SEC-T1"), "--tls-ca " + Quote(cert));
   EXPECT_EQ(secure.code, 0) << secure.err;
+  // A certificate whose subject alternative name holds the IP address connected to is accepted
+  // (MakeLoopbackCertificate: IP:127.0.0.1, and a common name that is no address).
+  // A plain client on the TLS port is told so in one line.
   CliResult plain = Remote(hr_, "--as hr " + ProposeArgs("SEC-T2"));
-  EXPECT_NE(plain.code, 0);
+  EXPECT_EQ(plain.code, 6);
+  EXPECT_NE(plain.err.find("this port serves TLS only"), std::string::npos) << plain.err;
+  EXPECT_EQ(Lines(plain.err), 1u) << plain.err;
   std::string other_cert = dir_.Sub("other.pem"), other_key = dir_.Sub("other-key.pem");
   ASSERT_TRUE(MakeLoopbackCertificate(other_cert, other_key));
   CliResult untrusted =
@@ -255,6 +261,14 @@ TEST_F(ServeTest, TlsWithACertificateMadeHere) {
   EXPECT_EQ(untrusted.code, 6) << untrusted.err;
   EXPECT_EQ(Stop(), 0);
   EXPECT_EQ(LocalHead(), 2u);
+  // And a TLS client on a plain port.
+  Start();
+  CliResult tls_on_plain =
+      Remote(hr_, "--as hr " + ProposeArgs("SEC-T4"), "--tls-ca " + Quote(cert));
+  EXPECT_EQ(tls_on_plain.code, 6);
+  EXPECT_NE(tls_on_plain.err.find("does not speak TLS"), std::string::npos) << tls_on_plain.err;
+  EXPECT_EQ(Lines(tls_on_plain.err), 1u) << tls_on_plain.err;
+  EXPECT_EQ(Stop(), 0);
 }
 
 TEST_F(ServeTest, SigtermStopsGracefullyWithEveryAcknowledgedAppendKept) {
@@ -359,6 +373,58 @@ TEST_F(ServeTest, TheTokenMayComeFromTheEnvironment) {
                  " --connect 127.0.0.1:" + port_ + " show SEC-E1 2>&1");
   EXPECT_EQ(from_env.exit_code, 0) << from_env.output;
   EXPECT_NE(from_env.output.find("SEC-E1"), std::string::npos);
+}
+
+// docs/integration.md shows a complete client; this builds that very text (CMake compiles
+// docs/examples/rpc_client.cc, which must be what the page shows) and runs it against a real
+// server, over plain TCP and over TLS.
+TEST_F(ServeTest, TheExampleClientOfTheDocsRunsOverPlainTcpAndTls) {
+  std::string page = ReadFileText(std::string(SOURCE_DIR) + "/docs/integration.md");
+  std::string marker = "<!-- example: docs/examples/rpc_client.cc -->\n```cpp\n";
+  size_t begin = page.find(marker);
+  ASSERT_NE(begin, std::string::npos);
+  begin += marker.size();
+  size_t end = page.find("\n```\n", begin);
+  ASSERT_NE(end, std::string::npos);
+  EXPECT_EQ(page.substr(begin, end + 1 - begin),
+            ReadFileText(std::string(SOURCE_DIR) + "/docs/examples/rpc_client.cc"))
+      << "the client in docs/integration.md is not docs/examples/rpc_client.cc";
+
+  std::string token_file = dir_.Sub("hr.token");
+  std::ofstream(token_file) << hr_ << "\n";
+  std::string cert = dir_.Sub("cert.pem"), key = dir_.Sub("key.pem");
+  ASSERT_EQ(RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                       "-keyout " +
+                       Quote(key) + " -out " + Quote(cert) +
+                       " -days 1 -subj /CN=localhost -addext "
+                       "subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null")
+                .exit_code,
+            0);
+  auto run = [&](const std::string& args) {
+    return RunCommand(std::string(EXAMPLE_CLIENT_BIN) + " " + args + " 2>&1");
+  };
+
+  Start();
+  auto plain = run("127.0.0.1:" + port_ + " " + Quote(token_file));
+  EXPECT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("hr-ana"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("proposed"), std::string::npos) << plain.output;
+  // A refusal is one line "<Code>: <message>", exit 1.
+  std::ofstream(dir_.Sub("bad.token")) << "sl_" << std::string(64, '0') << "\n";
+  auto refused = run("127.0.0.1:" + port_ + " " + Quote(dir_.Sub("bad.token")));
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("unauthenticated"), std::string::npos) << refused.output;
+  EXPECT_EQ(Stop(), 0);
+
+  Start("--tls-cert " + Quote(cert) + " --tls-key " + Quote(key));
+  auto secure = run("localhost:" + port_ + " " + Quote(token_file) + " --tls-ca " + Quote(cert));
+  // The same proposal again: the connection, the login and the call work, and the rule refuses.
+  EXPECT_EQ(secure.exit_code, 1) << secure.output;
+  EXPECT_NE(secure.output.find("RuleViolation: cannot propose"), std::string::npos)
+      << secure.output;
+  EXPECT_NE(secure.output.find("hr-ana"), std::string::npos) << secure.output;
+  EXPECT_EQ(Stop(), 0);
+  EXPECT_EQ(LocalHead(), 2u);
 }
 
 }  // namespace

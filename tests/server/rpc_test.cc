@@ -524,5 +524,58 @@ TEST_F(RpcTest, AStopKeepsEveryAcknowledgedAppend) {
   EXPECT_TRUE(VerifyLog((*reopened)->log()).ok());
 }
 
+TEST_F(RpcTest, SixteenSessionsWriteWhileFourFeedsFollow) {
+  Start();
+  constexpr int kSessions = 16, kFeeds = 4, kEach = 15;
+  constexpr Position kTotal = kSessions * kEach * 2;  // a proposal is two events
+  std::vector<std::vector<Position>> seen(kFeeds);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> feeds;
+  for (int f = 0; f < kFeeds; ++f) {
+    feeds.emplace_back([&, f] {
+      Status followed = server::FollowRemote(
+          Connect(payroll_), 1, {}, "",
+          [&, f](Position p, const std::string&) {
+            seen[static_cast<size_t>(f)].push_back(p);
+            return true;
+          },
+          [&] { return stop.load(); });
+      EXPECT_TRUE(followed.ok()) << followed.ToString();
+    });
+  }
+  std::vector<std::thread> writers;
+  std::atomic<int> written{0};
+  for (int s = 0; s < kSessions; ++s) {
+    writers.emplace_back([&, s] {
+      auto hr = DeskOf(hr_, Role::kHr);
+      if (hr->desk == nullptr) return;
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "SEC-" + std::to_string(s) + "-" + std::to_string(i);
+        auto outcome = hr->desk->Execute(id, Proposal("emp-" + id));
+        EXPECT_TRUE(outcome.ok()) << outcome.status().ToString();
+        if (outcome.ok()) written += static_cast<int>(outcome->positions.size());
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(written.load(), static_cast<int>(kTotal));
+  // Every feed gets every event once, in order, while and after they are written.
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        for (int f = 0; f < kFeeds; ++f) {
+          if (seen[static_cast<size_t>(f)].size() < kTotal) return false;
+        }
+        return true;
+      },
+      60));
+  stop = true;
+  for (std::thread& t : feeds) t.join();
+  for (const auto& positions : seen) {
+    ASSERT_EQ(positions.size(), kTotal);
+    for (size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], i + 1);
+  }
+  EXPECT_EQ(ledger_->Head(), kTotal);
+}
+
 }  // namespace
 }  // namespace secondment::testing
