@@ -58,7 +58,7 @@ kj::Promise<size_t> ClientStream::tryRead(void* buffer, size_t min_bytes, size_t
   }
   auto* out = static_cast<kj::byte*>(buffer);
   size_t from_replay = std::min(max_bytes, replay_.size() - replayed_);
-  std::memcpy(out, replay_.begin() + replayed_, from_replay);
+  if (from_replay > 0) std::memcpy(out, replay_.begin() + replayed_, from_replay);
   replayed_ += from_replay;
   if (from_replay >= min_bytes && from_replay > 0) {
     if (state_ != nullptr) state_->Spend(from_replay);

@@ -274,17 +274,21 @@ class Doors final : private kj::TaskSet::ErrorHandler {
   kj::Promise<void> Accept(kj::ConnectionReceiver& listener) {
     return listener.accept().then([this, &listener](kj::Own<kj::AsyncIoStream> stream) {
       std::string address = PeerAddress(*stream);
-      if (gate_.Admit(address)) {
-        auto client = kj::heap<ClientState>(address, gate_);
-        auto& standing = *client;
-        tasks_.add(Serve(kj::mv(stream), standing)
-                       .exclusiveJoin(Guard(standing, server_.timer.now() + login_within_))
-                       .attach(kj::mv(client)));
-      } else {
-        SPDLOG_DEBUG("closed a connection from {}: too many that have not authenticated", address);
-      }
+      tasks_.add(Connect(kj::mv(stream), std::move(address)));
       return Accept(listener);
     });
+  }
+
+  kj::Promise<void> Connect(kj::Own<kj::AsyncIoStream> stream, std::string address) {
+    if (!gate_.Admit(address)) {
+      SPDLOG_DEBUG("closed a connection from {}: too many that have not authenticated", address);
+      return kj::READY_NOW;
+    }
+    auto client = kj::heap<ClientState>(address, gate_);
+    auto& standing = *client;
+    return Serve(kj::mv(stream), standing)
+        .exclusiveJoin(Guard(standing, server_.timer.now() + login_within_))
+        .attach(kj::mv(client));
   }
 
  private:
@@ -437,6 +441,48 @@ void CaptureStopSignals() {
   kj::UnixEventPort::captureSignal(SIGINT);
 }
 
+struct RpcServer::Impl {
+  Impl(service::LedgerService& ledger, const ServeOptions& options, kj::Timer& timer)
+      : workers(options.workers),
+        tokens(options.tokens_path),
+        context{ledger, workers, tokens, timer, appended},
+        tls(MakeTls(options)),
+        doors(context, tls.get(), options.login_within.count() * kj::MILLISECONDS) {}
+
+  static kj::Own<kj::TlsContext> MakeTls(const ServeOptions& options) {
+    if (!options.tls_certificate_pem) return kj::Own<kj::TlsContext>();
+    kj::TlsContext::Options tls_options;
+    kj::TlsKeypair keypair{kj::TlsPrivateKey(options.tls_key_pem->c_str()),
+                           kj::TlsCertificate(options.tls_certificate_pem->c_str())};
+    tls_options.defaultKeypair = keypair;
+    return kj::heap<kj::TlsContext>(kj::mv(tls_options));
+  }
+
+  // In this order, so destroyed the other way: the connections close first, then the calls
+  // still running finish (their appends are durable) once nobody waits for them.
+  Workers workers;
+  TokenSource tokens;
+  AppendSignal appended;
+  ServerContext context;
+  kj::Own<kj::TlsContext> tls;
+  Doors doors;
+};
+
+RpcServer::RpcServer(service::LedgerService& ledger, const ServeOptions& options, kj::Timer& timer)
+    : impl_(kj::heap<Impl>(ledger, options, timer)) {}
+
+RpcServer::~RpcServer() = default;
+
+kj::Promise<void> RpcServer::Connect(kj::Own<kj::AsyncIoStream> stream, std::string address) {
+  return impl_->doors.Connect(kj::mv(stream), std::move(address));
+}
+
+kj::Promise<void> RpcServer::Accept(kj::ConnectionReceiver& listener) {
+  return impl_->doors.Accept(listener);
+}
+
+void RpcServer::WaitForCalls() { impl_->workers.WaitIdle(); }
+
 Status Serve(service::LedgerService& ledger, const ServeOptions& options,
              const std::function<void(unsigned port)>& on_listening) {
   RETURN_IF_ERROR(ValidateServeOptions(options));
@@ -444,25 +490,11 @@ Status Serve(service::LedgerService& ledger, const ServeOptions& options,
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  auto io = kj::setupAsyncIo();
                  kj::Timer& timer = io.provider->getTimer();
-                 // Declared before the doors, so destroyed after them: the calls still running
-                 // finish (their appends are durable) once no connection waits for them.
-                 Workers workers(options.workers);
-                 TokenSource tokens(options.tokens_path);
-                 AppendSignal appended;
-                 ServerContext context{ledger, workers, tokens, timer, appended};
-                 kj::Own<kj::TlsContext> tls;
-                 if (options.tls_certificate_pem) {
-                   kj::TlsContext::Options tls_options;
-                   kj::TlsKeypair keypair{kj::TlsPrivateKey(options.tls_key_pem->c_str()),
-                                          kj::TlsCertificate(options.tls_certificate_pem->c_str())};
-                   tls_options.defaultKeypair = keypair;
-                   tls = kj::heap<kj::TlsContext>(kj::mv(tls_options));
-                 }
                  auto address =
                      io.provider->getNetwork().parseAddress(options.listen).wait(io.waitScope);
                  auto listener = address->listen();
-                 Doors doors(context, tls.get(), options.login_within.count() * kj::MILLISECONDS);
-                 auto serving = doors.Accept(*listener);
+                 RpcServer server(ledger, options, timer);
+                 auto serving = server.Accept(*listener);
                  std::function<kj::Promise<void>()> ticking = [&]() -> kj::Promise<void> {
                    return timer.afterDelay(1 * kj::SECONDS).then([&] {
                      if (options.tick) options.tick();

@@ -17,6 +17,9 @@
 #ifndef SECONDMENT_SERVER_RPC_H_
 #define SECONDMENT_SERVER_RPC_H_
 
+#include <kj/async-io.h>
+#include <kj/timer.h>
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -50,6 +53,31 @@ struct ServeOptions {
 // are PEM that belong together. Else InvalidArgument with one line saying which. It opens no
 // ledger: check before opening one.
 Status ValidateServeOptions(const ServeOptions& options);
+
+// The server without its listener, on the calling thread's event loop: what Serve runs for
+// every connection it accepts, and what the fuzzer (tests/fuzz/rpc_fuzz.cc) feeds bytes to.
+class RpcServer {
+ public:
+  // `ledger` is borrowed (opened for writing) and must outlive the server; `options` as for
+  // Serve, checked with ValidateServeOptions first (`listen` is not used here).
+  RpcServer(service::LedgerService& ledger, const ServeOptions& options, kj::Timer& timer);
+  // Closes every connection, then waits for the calls still running.
+  ~RpcServer();
+  RpcServer(const RpcServer&) = delete;
+  RpcServer& operator=(const RpcServer&) = delete;
+
+  // Serves the client on `stream`, from `address`, until it goes or is closed for breaking a
+  // limit (server/connection.h). Drop the promise before the server.
+  kj::Promise<void> Connect(kj::Own<kj::AsyncIoStream> stream, std::string address);
+  // Accepts connections from `listener` and serves each as Connect does, until dropped.
+  kj::Promise<void> Accept(kj::ConnectionReceiver& listener);
+  // Blocks until no call runs on a worker thread, including those whose client is gone.
+  void WaitForCalls();
+
+ private:
+  struct Impl;
+  kj::Own<Impl> impl_;
+};
 
 // Serves `ledger` (borrowed; opened for writing) until SIGTERM or SIGINT, or `stop`;
 // `on_listening(port)` is called once it accepts connections. InvalidArgument as

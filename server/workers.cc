@@ -28,6 +28,11 @@ void Workers::Post(kj::Function<void()> task) {
   ready_.Signal();
 }
 
+void Workers::WaitIdle() {
+  MutexLock lock(&mu_);
+  while (running_ > 0 || !queue_.empty()) idle_.Wait();
+}
+
 void Workers::Loop() {
   for (;;) {
     std::optional<kj::Function<void()>> task;
@@ -37,8 +42,12 @@ void Workers::Loop() {
       if (queue_.empty()) return;
       task.emplace(kj::mv(queue_.front()));
       queue_.pop_front();
+      ++running_;
     }
     (*task)();
+    task.reset();  // (what it holds goes on this thread, before it counts as done)
+    MutexLock lock(&mu_);
+    if (--running_ == 0 && queue_.empty()) idle_.SignalAll();
   }
 }
 

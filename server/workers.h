@@ -46,13 +46,18 @@ class Workers {
 
   size_t size() const { return threads_.size(); }
 
+  // Blocks until nothing is queued or running.
+  void WaitIdle();
+
  private:
   void Post(kj::Function<void()> task);
   void Loop();
 
   Mutex mu_;
   CondVar ready_{&mu_};
+  CondVar idle_{&mu_};
   std::deque<kj::Function<void()>> queue_ GUARDED_BY(mu_);
+  size_t running_ GUARDED_BY(mu_) = 0;
   bool stopping_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
