@@ -8,14 +8,17 @@
 # the same refusals. Every event appended through a Desk records the authenticated principal as
 # its actor, never a name the client sends.
 #
-# Errors: a refused call fails with an exception whose description is one line,
+# Errors: a refused call fails with one typed error, `Error` below: its code and its one-line
+# message. Cap'n Proto 0.9 carries no structure with an exception, so the error travels as the
+# exception's description, exactly one line:
 #   "<Code>: <message>"
-# where Code is InvalidArgument, RuleViolation, Conflict, NotFound, Corruption, IOError or
-# Unavailable (the command line's exit statuses 2, 3, 4, 5, 6, 6 and 7) and the message is the
-# command line's own. A missing, unknown or revoked token fails with "unauthenticated: ...".
+# where <Code> is the ErrorCode's name on the wire, in quotes below ("InvalidArgument",
+# "RuleViolation", ..., "Unauthenticated"), and <message> is the command line's own line. A
+# stock C++ client sees it after Cap'n Proto's own prefix "remote exception: ".
 #
-# Conventions: an empty Text is "not given"; a Date of all zeros is "no date". Events travel as their canonical stored bytes (event.capnp
-# `Event`), which a client can check against the ledger's proofs.
+# Conventions: an empty Text is "not given"; a Date of all zeros is "no date". Events travel as
+# their canonical stored bytes (event.capnp `Event`), which a client can check against the
+# ledger's proofs.
 
 @0xc5b8b4939ea1ad30;
 
@@ -25,8 +28,27 @@ $Cxx.namespace("secondment::api");
 using Event = import "event.capnp";
 using Projection = import "projection.capnp";
 
+# Why a call failed, with the command line's exit status for it (docs/cli.md).
+enum ErrorCode {
+  ok @0;                # (never sent)
+  invalidArgument @1;   # "InvalidArgument", exit 2: malformed, missing, out of limits
+  ruleViolation @2;     # "RuleViolation", exit 3: a rule forbids it, or the role may not do it
+  conflict @3;          # "Conflict", exit 4: the id exists, or the secondment changed meanwhile
+  notFound @4;          # "NotFound", exit 5: no such secondment, stream or position
+  corruption @5;        # "Corruption", exit 6: stored data does not verify
+  ioError @6;           # "IOError", exit 6: the server's storage failed
+  unavailable @7;       # "Unavailable", exit 7: the ledger is closing or takes no writes now
+  unauthenticated @8;   # "Unauthenticated", exit 2: a missing, unknown or revoked token
+}
+
+struct Error {
+  code @0 :ErrorCode;
+  message @1 :Text;     # one line
+}
+
 interface Login {
-  # Fails with "unauthenticated" for a missing, unknown or revoked token.
+  # Fails with Unauthenticated for a missing, unknown or revoked token, and InvalidArgument for
+  # a token over 4 KiB.
   authenticate @0 (token :Text) -> (session :Session);
 }
 

@@ -15,7 +15,8 @@ struct ApprovalsRow {
 struct SecondmentRow {
   # A secondment as Evolve folds it (ledger/lifecycle.h `Secondment`), plus where it stands.
   id @0 :Text;
-  status @1 :UInt8;              # SecondmentStatus
+  status @1 :UInt8;              # 0 none, 1 proposed, 2 approved, 3 active, 4 returned,
+                                 # 5 converted, 6 rejected, 7 withdrawn
   employeeId @2 :Text;
   home @3 :Event.Party;
   host @4 :Event.Party;
@@ -24,7 +25,7 @@ struct SecondmentRow {
   objectives @7 :List(Text);
   plannedStart @8 :Event.Date;
   plannedEnd @9 :Event.Date;
-  actualStart @10 :Event.Date;   # null when not started
+  actualStart @10 :Event.Date;   # all zeros when not started
   ftePercent @11 :UInt8;
   country @12 :Text;
   location @13 :Text;

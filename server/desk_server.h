@@ -21,7 +21,7 @@ struct Credential {
   TokenSource* tokens;  // borrowed; outlives every session
   std::string token;
 
-  // Throws "unauthenticated" unless the token still names `principal` (with `role`, when
+  // Throws Unauthenticated unless the token still names `principal` (with `role`, when
   // given).
   void Check(const Principal& principal, std::optional<Role> role = std::nullopt) const;
 };

@@ -443,8 +443,8 @@ void CaptureStopSignals() {
 
 struct RpcServer::Impl {
   Impl(service::LedgerService& ledger, const ServeOptions& options, kj::Timer& timer)
-      : workers(options.workers),
-        tokens(options.tokens_path),
+      : tokens(options.tokens_path),
+        workers(options.workers),
         context{ledger, workers, tokens, timer, appended},
         tls(MakeTls(options)),
         doors(context, tls.get(), options.login_within.count() * kj::MILLISECONDS) {}
@@ -459,9 +459,10 @@ struct RpcServer::Impl {
   }
 
   // In this order, so destroyed the other way: the connections close first, then the calls
-  // still running finish (their appends are durable) once nobody waits for them.
-  Workers workers;
+  // still running finish (their appends are durable) once nobody waits for them; the tokens
+  // they check go last.
   TokenSource tokens;
+  Workers workers;
   AppendSignal appended;
   ServerContext context;
   kj::Own<kj::TlsContext> tls;

@@ -1,5 +1,6 @@
 #include "server/wire.h"
 
+#include <capnp/schema.h>
 #include <fmt/format.h>
 
 #include "ledger/event/schema_date.h"
@@ -8,22 +9,48 @@
 namespace secondment::server {
 namespace {
 
-constexpr std::string_view kUnauthenticated = "unauthenticated: ";
+// ErrorCode's values follow StatusCode's, then Unauthenticated.
+static_assert(static_cast<int>(api::ErrorCode::OK) == static_cast<int>(StatusCode::kOk));
+static_assert(static_cast<int>(api::ErrorCode::INVALID_ARGUMENT) ==
+              static_cast<int>(StatusCode::kInvalidArgument));
+static_assert(static_cast<int>(api::ErrorCode::UNAVAILABLE) ==
+              static_cast<int>(StatusCode::kUnavailable));
 
-constexpr StatusCode kCodes[] = {StatusCode::kInvalidArgument, StatusCode::kRuleViolation,
-                                 StatusCode::kConflict,        StatusCode::kNotFound,
-                                 StatusCode::kCorruption,      StatusCode::kIOError,
-                                 StatusCode::kUnavailable};
+constexpr std::string_view kRemote = "remote exception: ";
 
 kj::Exception Failed(std::string_view description) {
   return kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__,
                        kj::heapString(description.data(), description.size()));
 }
 
+kj::Exception Refusal(api::ErrorCode code, std::string_view message) {
+  return Failed(fmt::format("{}: {}", ErrorCodeName(code), message));
+}
+
 }  // namespace
 
+std::string ErrorCodeName(api::ErrorCode code) {
+  if (code == api::ErrorCode::UNAUTHENTICATED) return "Unauthenticated";
+  if (code > api::ErrorCode::UNAUTHENTICATED) return "Unknown";
+  return std::string(StatusCodeName(static_cast<StatusCode>(code)));
+}
+
+std::optional<WireError> ParseError(std::string_view description) {
+  if (description.substr(0, kRemote.size()) == kRemote) description.remove_prefix(kRemote.size());
+  auto enumerants = capnp::Schema::from<api::ErrorCode>().getEnumerants();
+  for (unsigned i = 1; i < enumerants.size(); ++i) {  // (0 is "ok", never sent)
+    auto code = static_cast<api::ErrorCode>(i);
+    std::string prefix = ErrorCodeName(code) + ": ";
+    if (description.substr(0, prefix.size()) == prefix) {
+      description.remove_prefix(prefix.size());
+      return WireError{code, std::string(description.substr(0, description.find('\n')))};
+    }
+  }
+  return std::nullopt;
+}
+
 kj::Exception ToException(const Status& status) {
-  return Failed(fmt::format("{}: {}", StatusCodeName(status.code()), status.message()));
+  return Refusal(static_cast<api::ErrorCode>(status.code()), status.message());
 }
 
 void ThrowIfError(const Status& status) {
@@ -31,24 +58,20 @@ void ThrowIfError(const Status& status) {
 }
 
 kj::Exception Unauthenticated(std::string_view detail) {
-  return Failed(fmt::format("{}{}", kUnauthenticated, detail));
+  return Refusal(api::ErrorCode::UNAUTHENTICATED, detail);
 }
 
 Status FromException(const kj::Exception& exception, std::string_view what) {
   std::string_view description = exception.getDescription().cStr();
-  // A refusal that crossed the connection arrives with this prefix.
-  constexpr std::string_view kRemote = "remote exception: ";
-  if (description.substr(0, kRemote.size()) == kRemote) description.remove_prefix(kRemote.size());
-  if (description.substr(0, kUnauthenticated.size()) == kUnauthenticated) {
-    return InvalidArgument(fmt::format("the server refused the token ({})", description));
+  auto error = ParseError(description);
+  if (!error) {
+    if (description.substr(0, kRemote.size()) == kRemote) description.remove_prefix(kRemote.size());
+    return IOError(fmt::format("{}: {}", what, description.substr(0, description.find('\n'))));
   }
-  for (StatusCode code : kCodes) {
-    std::string prefix = fmt::format("{}: ", StatusCodeName(code));
-    if (description.substr(0, prefix.size()) == prefix) {
-      return Status(code, std::string(description.substr(prefix.size())));
-    }
+  if (error->code == api::ErrorCode::UNAUTHENTICATED) {
+    return InvalidArgument(fmt::format("the server refused the token ({})", error->message));
   }
-  return IOError(fmt::format("{}: {}", what, description.substr(0, description.find('\n'))));
+  return Status(static_cast<StatusCode>(error->code), std::move(error->message));
 }
 
 std::string TextOf(capnp::Text::Reader text) { return std::string(text.cStr(), text.size()); }

@@ -24,6 +24,18 @@
 
 namespace secondment::server {
 
+// The name of an error code on the wire, as api.capnp lists them ("InvalidArgument",
+// "IOError", "Unauthenticated").
+std::string ErrorCodeName(api::ErrorCode code);
+
+// The typed error (api.capnp `Error`) an exception's description carries, after Cap'n Proto's
+// "remote exception: " when there is one; nullopt for any other description.
+struct WireError {
+  api::ErrorCode code;
+  std::string message;  // one line
+};
+std::optional<WireError> ParseError(std::string_view description);
+
 // A refusal as the exception an RPC call fails with: "<Code>: <message>" (api.capnp).
 kj::Exception ToException(const Status& status);
 // Throws ToException(status) unless it is OK.
@@ -40,7 +52,7 @@ T ValueOrThrow(Result<T> result) {
 // anything else (a connection that broke, a server that cannot be reached).
 Status FromException(const kj::Exception& exception, std::string_view what);
 
-// "unauthenticated: <detail>": what a missing, unknown or revoked token gets.
+// "Unauthenticated: <detail>": what a missing, unknown or revoked token gets.
 kj::Exception Unauthenticated(std::string_view detail);
 
 // Texts, dates and optional values: an empty Text or an all-zero Date is "not given".

@@ -413,7 +413,8 @@ TEST_F(ServeTest, TheExampleClientOfTheDocsRunsOverPlainTcpAndTls) {
   std::ofstream(dir_.Sub("bad.token")) << "sl_" << std::string(64, '0') << "\n";
   auto refused = run("127.0.0.1:" + port_ + " " + Quote(dir_.Sub("bad.token")));
   EXPECT_EQ(refused.exit_code, 1) << refused.output;
-  EXPECT_NE(refused.output.find("unauthenticated"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("Unauthenticated: the token is not known"), std::string::npos)
+      << refused.output;
   EXPECT_EQ(Stop(), 0);
 
   Start("--tls-cert " + Quote(cert) + " --tls-key " + Quote(key));

@@ -218,14 +218,36 @@ TEST(WireTest, ARefusalIsReadBackByTheCodeItStartsWith) {
   EXPECT_EQ(read("remote exception: RuleViolation: not permitted: x"),
             RuleViolation("not permitted: x"));
   EXPECT_EQ(read("NotFound: no secondment SEC-1"), NotFound("no secondment SEC-1"));
-  EXPECT_EQ(read("remote exception: unauthenticated: the token is not known"),
-            InvalidArgument("the server refused the token (unauthenticated: the token is not "
-                            "known)"));
+  EXPECT_EQ(read("remote exception: Unauthenticated: the token is not known"),
+            InvalidArgument("the server refused the token (the token is not known)"));
   // A code or a word quoted inside a message is not the refusal's code.
   EXPECT_EQ(read("remote exception: Conflict: secondment NotFound: x already exists"),
             Conflict("secondment NotFound: x already exists"));
   EXPECT_EQ(read("Peer disconnected"), IOError("calling: Peer disconnected"));
-  EXPECT_EQ(read("remote exception: something unauthenticated: else").code(), StatusCode::kIOError);
+  EXPECT_EQ(read("remote exception: something Unauthenticated: else").code(), StatusCode::kIOError);
+}
+
+TEST(WireTest, EveryRefusalTravelsAsTheTypedErrorOfTheSchema) {
+  // The schema's ErrorCode names every code the application refuses with, as the command line
+  // names them; each goes out and comes back as itself.
+  for (StatusCode code : {StatusCode::kInvalidArgument, StatusCode::kRuleViolation,
+                          StatusCode::kConflict, StatusCode::kNotFound, StatusCode::kCorruption,
+                          StatusCode::kIOError, StatusCode::kUnavailable}) {
+    Status status(code, "one line");
+    kj::Exception exception = server::ToException(status);
+    auto error = server::ParseError(exception.getDescription().cStr());
+    ASSERT_TRUE(error.has_value()) << StatusCodeName(code);
+    EXPECT_EQ(server::ErrorCodeName(error->code), StatusCodeName(code));
+    EXPECT_EQ(error->message, "one line");
+    EXPECT_EQ(server::FromException(exception, "calling"), status);
+  }
+  auto unauthenticated = server::ParseError(
+      ("remote exception: " +
+       std::string(server::Unauthenticated("the token is not known").getDescription().cStr()))
+          .c_str());
+  ASSERT_TRUE(unauthenticated.has_value());
+  EXPECT_EQ(unauthenticated->code, api::ErrorCode::UNAUTHENTICATED);
+  EXPECT_FALSE(server::ParseError("Peer disconnected").has_value());
 }
 
 TEST_F(RpcTest, ARevokedTokenStopsWorkingInAnOpenSession) {
