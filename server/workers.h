@@ -12,6 +12,8 @@
 #include <kj/function.h>
 
 #include <deque>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -35,13 +37,29 @@ class Workers {
   // does not stop work already started; its result is then discarded.
   template <typename T>
   kj::Promise<T> Run(kj::Function<T()> work) {
-    auto paf = kj::newPromiseAndCrossThreadFulfiller<T>();
-    Post([work = kj::mv(work), fulfiller = kj::mv(paf.fulfiller)]() mutable {
-      KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] { fulfiller->fulfill(work()); })) {
-        fulfiller->reject(kj::mv(*exception));
+    // The result is handed over under a mutex of ours, not inside kj's cross-thread promise
+    // (which only wakes the loop): what the worker built is then visibly the loop's, to
+    // ThreadSanitizer too (Debian's kj is built without it).
+    auto slot = std::make_shared<Slot<T>>();
+    auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+    Post([work = kj::mv(work), slot, fulfiller = kj::mv(paf.fulfiller)]() mutable {
+      std::optional<T> value;
+      std::optional<kj::Exception> error;
+      KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] { value.emplace(work()); })) {
+        error.emplace(kj::mv(*exception));
       }
+      {
+        MutexLock lock(&slot->mu);
+        if (value) slot->value.emplace(std::move(*value));
+        if (error) slot->error.emplace(kj::mv(*error));
+      }
+      fulfiller->fulfill();
     });
-    return kj::mv(paf.promise);
+    return paf.promise.then([slot]() -> T {
+      MutexLock lock(&slot->mu);
+      if (slot->error) kj::throwFatalException(kj::mv(*slot->error));
+      return std::move(*slot->value);
+    });
   }
 
   size_t size() const { return threads_.size(); }
@@ -50,6 +68,13 @@ class Workers {
   void WaitIdle();
 
  private:
+  template <typename T>
+  struct Slot {
+    Mutex mu;
+    std::optional<T> value GUARDED_BY(mu);
+    std::optional<kj::Exception> error GUARDED_BY(mu);
+  };
+
   void Post(kj::Function<void()> task);
   void Loop();
 
