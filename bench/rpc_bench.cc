@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,7 @@ RpcFigures RpcAppend(const std::string& dir, int count) {
   std::string out = dir + "/serve.out";
   pid_t pid = fork();
   if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // a bench that dies takes its server with it
     std::freopen(out.c_str(), "w", stdout);
     std::freopen((dir + "/serve.err").c_str(), "w", stderr);
     std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
