@@ -37,6 +37,8 @@ int RunServe(Env& env, const Args& args) {
     options.tls_certificate_pem = std::move(*cert);
     options.tls_key_pem = std::move(*key);
   }
+  // Everything that can be checked is, before the ledger is opened.
+  if (Status valid = server::ValidateServeOptions(options); !valid.ok()) return Fail(valid);
   std::optional<server::RelayOptions> relay_options;
   if (args.Has("nats")) {
     relay_options.emplace();
@@ -51,9 +53,6 @@ int RunServe(Env& env, const Args& args) {
   server::CaptureStopSignals();
   auto ledger = env.Local("serve", service::Access::kWrite);
   if (!ledger.ok()) return Fail(ledger.status());
-  // Everything that can be checked is, before anything is served (a directory without a
-  // ledger is told so first, as by every command).
-  if (Status valid = server::ValidateServeOptions(options); !valid.ok()) return Fail(valid);
   EventLog* log = &(*ledger)->log();
   // The relay runs beside the server on the same open ledger: woken by its appends at once.
   ConsumerPositions& positions = (*ledger)->consumers();

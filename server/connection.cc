@@ -13,15 +13,19 @@
 namespace secondment::server {
 
 bool LoginGate::Admit(const std::string& address) {
+  if (total_ >= kMaxUnauthenticated) return false;
   int& waiting = waiting_[address];
   if (waiting >= kMaxUnauthenticatedPerAddress) return false;
   ++waiting;
+  ++total_;
   return true;
 }
 
 void LoginGate::Leave(const std::string& address) {
   auto it = waiting_.find(address);
-  if (it != waiting_.end() && --it->second <= 0) waiting_.erase(it);
+  if (it == waiting_.end()) return;
+  --total_;
+  if (--it->second <= 0) waiting_.erase(it);
 }
 
 ClientState::~ClientState() {
@@ -30,6 +34,9 @@ ClientState::~ClientState() {
 
 void ClientState::Authenticated(Credential credential, Principal principal) {
   if (!authenticated()) gate_.Leave(address_);
+  for (const auto& login : logins_) {
+    if (login.first.token == credential.token) return;
+  }
   logins_.emplace_back(std::move(credential), std::move(principal));
 }
 

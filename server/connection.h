@@ -6,8 +6,9 @@
 //   - Before it authenticates, a client may send kMaxBytesBeforeLogin bytes in all (a token is
 //     at most kMaxTokenBytes); what goes beyond ends the connection.
 //   - Each client address may hold kMaxUnauthenticatedPerAddress connections that have not
-//     authenticated; more are closed at once. A connection that has not authenticated within
-//     ten seconds (ServeOptions::login_within) is closed.
+//     authenticated, and all of them together kMaxUnauthenticated; more are closed at once. A
+//     connection that has not authenticated within ten seconds (ServeOptions::login_within) is
+//     closed.
 //
 // Everything here runs on the server's event loop.
 
@@ -28,6 +29,7 @@ namespace secondment::server {
 constexpr size_t kMaxTokenBytes = 4 * 1024;
 constexpr size_t kMaxBytesBeforeLogin = 64 * 1024;
 constexpr int kMaxUnauthenticatedPerAddress = 32;
+constexpr int kMaxUnauthenticated = 1024;  // from all addresses
 // The largest message an authenticated client may send.
 constexpr uint64_t kMaxMessageBytes = 8 << 20;
 // How often a connection's tokens are checked again: a revoked one closes it.
@@ -36,12 +38,13 @@ constexpr auto kRecheckEvery = 250 * kj::MILLISECONDS;
 // The connections that have not authenticated yet, per client address.
 class LoginGate {
  public:
-  // False when `address` already holds the most it may.
+  // False when `address`, or everyone, already holds the most it may.
   bool Admit(const std::string& address);
   void Leave(const std::string& address);
 
  private:
   std::map<std::string, int> waiting_;
+  int total_ = 0;
 };
 
 // One client connection's standing.
@@ -54,7 +57,8 @@ class ClientState {
   ClientState& operator=(const ClientState&) = delete;
 
   // The connection has authenticated with `credential` as `principal`: no more limits before
-  // login, and it is closed once that token no longer names the principal.
+  // login, and it is closed once that token no longer names the principal. (The same token
+  // again adds nothing.)
   void Authenticated(Credential credential, Principal principal);
   bool authenticated() const { return !logins_.empty(); }
   // False once a token it authenticated with was revoked or changed.

@@ -272,11 +272,20 @@ class Doors final : private kj::TaskSet::ErrorHandler {
       : server_(server), tls_(tls), login_within_(login_within), tasks_(*this) {}
 
   kj::Promise<void> Accept(kj::ConnectionReceiver& listener) {
-    return listener.accept().then([this, &listener](kj::Own<kj::AsyncIoStream> stream) {
-      std::string address = PeerAddress(*stream);
-      tasks_.add(Connect(kj::mv(stream), std::move(address)));
-      return Accept(listener);
-    });
+    return listener.accept().then(
+        [this, &listener](kj::Own<kj::AsyncIoStream> stream) {
+          std::string address = PeerAddress(*stream);
+          tasks_.add(Connect(kj::mv(stream), std::move(address)));
+          return Accept(listener);
+        },
+        [this, &listener](kj::Exception&& exception) {
+          // Out of file descriptors, or the like: the server goes on, and tries again.
+          spdlog::warn("cannot accept a connection ({}); trying again in 100 ms",
+                       exception.getDescription().cStr());
+          return server_.timer.afterDelay(100 * kj::MILLISECONDS).then([this, &listener] {
+            return Accept(listener);
+          });
+        });
   }
 
   kj::Promise<void> Connect(kj::Own<kj::AsyncIoStream> stream, std::string address) {

@@ -26,15 +26,16 @@ class Workers {
  public:
   // Starts `threads` (at least 1) worker threads.
   explicit Workers(size_t threads);
-  // Runs what was queued, then joins the threads. Promises still waiting for a result are
-  // not resolved (their loop may be gone); drop them first.
+  // Joins the threads once the queue is empty (what is queued for a promise already dropped
+  // returns at once). Drop the promises first: their loop may be gone.
   ~Workers();
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
 
   // Runs `work` on a worker thread. The promise belongs to the calling thread's event loop and
   // resolves there with what `work` returned, or fails with what it threw. Dropping the promise
-  // does not stop work already started; its result is then discarded.
+  // before `work` starts means it never runs; once started, it finishes and its result is
+  // discarded.
   template <typename T>
   kj::Promise<T> Run(kj::Function<T()> work) {
     // The result is handed over under a mutex of ours, not inside kj's cross-thread promise
@@ -43,6 +44,8 @@ class Workers {
     auto slot = std::make_shared<Slot<T>>();
     auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
     Post([work = kj::mv(work), slot, fulfiller = kj::mv(paf.fulfiller)]() mutable {
+      // Nobody waits any more (the client went, or the server is stopping): drop it unrun.
+      if (!fulfiller->isWaiting()) return;
       std::optional<T> value;
       std::optional<kj::Exception> error;
       KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] { value.emplace(work()); })) {

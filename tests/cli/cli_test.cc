@@ -238,6 +238,8 @@ TEST_F(CliTest, OnlyInitCreatesALedger) {
   std::filesystem::create_directories(other);
   std::ofstream(other + "/notes.txt") << "not a ledger";
   Ok("keygen --out " + Quote(dir_.Sub("key")));
+  // (serve checks its options first, then the ledger: give it good ones.)
+  Ok("token add --tokens " + Quote(dir_.Sub("tokens")) + " --principal hr-1 --role hr");
   const std::vector<std::string> commands = {
       Proposal(),
       "--actor hr-1 --as hr withdraw SEC-1 --reason x",

@@ -23,6 +23,7 @@
 #include "server/remote.h"
 #include "server/tokens.h"
 #include "server/wire.h"
+#include "server/workers.h"
 #include "tests/common/command.h"
 #include "tests/ledger/test_util.h"
 
@@ -597,6 +598,54 @@ TEST_F(RpcTest, SixteenSessionsWriteWhileFourFeedsFollow) {
     for (size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], i + 1);
   }
   EXPECT_EQ(ledger_->Head(), kTotal);
+}
+
+TEST(LoginGateTest, CapsEachAddressAndEveryone) {
+  server::LoginGate gate;
+  for (int i = 0; i < server::kMaxUnauthenticatedPerAddress; ++i) EXPECT_TRUE(gate.Admit("a"));
+  EXPECT_FALSE(gate.Admit("a"));
+  gate.Leave("a");
+  EXPECT_TRUE(gate.Admit("a"));
+  // Up to the cap over all addresses.
+  int admitted = server::kMaxUnauthenticatedPerAddress;
+  for (int n = 0; admitted < server::kMaxUnauthenticated; ++n) {
+    std::string address = std::to_string(n);
+    for (int i = 0;
+         i < server::kMaxUnauthenticatedPerAddress && admitted < server::kMaxUnauthenticated;
+         ++i, ++admitted) {
+      EXPECT_TRUE(gate.Admit(address));
+    }
+  }
+  EXPECT_FALSE(gate.Admit("c"));
+  gate.Leave("a");
+  EXPECT_TRUE(gate.Admit("c"));
+  gate.Leave("nobody");  // (an address it never admitted changes nothing)
+  EXPECT_FALSE(gate.Admit("d"));
+}
+
+TEST(WorkersTest, ACallWhoseClientWentIsDroppedUnrun) {
+  kj::EventLoop loop;
+  kj::WaitScope wait_scope(loop);
+  server::Workers workers(1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> second_ran{false};
+  auto first = workers.Run<int>([released] {
+    released.wait();
+    return 1;
+  });
+  {
+    auto second = workers.Run<int>([&second_ran] {
+      second_ran = true;
+      return 2;
+    });
+  }  // dropped while the only worker is busy
+  auto third = workers.Run<int>([] { return 3; });
+  release.set_value();
+  EXPECT_EQ(first.wait(wait_scope), 1);
+  EXPECT_EQ(third.wait(wait_scope), 3);
+  workers.WaitIdle();
+  EXPECT_FALSE(second_ran.load());
 }
 
 }  // namespace
