@@ -22,6 +22,17 @@ namespace secondment::fuzz {
 // The token the seeds log in with: "sl_" and 64 hex digits, as `token add` makes them.
 inline const std::string kFuzzToken = "sl_" + std::string(64, 'f');
 
+// Reads what the other end sends until it closes (an in-memory pipe holds nothing: what a
+// server sends must be read for it to go on).
+inline kj::Promise<void> Drain(kj::AsyncIoStream& stream) {
+  auto buffer = kj::heapArray<kj::byte>(4096);
+  auto read = stream.tryRead(buffer.begin(), 1, buffer.size());
+  return read.then([&stream, buffer = kj::mv(buffer)](size_t n) -> kj::Promise<void> {
+    if (n == 0) return kj::READY_NOW;
+    return Drain(stream);
+  });
+}
+
 class RpcFixture {
  public:
   RpcFixture() : io_(kj::setupAsyncIo()) {

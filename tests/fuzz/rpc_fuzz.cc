@@ -18,16 +18,6 @@ RpcFixture& Fixture() {
   return *fixture;
 }
 
-// Reads what the server sends until it closes.
-kj::Promise<void> Drain(kj::AsyncIoStream& stream) {
-  auto buffer = kj::heapArray<kj::byte>(4096);
-  auto read = stream.tryRead(buffer.begin(), 1, buffer.size());
-  return read.then([&stream, buffer = kj::mv(buffer)](size_t n) -> kj::Promise<void> {
-    if (n == 0) return kj::READY_NOW;
-    return Drain(stream);
-  });
-}
-
 }  // namespace
 }  // namespace secondment::fuzz
 

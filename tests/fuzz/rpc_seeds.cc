@@ -53,15 +53,6 @@ class Sink final : public api::EventSink::Server {
   kj::Promise<void> event(EventContext) override { return kj::READY_NOW; }
 };
 
-kj::Promise<void> Drain(kj::AsyncIoStream& stream) {
-  auto buffer = kj::heapArray<kj::byte>(4096);
-  auto read = stream.tryRead(buffer.begin(), 1, buffer.size());
-  return read.then([&stream, buffer = kj::mv(buffer)](size_t n) -> kj::Promise<void> {
-    if (n == 0) return kj::READY_NOW;
-    return Drain(stream);
-  });
-}
-
 using Body = std::function<kj::Promise<void>(api::Login::Client)>;
 
 // Connects, runs `body` (its calls may fail: a refusal is a fine seed), and writes what the
