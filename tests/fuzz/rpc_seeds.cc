@@ -93,7 +93,7 @@ api::Desk::Client DeskAs(api::Login::Client login, const char* role) {
 
 constexpr char kId[] = "FZ-1";
 
-void SetDay(schema::Date::Builder date, int month, int day) {
+void SetDay(schema::Date::Builder date, unsigned month, unsigned day) {
   SetDate(date, CivilDate{2026, month, day});
 }
 
