@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstring>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "ledger/integrity/history_proof.h"
@@ -551,6 +552,7 @@ TEST_F(RpcTest, SixteenSessionsWriteWhileFourFeedsFollow) {
   Start();
   constexpr int kSessions = 16, kFeeds = 4, kEach = 15;
   constexpr Position kTotal = kSessions * kEach * 2;  // a proposal is two events
+  std::mutex mu;                                      // over `seen`, which the feeds' threads fill
   std::vector<std::vector<Position>> seen(kFeeds);
   std::atomic<bool> stop{false};
   std::vector<std::thread> feeds;
@@ -559,6 +561,7 @@ TEST_F(RpcTest, SixteenSessionsWriteWhileFourFeedsFollow) {
       Status followed = server::FollowRemote(
           Connect(payroll_), 1, {}, "",
           [&, f](Position p, const std::string&) {
+            std::lock_guard<std::mutex> lock(mu);
             seen[static_cast<size_t>(f)].push_back(p);
             return true;
           },
@@ -585,6 +588,7 @@ TEST_F(RpcTest, SixteenSessionsWriteWhileFourFeedsFollow) {
   // Every feed gets every event once, in order, while and after they are written.
   EXPECT_TRUE(WaitUntil(
       [&] {
+        std::lock_guard<std::mutex> lock(mu);
         for (int f = 0; f < kFeeds; ++f) {
           if (seen[static_cast<size_t>(f)].size() < kTotal) return false;
         }
