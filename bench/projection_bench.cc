@@ -50,17 +50,22 @@ QueryFigures PlacementsQuery(const std::string& dir, int active, int queries) {
     c.role_title = "analyst";
     c.start = {2026, 1, 5};
     c.end = {2026, 12, 18};
+    c.date = CivilDate{2025, 12, 1};
     Check(secondments.Execute(id, c, hr).status(), "propose");
     for (auto role : {schema::Role::HOME_MANAGER, schema::Role::HOST_MANAGER, schema::Role::HR}) {
       Actor actor{role == schema::Role::HOME_MANAGER   ? "mgr-home"
                   : role == schema::Role::HOST_MANAGER ? "mgr-host"
-                                                       : "hr-1",
+                                                       : "hr-2",
                   role};
-      Check(secondments.Execute(id, ApproveCommand{schema::Scope::PLACEMENT, ""}, actor).status(),
+      Check(secondments
+                .Execute(id, ApproveCommand{schema::Scope::PLACEMENT, "", CivilDate{2025, 12, 2}},
+                         actor)
+                .status(),
             "approve");
     }
-    Check(secondments.Execute(id, SignCommand{"AGR", 1, ""}, hr).status(), "sign");
-    Check(secondments.Execute(id, StartCommand{{2026, 1, 5}}, hr).status(), "start");
+    Check(secondments.Execute(id, SignCommand{"AGR", 1, "", CivilDate{2025, 12, 3}}, hr).status(),
+          "sign");
+    Check(secondments.Execute(id, StartCommand{CivilDate{2026, 1, 5}}, hr).status(), "start");
   }
   Check(projections::Projector(log.get()).CatchUp().status(), "catch-up");
   projections::PlacementFilter filter;

@@ -18,8 +18,9 @@ Result<std::pair<std::string, schema::Scope>> IdAndScope(const Args& args) {
 int RunApprove(Env& env, const Args& args) {
   auto target = IdAndScope(args);
   if (!target.ok()) return Fail(target.status());
-  return ExecuteAndReport(env, "approve", target->first,
-                          ApproveCommand{target->second, args.Get("conditions").value_or("")});
+  Command command = ApproveCommand{target->second, args.Get("conditions").value_or("")};
+  if (Status dated = SetStepDate(args, command); !dated.ok()) return Fail(dated);
+  return ExecuteAndReport(env, "approve", target->first, command);
 }
 
 int RunRefuse(Env& env, const Args& args) {
@@ -27,24 +28,27 @@ int RunRefuse(Env& env, const Args& args) {
   if (!target.ok()) return Fail(target.status());
   auto reason = args.Required("reason");
   if (!reason.ok()) return Fail(reason.status());
-  return ExecuteAndReport(env, "refuse", target->first, RefuseCommand{target->second, *reason});
+  Command command = RefuseCommand{target->second, *reason};
+  if (Status dated = SetStepDate(args, command); !dated.ok()) return Fail(dated);
+  return ExecuteAndReport(env, "refuse", target->first, command);
 }
 
 }  // namespace
 
 CommandDef ApproveCommandDef() {
   return {"approve",
-          "approve ID --scope placement|extension|conversion [--conditions TEXT]",
+          "approve ID --scope placement|extension|conversion|correction [--conditions TEXT] "
+          "[--date D]",
           "approve an open request as the --as role",
-          {{"scope"}, {"conditions"}},
+          {{"scope"}, {"conditions"}, {"date"}},
           RunApprove};
 }
 
 CommandDef RefuseCommandDef() {
   return {"refuse",
-          "refuse ID --scope placement|extension|conversion --reason TEXT",
+          "refuse ID --scope placement|extension|conversion|correction --reason TEXT [--date D]",
           "refuse an open request as the --as role",
-          {{"scope"}, {"reason"}},
+          {{"scope"}, {"reason"}, {"date"}},
           RunRefuse};
 }
 

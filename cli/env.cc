@@ -212,6 +212,12 @@ Result<std::optional<Position>> LedgerTime(const Args& args, service::Desk& desk
   return std::optional<Position>(static_cast<Position>(*position));
 }
 
+Status SetStepDate(const Args& args, Command& command) {
+  ASSIGN_OR_RETURN(std::optional<CivilDate> date, args.Date("date"));
+  if (date) std::visit([&](auto& c) { c.date = date; }, command);
+  return Status::Ok();
+}
+
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
                      const Command& command) {
   if (!env.remote()) {
@@ -233,6 +239,11 @@ int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string>
                  JsonString(StatusName(outcome->state.status)).c_str(), positions.c_str());
   } else if (std::holds_alternative<ProposeCommand>(command)) {
     std::fprintf(Out(), "%s\n", outcome->id.c_str());
+  } else if (outcome->state.correction_request &&
+             (std::holds_alternative<CorrectCommand>(command) ||
+              std::holds_alternative<VoidCommand>(command))) {
+    std::fprintf(Out(), "%s %s: waits for a second approval (approve %s --scope correction)\n",
+                 outcome->id.c_str(), std::string(name).c_str(), outcome->id.c_str());
   } else {
     std::fprintf(Out(), "%s %s: now %s\n", outcome->id.c_str(), std::string(name).c_str(),
                  std::string(StatusName(outcome->state.status)).c_str());

@@ -4,6 +4,7 @@
 #include <capnp/schema.h>
 #include <fmt/format.h>
 
+#include "ledger/base/clock.h"
 #include "ledger/event/event_json.h"
 #include "ledger/event/schema_date.h"
 #include "ledger/event/vocabulary.h"
@@ -28,6 +29,11 @@ std::string StringsJson(const std::vector<std::string>& values) {
   std::string out = "[";
   for (const auto& v : values) out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(v));
   return out + "]";
+}
+
+// A recorded value for a summary: "(none)" when empty.
+std::string Shown(capnp::Text::Reader text) {
+  return text.size() == 0 ? std::string("(none)") : std::string(text.cStr());
 }
 
 std::string Summary(schema::Event::Reader event) {
@@ -89,6 +95,24 @@ std::string Summary(schema::Event::Reader event) {
                          p.getPeriodClaimed().getSecondmentId().cStr(),
                          DateText(DateOf(p.getPeriodClaimed().getPlannedStart())),
                          DateText(DateOf(p.getPeriodClaimed().getPlannedEnd())));
+    case P::CORRECTED:
+      return fmt::format("corrected {}: {} -> {} ({})", p.getCorrected().getField().cStr(),
+                         Shown(p.getCorrected().getOldValue()),
+                         Shown(p.getCorrected().getNewValue()),
+                         p.getCorrected().getReason().cStr());
+    case P::CORRECTION_PROPOSED: {
+      auto c = p.getCorrectionProposed();
+      if (std::string_view(c.getField().cStr()) == "void") {
+        return fmt::format("void of #{} proposed ({}), waiting for approval", c.getNewValue().cStr(),
+                           c.getReason().cStr());
+      }
+      return fmt::format("correction of {} proposed: {} -> {} ({}), waiting for approval",
+                         c.getField().cStr(), Shown(c.getOldValue()), Shown(c.getNewValue()),
+                         c.getReason().cStr());
+    }
+    case P::VOIDED:
+      return fmt::format("#{} ({}) void: {}", p.getVoided().getPosition(),
+                         p.getVoided().getVoidedType().cStr(), p.getVoided().getReason().cStr());
   }
   return "";
 }
@@ -123,15 +147,36 @@ std::vector<std::string> EventCsvRow(const RecordedEvent& recorded) {
           PayloadJson(e)};
 }
 
-std::string SecondmentJson(const Secondment& s, const Policy& policy) {
+std::optional<CivilDate> ConvertingOn(const Secondment& s, const CivilDate& today) {
+  if (s.status == SecondmentStatus::kConverted && s.converted_on && today < *s.converted_on) {
+    return s.converted_on;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> ActualDays(const Secondment& s, const CivilDate& today) {
+  if (!s.actual_start) return std::nullopt;
+  CivilDate end = s.returned_on     ? *s.returned_on
+                  : s.converted_on ? std::min(*s.converted_on, std::max(today, *s.actual_start))
+                                   : std::max(today, *s.actual_start);
+  return static_cast<int>(DaysFromCivil(end) - DaysFromCivil(*s.actual_start));
+}
+
+std::string_view StateName(const Secondment& s, const CivilDate& today) {
+  return ConvertingOn(s, today) ? StatusName(SecondmentStatus::kActive) : StatusName(s.status);
+}
+
+std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today) {
   std::string approvals;
-  for (auto scope :
-       {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION}) {
+  for (auto scope : {schema::Scope::PLACEMENT, schema::Scope::EXTENSION,
+                     schema::Scope::CONVERSION, schema::Scope::CORRECTION}) {
     const Approvals* granted =
         scope == schema::Scope::PLACEMENT ? &s.placement
         : scope == schema::Scope::EXTENSION
             ? (s.extension_request ? &s.extension_request->approvals : nullptr)
-            : (s.conversion_request ? &s.conversion_request->approvals : nullptr);
+        : scope == schema::Scope::CONVERSION
+            ? (s.conversion_request ? &s.conversion_request->approvals : nullptr)
+            : (s.correction_request ? &s.correction_request->approvals : nullptr);
     if (granted == nullptr) continue;
     approvals +=
         fmt::format("{}{}:{{\"granted\":{},\"outstanding\":{}}}", approvals.empty() ? "" : ",",
@@ -156,15 +201,27 @@ std::string SecondmentJson(const Secondment& s, const Policy& policy) {
         JsonString(s.conversion_request->new_role), DateJson(s.conversion_request->effective),
         JsonString(s.conversion_request->recruitment_ref));
   }
+  if (s.correction_request) {
+    const Correction& c = s.correction_request->correction;
+    requests += fmt::format(
+        ",\"correctionProposed\":{{\"field\":{},\"oldValue\":{},\"newValue\":{},\"reason\":{}}}",
+        JsonString(c.field), JsonString(c.old_value), JsonString(c.new_value),
+        JsonString(c.reason));
+  }
+  if (auto converting = ConvertingOn(s, today)) {
+    requests += fmt::format(",\"convertingOn\":{}", DateJson(*converting));
+  }
+  std::optional<int> actual_days = ActualDays(s, today);
   return fmt::format(
       "{{\"id\":{},\"state\":{},\"employeeId\":{},\"homeOrg\":{},\"homeUnit\":{},"
       "\"homeManager\":{},\"hostOrg\":{},\"hostUnit\":{},\"hostManager\":{},\"kind\":{},"
       "\"roleTitle\":{},\"objectives\":{},\"plannedStart\":{},\"plannedEnd\":{},\"actualStart\":{},"
       "\"ftePercent\":{},\"country\":{},\"location\":{},\"cost\":{},\"backfillPlan\":{},"
-      "\"agreement\":{},\"approvals\":{{{}}},\"cumulativeDays\":{},\"extensions\":[{}]{},"
+      "\"agreement\":{},\"approvals\":{{{}}},\"plannedDays\":{},\"actualDays\":{},"
+      "\"cumulativeDays\":{},\"extensions\":[{}]{},"
       "\"feedbackCount\":{},\"handoverCount\":{},\"returnedOn\":{},\"returnedEarly\":{},"
       "\"convertedOn\":{},\"convertedRole\":{},\"closingReason\":{}}}",
-      JsonString(s.id), JsonString(StatusName(s.status)), JsonString(s.employee_id),
+      JsonString(s.id), JsonString(StateName(s, today)), JsonString(s.employee_id),
       JsonString(s.home.org), JsonString(s.home.unit), JsonString(s.home.manager_id),
       JsonString(s.host.org), JsonString(s.host.unit), JsonString(s.host.manager_id),
       JsonString(KindName(s.kind)), JsonString(s.role_title), StringsJson(s.objectives),
@@ -174,12 +231,13 @@ std::string SecondmentJson(const Secondment& s, const Policy& policy) {
       s.agreement_reference ? fmt::format("{{\"reference\":{},\"version\":{}}}",
                                           JsonString(*s.agreement_reference), s.agreement_version)
                             : "null",
-      approvals, s.CumulativeDays(), extensions, requests, s.feedback_count, s.handover_count,
+      approvals, s.PlannedDays(), actual_days ? std::to_string(*actual_days) : "null",
+      s.CumulativeDays(), extensions, requests, s.feedback_count, s.handover_count,
       DateJson(s.returned_on), s.returned_early ? "true" : "false", DateJson(s.converted_on),
       JsonString(s.converted_role), JsonString(s.closing_reason));
 }
 
-std::string SecondmentText(const Secondment& s, const Policy& policy) {
+std::string SecondmentText(const Secondment& s, const Policy& policy, const CivilDate& today) {
   auto roles = [](const std::vector<schema::Role>& list) {
     std::string out;
     for (auto role : list) out += fmt::format("{}{}", out.empty() ? "" : ", ", RoleName(role));
@@ -188,12 +246,28 @@ std::string SecondmentText(const Secondment& s, const Policy& policy) {
   std::string out = fmt::format(
       "{}  {}\n  employee    {}\n  home        {} / {} (manager {})\n  host        {} / {} "
       "(manager {})\n  kind        {}, {}% FTE{}{}\n  role        {}\n  planned     {} to {} "
-      "({} days)\n",
-      s.id, StatusName(s.status), s.employee_id, s.home.org, s.home.unit, s.home.manager_id,
+      "({} days planned)\n",
+      s.id,
+      ConvertingOn(s, today)
+          ? fmt::format("active, converting on {}", DateText(*ConvertingOn(s, today)))
+          : std::string(StatusName(s.status)),
+      s.employee_id, s.home.org, s.home.unit, s.home.manager_id,
       s.host.org, s.host.unit, s.host.manager_id, KindName(s.kind), s.fte_percent,
       s.country.empty() ? "" : ", " + s.country, s.location.empty() ? "" : ", " + s.location,
-      s.role_title, DateText(s.planned_start), DateText(s.planned_end), s.CumulativeDays());
-  if (s.actual_start) out += fmt::format("  started     {}\n", DateText(*s.actual_start));
+      s.role_title, DateText(s.planned_start), DateText(s.planned_end), s.PlannedDays());
+  if (s.actual_start) {
+    bool running = !s.returned_on && !(s.converted_on && !(today < *s.converted_on));
+    out += fmt::format("  actual      {} to {} ({} days{})\n", DateText(*s.actual_start),
+                       s.returned_on    ? DateText(*s.returned_on)
+                       : !running       ? DateText(*s.converted_on)
+                                        : std::string("today"),
+                       *ActualDays(s, today), running ? " so far" : "");
+  }
+  out += fmt::format("  cumulative  {} days, from the {} start to the {}\n", s.CumulativeDays(),
+                     s.actual_start ? "actual" : "planned",
+                     s.returned_on    ? "return"
+                     : s.converted_on ? "conversion"
+                                      : "planned end");
   if (s.agreement_reference) {
     out += fmt::format("  agreement   {} v{}\n", *s.agreement_reference, s.agreement_version);
   }
@@ -214,6 +288,15 @@ std::string SecondmentText(const Secondment& s, const Policy& policy) {
                        roles(s.conversion_request->approvals.granted),
                        roles(OutstandingApprovals(s, schema::Scope::CONVERSION, policy)));
   }
+  if (s.correction_request) {
+    const Correction& c = s.correction_request->correction;
+    out += c.field == "void"
+               ? fmt::format("  correction  void of #{} waits for approval by {}\n", c.new_value,
+                             roles(OutstandingApprovals(s, schema::Scope::CORRECTION, policy)))
+               : fmt::format("  correction  {} {} -> {} waits for approval by {}\n", c.field,
+                             c.old_value, c.new_value,
+                             roles(OutstandingApprovals(s, schema::Scope::CORRECTION, policy)));
+  }
   out +=
       fmt::format("  feedback    {} recorded; handovers {}\n", s.feedback_count, s.handover_count);
   if (s.returned_on) {
@@ -225,6 +308,29 @@ std::string SecondmentText(const Secondment& s, const Policy& policy) {
   }
   if (!s.closing_reason.empty()) out += fmt::format("  reason      {}\n", s.closing_reason);
   return out;
+}
+
+std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEvent& recorded) {
+  auto p = recorded.Get().getPayload();
+  if (p.isCorrected() && p.getCorrected().getCorrectsPosition() != 0) {
+    auto c = p.getCorrected();
+    return std::make_pair(
+        c.getCorrectsPosition(),
+        fmt::format("corrected by #{}: {} {} -> {} ({})", recorded.position(), c.getField().cStr(),
+                    Shown(c.getOldValue()), Shown(c.getNewValue()), c.getReason().cStr()));
+  }
+  if (p.isVoided()) {
+    return std::make_pair(p.getVoided().getPosition(),
+                          fmt::format("void by #{}: {}", recorded.position(),
+                                      p.getVoided().getReason().cStr()));
+  }
+  return std::nullopt;
+}
+
+CivilDate Today() { return DateOfMicros(SystemClock().NowMicros()); }
+
+std::string_view StateNameOn(const Secondment& s, const CivilDate& today) {
+  return StateName(s, today);
 }
 
 }  // namespace secondment::cli

@@ -30,8 +30,17 @@ std::vector<std::string> EventCsvHeader();
 std::vector<std::string> EventCsvRow(const RecordedEvent& event);
 
 // The secondment as a JSON object (see docs/cli.md) and as lines for people.
-std::string SecondmentJson(const Secondment& s, const Policy& policy);
-std::string SecondmentText(const Secondment& s, const Policy& policy);
+// A secondment as `show` prints it, as of business date `today` (a conversion that takes
+// effect later shows as active, "converting on D"; actual days run to today while active).
+std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today);
+std::string SecondmentText(const Secondment& s, const Policy& policy, const CivilDate& today);
+// For a Corrected or Voided event: the position of the step it corrects (when known) and a
+// note to print beside that step, e.g. "corrected by #12: planned_end 2027-03-31 -> ...".
+std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEvent& event);
+// Today's business date (UTC, the ledger's time zone).
+CivilDate Today();
+// The state as of `today`: "active" for a conversion that takes effect later.
+std::string_view StateNameOn(const Secondment& s, const CivilDate& today);
 
 }  // namespace secondment::cli
 

@@ -35,6 +35,7 @@ Result<Proposal> FromOptions(const Args& args) {
   }
   c.objectives = args.All("objective");
   c.backfill = args.Get("backfill").value_or("");
+  ASSIGN_OR_RETURN(c.date, args.Date("date"));
   return p;
 }
 
@@ -70,7 +71,7 @@ CommandDef ProposeCommandDef() {
           "--host-unit U --host-manager M --kind internal|external|international|non_profit|client "
           "--role-title T --start YYYY-MM-DD --end YYYY-MM-DD [--fte PCT] [--country CC] "
           "[--location L] [--cost home_pays|host_reimburses|host_pays] [--objective TEXT]... "
-          "[--backfill TEXT]\n       secondment propose --file F.json",
+          "[--backfill TEXT] [--date D]\n       secondment propose --file F.json",
           "propose a secondment; prints its id",
           {{"id"},
            {"employee"},
@@ -90,6 +91,7 @@ CommandDef ProposeCommandDef() {
            {"cost"},
            {"objective", true, true},
            {"backfill"},
+           {"date"},
            {"file"}},
           Run};
 }

@@ -107,10 +107,11 @@ int RunStatus(Env& env, const Args& args) {
     if (!parsed.ok()) return Fail(parsed.status());
     query.state = *parsed;
   }
-  auto policy = env.LoadPolicy();
-  if (!policy.ok()) return Fail(policy.status());
   auto desk = env.Desk({Operation::kList});
   if (!desk.ok()) return Fail(desk.status());
+  auto policy = (*desk)->GetPolicy();
+  if (!policy.ok()) return Fail(policy.status());
+  const CivilDate today = Today();
   auto at = LedgerTime(args, **desk);
   if (!at.ok()) return Fail(at.status());
   query.at = *at;
@@ -120,7 +121,7 @@ int RunStatus(Env& env, const Args& args) {
   for (const auto& folded : *rows) {
     const Secondment& s = folded.state;
     if (env.json()) {
-      std::string json = SecondmentJson(s, *policy);
+      std::string json = SecondmentJson(s, *policy, today);
       json.pop_back();  // add where it stands
       std::fprintf(Out(), "%s,\"lastPosition\":%llu,\"version\":%u}\n", json.c_str(),
                    static_cast<unsigned long long>(folded.last_position), folded.version);
@@ -134,7 +135,7 @@ int RunStatus(Env& env, const Args& args) {
                                    RoleName(role));
       }
     }
-    table.push_back({s.id, std::string(StatusName(s.status)), s.employee_id,
+    table.push_back({s.id, std::string(StateNameOn(s, today)), s.employee_id,
                      s.home.org + "/" + s.home.unit, s.host.org + "/" + s.host.unit,
                      std::string(KindName(s.kind)), s.country, FormatDate(s.planned_start),
                      FormatDate(s.planned_end), DateOrEmpty(s.actual_start),

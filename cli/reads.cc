@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/follow.h"
@@ -23,26 +24,38 @@ void PrintEvents(const Env& env, const Args& args, const std::vector<RecordedEve
     PrintTable(EventCsvHeader(), rows, /*csv=*/true);
     return;
   }
+  if (env.json()) {
+    for (const auto& event : events) std::fprintf(Out(), "%s\n", EventJson(event).c_str());
+    return;
+  }
+  // Each correction and void also stands beside the step it corrected.
+  std::map<Position, std::vector<std::string>> notes;
   for (const auto& event : events) {
-    std::fprintf(Out(), "%s\n", (env.json() ? EventJson(event) : EventLine(event)).c_str());
+    if (auto note = CorrectionNote(event)) notes[note->first].push_back(note->second);
+  }
+  for (const auto& event : events) {
+    std::fprintf(Out(), "%s\n", EventLine(event).c_str());
+    auto found = notes.find(event.position());
+    if (found == notes.end()) continue;
+    for (const auto& note : found->second) std::fprintf(Out(), "         ^ %s\n", note.c_str());
   }
 }
 
 int RunShow(Env& env, const Args& args) {
-  auto policy = env.LoadPolicy();
-  if (!policy.ok()) return Fail(policy.status());
   auto id = args.OnlyPositional("secondment");
   if (!id.ok()) return Fail(id.status());
   if (Status valid = ValidateId(*id, "secondment"); !valid.ok()) return Fail(valid);
   auto desk = env.Desk({Operation::kReadSecondment});
   if (!desk.ok()) return Fail(desk.status());
+  auto policy = (*desk)->GetPolicy();
+  if (!policy.ok()) return Fail(policy.status());
   auto at = LedgerTime(args, **desk);
   if (!at.ok()) return Fail(at.status());
   auto folded = (*desk)->Show(*id, *at);
   if (!folded.ok()) return Fail(folded.status());
   const Secondment& state = folded->state;
-  std::string text =
-      env.json() ? SecondmentJson(state, *policy) + "\n" : SecondmentText(state, *policy);
+  std::string text = env.json() ? SecondmentJson(state, *policy, Today()) + "\n"
+                                : SecondmentText(state, *policy, Today());
   std::fputs(text.c_str(), Out());
   return 0;
 }

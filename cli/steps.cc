@@ -1,6 +1,7 @@
 // The lifecycle steps after approval: withdraw, sign, start, handover, feedback,
-// request-extension, return, propose-conversion. Each takes the secondment id and its options,
-// is decided by the lifecycle rules and appended as the --actor acting --as a role.
+// request-extension, return, propose-conversion, and the corrections correct and void. Each
+// takes the secondment id and its options, with the step's business date (--date, default
+// today), is decided by the lifecycle rules and appended as the --actor acting --as a role.
 
 #include "cli/commands.h"
 #include "ledger/event/vocabulary.h"
@@ -13,6 +14,23 @@ Result<Command> Withdraw(const Args& args) {
   return Command(WithdrawCommand{reason});
 }
 
+Result<Command> Correct(const Args& args) {
+  CorrectCommand c;
+  ASSIGN_OR_RETURN(c.field, args.Required("field"));
+  ASSIGN_OR_RETURN(c.value, args.Required("value"));
+  ASSIGN_OR_RETURN(c.reason, args.Required("reason"));
+  return Command(c);
+}
+
+Result<Command> Void(const Args& args) {
+  VoidCommand c;
+  ASSIGN_OR_RETURN(auto position, args.Integer("position", 1, INT64_MAX));
+  if (!position) return InvalidArgument("--position is required");
+  c.position = static_cast<uint64_t>(*position);
+  ASSIGN_OR_RETURN(c.reason, args.Required("reason"));
+  return Command(c);
+}
+
 Result<Command> Sign(const Args& args) {
   SignCommand c;
   ASSIGN_OR_RETURN(c.reference, args.Required("agreement"));
@@ -22,10 +40,7 @@ Result<Command> Sign(const Args& args) {
   return Command(c);
 }
 
-Result<Command> Start(const Args& args) {
-  ASSIGN_OR_RETURN(CivilDate date, args.RequiredDate("date"));
-  return Command(StartCommand{date});
-}
+Result<Command> Start(const Args&) { return Command(StartCommand{}); }
 
 Result<Command> Handover(const Args& args) {
   HandoverCommand c;
@@ -55,7 +70,6 @@ Result<Command> RequestExtension(const Args& args) {
 
 Result<Command> Return(const Args& args) {
   ReturnCommand c;
-  ASSIGN_OR_RETURN(c.date, args.RequiredDate("date"));
   c.reason = args.Get("reason").value_or("");
   if (auto position = args.Get("position")) {
     ASSIGN_OR_RETURN(c.position, ParseReturnPosition(*position, "--position"));
@@ -77,6 +91,7 @@ int RunStep(Env& env, const Args& args, std::string_view name) {
   if (!id.ok()) return Fail(id.status());
   auto command = Build(args);
   if (!command.ok()) return Fail(command.status());
+  if (Status dated = SetStepDate(args, *command); !dated.ok()) return Fail(dated);
   return ExecuteAndReport(env, name, *id, *command);
 }
 
@@ -85,48 +100,59 @@ int RunStep(Env& env, const Args& args, std::string_view name) {
 std::vector<CommandDef> StepCommandDefs() {
   return {
       {"withdraw",
-       "withdraw ID --reason TEXT",
+       "withdraw ID --reason TEXT [--date D]",
        "withdraw a proposed or approved secondment",
-       {{"reason"}},
+       {{"reason"}, {"date"}},
        [](Env& e, const Args& a) { return RunStep<Withdraw>(e, a, "withdraw"); }},
       {"sign",
-       "sign ID --agreement REF [--version N] [--sha256 HEX]",
+       "sign ID --agreement REF [--version N] [--sha256 HEX] [--date D]",
        "record the signed secondment agreement",
-       {{"agreement"}, {"version"}, {"sha256"}},
+       {{"agreement"}, {"version"}, {"sha256"}, {"date"}},
        [](Env& e, const Args& a) { return RunStep<Sign>(e, a, "sign"); }},
       {"start",
-       "start ID --date YYYY-MM-DD",
-       "record the actual start",
+       "start ID [--date D]",
+       "record the actual start (default today)",
        {{"date"}},
        [](Env& e, const Args& a) { return RunStep<Start>(e, a, "start"); }},
       {"handover",
        "handover ID --direction outbound|inbound|return --from P --to P [--duty TEXT]... "
-       "[--notes TEXT]",
+       "[--notes TEXT] [--date D]",
        "record a handover of duties",
-       {{"direction"}, {"from"}, {"to"}, {"duty", true, true}, {"notes"}},
+       {{"direction"}, {"from"}, {"to"}, {"duty", true, true}, {"notes"}, {"date"}},
        [](Env& e, const Args& a) { return RunStep<Handover>(e, a, "handover"); }},
       {"feedback",
-       "feedback ID [--rating 1-5] --text TEXT",
+       "feedback ID [--rating 1-5] --text TEXT [--date D]",
        "record feedback from the --as role (host_manager, home_manager, secondee)",
-       {{"rating"}, {"text"}},
+       {{"rating"}, {"text"}, {"date"}},
        [](Env& e, const Args& a) { return RunStep<Feedback>(e, a, "feedback"); }},
       {"request-extension",
-       "request-extension ID --until YYYY-MM-DD --rationale TEXT",
+       "request-extension ID --until YYYY-MM-DD --rationale TEXT [--date D]",
        "ask to extend an active secondment (approved like a placement)",
-       {{"until"}, {"rationale"}},
+       {{"until"}, {"rationale"}, {"date"}},
        [](Env& e, const Args& a) { return RunStep<RequestExtension>(e, a, "request-extension"); }},
       {"return",
-       "return ID --date YYYY-MM-DD [--reason TEXT] [--position substantive|equivalent]",
-       "record the return to the home unit",
+       "return ID [--date D] [--reason TEXT] [--position substantive|equivalent]",
+       "record the return to the home unit (default today)",
        {{"date"}, {"reason"}, {"position"}},
        [](Env& e, const Args& a) { return RunStep<Return>(e, a, "return"); }},
       {"propose-conversion",
-       "propose-conversion ID --effective YYYY-MM-DD --new-role T [--recruitment-ref REF]",
+       "propose-conversion ID --effective YYYY-MM-DD --new-role T [--recruitment-ref REF] "
+       "[--date D]",
        "propose converting the secondment into a permanent post (approved like a placement)",
-       {{"effective"}, {"new-role"}, {"recruitment-ref"}},
+       {{"effective"}, {"new-role"}, {"recruitment-ref"}, {"date"}},
        [](Env& e, const Args& a) {
          return RunStep<ProposeConversion>(e, a, "propose-conversion");
        }},
+      {"correct",
+       "correct ID --field F --value V --reason TEXT [--date D]",
+       "correct a recorded value (docs/cli.md, \"Correcting a mistake\")",
+       {{"field"}, {"value"}, {"reason"}, {"date"}},
+       [](Env& e, const Args& a) { return RunStep<Correct>(e, a, "correct"); }},
+      {"void",
+       "void ID --position P --reason TEXT [--date D]",
+       "mark a step recorded by mistake as void",
+       {{"position"}, {"reason"}, {"date"}},
+       [](Env& e, const Args& a) { return RunStep<Void>(e, a, "void"); }},
   };
 }
 

@@ -56,13 +56,12 @@ Status ScanPlacements(EventLog& log, const std::string& prefix,
   return inner;
 }
 
-// Whether a placement covers business date `as_of` (always, without one): ended ones over
-// [start, end]; active ones from their start to their planned end, or to `today` if overdue.
-bool Covers(const Placement& p, std::optional<CivilDate> as_of, CivilDate today) {
-  if (!as_of) return !p.end;
-  if (*as_of < p.start) return false;
+// Whether a placement covers business date `as_of`: ended ones over [start, end]; active ones
+// from their start to their planned end, or to `today` if overdue.
+bool Covers(const Placement& p, CivilDate as_of, CivilDate today) {
+  if (as_of < p.start) return false;
   CivilDate until = p.end ? *p.end : std::max(p.planned_end, today);
-  return *as_of <= until;
+  return as_of <= until;
 }
 
 }  // namespace
@@ -120,7 +119,9 @@ bool PlacementFilter::Matches(const Secondment& s) const {
 }
 
 Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,
-                                              std::optional<CivilDate> as_of, CivilDate today) {
+                                              std::optional<CivilDate> date, CivilDate today) {
+  // "Now" is as of today's business date: one answer, whichever way it is asked.
+  const CivilDate as_of = date.value_or(today);
   // The narrowest active index the filter allows.
   std::string prefix = Key("a", "all") + '\0';
   if (filter.host_org) {
@@ -140,11 +141,9 @@ Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilt
   RETURN_IF_ERROR(ScanPlacements(log, prefix, [&](Placement p) {
     if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
   }));
-  if (as_of) {
-    RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(*as_of)) + '\0', [&](Placement p) {
-      if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
-    }));
-  }
+  RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(as_of)) + '\0', [&](Placement p) {
+    if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
+  }));
   std::sort(out.begin(), out.end(),
             [](const Placement& a, const Placement& b) { return a.id < b.id; });
   return out;
@@ -314,8 +313,9 @@ std::optional<Placement> PlacementOf(const Secondment& s) {
 }
 
 std::vector<Placement> PlacementsOf(const std::map<std::string, Folded>& states,
-                                    const PlacementFilter& filter, std::optional<CivilDate> as_of,
+                                    const PlacementFilter& filter, std::optional<CivilDate> date,
                                     CivilDate today) {
+  const CivilDate as_of = date.value_or(today);
   std::vector<Placement> out;
   for (const auto& [id, folded] : states) {
     auto p = PlacementOf(folded.state);

@@ -35,7 +35,8 @@ struct PlacementFilter {
   bool Matches(const Secondment& s) const;
 };
 
-// Active placements now; or, with `as_of`, the placements that covered that business date:
+// The placements that cover business date `as_of` (without one: `today`, so that "now" and
+// "as of today" are one answer):
 // ended ones whose [start, end] holds it, and active ones that started by then and are
 // planned to run to it (or past `today`, when overdue). Sorted by id.
 Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilter& filter,

@@ -115,21 +115,35 @@ struct VerifyReport {
 
 interface Desk {
   # ---- Lifecycle steps (docs/cli.md). `id` names the secondment; on propose, an empty id
-  # asks for a generated one.
-  propose @0 (id :Text, proposal :Event.Proposed) -> (outcome :Outcome);
-  approve @1 (id :Text, scope :Event.Scope, conditions :Text) -> (outcome :Outcome);
-  refuse @2 (id :Text, scope :Event.Scope, reason :Text) -> (outcome :Outcome);
-  withdraw @3 (id :Text, reason :Text) -> (outcome :Outcome);
-  sign @4 (id :Text, reference :Text, version :UInt32, sha256Hex :Text) -> (outcome :Outcome);
+  # asks for a generated one. `date` is the step's business date (the event's effective date);
+  # all zeros means the server's today. For start and recordReturn it is the actual start and
+  # the return date.
+  propose @0 (id :Text, proposal :Event.Proposed, date :Event.Date) -> (outcome :Outcome);
+  approve @1 (id :Text, scope :Event.Scope, conditions :Text, date :Event.Date)
+      -> (outcome :Outcome);
+  refuse @2 (id :Text, scope :Event.Scope, reason :Text, date :Event.Date) -> (outcome :Outcome);
+  withdraw @3 (id :Text, reason :Text, date :Event.Date) -> (outcome :Outcome);
+  sign @4 (id :Text, reference :Text, version :UInt32, sha256Hex :Text, date :Event.Date)
+      -> (outcome :Outcome);
   start @5 (id :Text, date :Event.Date) -> (outcome :Outcome);
   handover @6 (id :Text, direction :Event.HandoverDirection, from :Text, to :Text,
-               duties :List(Text), notes :Text) -> (outcome :Outcome);
-  feedback @7 (id :Text, rating :UInt8, text :Text) -> (outcome :Outcome);
-  requestExtension @8 (id :Text, until :Event.Date, rationale :Text) -> (outcome :Outcome);
+               duties :List(Text), notes :Text, date :Event.Date) -> (outcome :Outcome);
+  feedback @7 (id :Text, rating :UInt8, text :Text, date :Event.Date) -> (outcome :Outcome);
+  requestExtension @8 (id :Text, until :Event.Date, rationale :Text, date :Event.Date)
+      -> (outcome :Outcome);
   recordReturn @9 (id :Text, date :Event.Date, reason :Text, position :Event.ReturnPosition)
       -> (outcome :Outcome);
-  proposeConversion @10 (id :Text, effective :Event.Date, newRole :Text, recruitmentRef :Text)
+  proposeConversion @10 (id :Text, effective :Event.Date, newRole :Text, recruitmentRef :Text,
+                         date :Event.Date) -> (outcome :Outcome);
+  # Corrects one recorded value (`secondment correct`): `field` as `--field` names it, `value`
+  # as `--value` writes it.
+  correct @25 (id :Text, field :Text, value :Text, reason :Text, date :Event.Date)
       -> (outcome :Outcome);
+  # Marks the step recorded at `position` void (`secondment void`).
+  voidStep @26 (id :Text, position :UInt64, reason :Text, date :Event.Date)
+      -> (outcome :Outcome);
+  # The policy in force on the server: its JSON (the --policy file's keys) and one line a rule.
+  policy @27 () -> (json :Text, rules :List(Text));
 
   # ---- Reads, now or as the ledger stood after a past position (`at`).
   show @11 (id :Text, at :At) -> (secondment :Projection.SecondmentRow);

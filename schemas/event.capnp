@@ -46,6 +46,7 @@ enum Scope {
   placement @1;
   extension @2;
   conversion @3;
+  correction @4;     # a correction that needs a second person's approval (policy)
 }
 
 enum Kind {
@@ -183,6 +184,37 @@ struct PeriodClaimed {
   plannedEnd @2 :Date;
 }
 
+struct Corrected {
+  # A recorded value was wrong: `field` (one of the names `secondment correct --field` takes,
+  # such as "planned_end" or "host_unit") now reads `newValue` instead of `oldValue`, from the
+  # moment this event is recorded. The earlier events stay as they were; what the ledger said
+  # before the correction is still what it says as of a position before it.
+  field @0 :Text;
+  oldValue @1 :Text;
+  newValue @2 :Text;
+  reason @3 :Text;
+  correctsPosition @4 :UInt64;   # the event that last set the field (0: not known)
+}
+
+struct CorrectionProposed {
+  # A correction that waits for a second approval (policy "correctionApproval"); the approval
+  # that completes it appends the Corrected event.
+  field @0 :Text;
+  oldValue @1 :Text;
+  newValue @2 :Text;
+  reason @3 :Text;
+  correctsPosition @4 :UInt64;
+}
+
+struct Voided {
+  # The step recorded at `position` (an event of this secondment) was recorded by mistake and
+  # no longer counts. Its bytes stay in the log and in every proof.
+  position @0 :UInt64;
+  eventId @1 :Data $Json.hex;    # of the voided event
+  voidedType @2 :Text;           # its payload's name, e.g. "returned"
+  reason @3 :Text;
+}
+
 # ---- The envelope ----
 
 struct Event {
@@ -216,5 +248,8 @@ struct Event {
     conversionProposed @21 :ConversionProposed;
     convertedToPermanent @22 :ConvertedToPermanent;
     periodClaimed @23 :PeriodClaimed;
+    corrected @24 :Corrected;
+    correctionProposed @25 :CorrectionProposed;
+    voided @26 :Voided;
   }
 }

@@ -11,6 +11,17 @@ namespace {
 
 constexpr uint32_t kMaxLogPage = 10000;
 
+// A step's business date: none when all zero, else a real calendar day.
+std::optional<CivilDate> StepDate(schema::Date::Reader date) {
+  if (date.getYear() == 0 && date.getMonth() == 0 && date.getDay() == 0) return std::nullopt;
+  CivilDate d = DateOf(date);
+  if (d.month < 1 || d.month > 12 || d.day < 1 || CivilFromDays(DaysFromCivil(d)) != d) {
+    throw ToException(InvalidArgument(
+        fmt::format("invalid date {:04}-{:02}-{:02}", d.year, d.month, d.day)));
+  }
+  return d;
+}
+
 }  // namespace
 
 void Credential::Check(const Principal& principal, std::optional<Role> role) const {
@@ -61,34 +72,39 @@ kj::Promise<void> DeskServer::Execute(Context context, const std::string& id, Co
 
 kj::Promise<void> DeskServer::propose(ProposeContext context) {
   auto p = context.getParams();
-  return Execute(context, TextOf(p.getId()), ProposalOf(p.getProposal()));
+  ProposeCommand c = ProposalOf(p.getProposal());
+  c.date = StepDate(p.getDate());
+  return Execute(context, TextOf(p.getId()), c);
 }
 
 kj::Promise<void> DeskServer::approve(ApproveContext context) {
   auto p = context.getParams();
   return Execute(context, TextOf(p.getId()),
-                 ApproveCommand{p.getScope(), TextOf(p.getConditions())});
+                 ApproveCommand{p.getScope(), TextOf(p.getConditions()), StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::refuse(RefuseContext context) {
   auto p = context.getParams();
-  return Execute(context, TextOf(p.getId()), RefuseCommand{p.getScope(), TextOf(p.getReason())});
+  return Execute(context, TextOf(p.getId()),
+                 RefuseCommand{p.getScope(), TextOf(p.getReason()), StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::withdraw(WithdrawContext context) {
   auto p = context.getParams();
-  return Execute(context, TextOf(p.getId()), WithdrawCommand{TextOf(p.getReason())});
+  return Execute(context, TextOf(p.getId()),
+                 WithdrawCommand{TextOf(p.getReason()), StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::sign(SignContext context) {
   auto p = context.getParams();
   return Execute(context, TextOf(p.getId()),
-                 SignCommand{TextOf(p.getReference()), p.getVersion(), TextOf(p.getSha256Hex())});
+                 SignCommand{TextOf(p.getReference()), p.getVersion(), TextOf(p.getSha256Hex()),
+                             StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::start(StartContext context) {
   auto p = context.getParams();
-  return Execute(context, TextOf(p.getId()), StartCommand{DateOf(p.getDate())});
+  return Execute(context, TextOf(p.getId()), StartCommand{StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::handover(HandoverContext context) {
@@ -99,31 +115,57 @@ kj::Promise<void> DeskServer::handover(HandoverContext context) {
   c.to = TextOf(p.getTo());
   for (auto duty : p.getDuties()) c.duties.push_back(TextOf(duty));
   c.notes = TextOf(p.getNotes());
+  c.date = StepDate(p.getDate());
   return Execute(context, TextOf(p.getId()), c);
 }
 
 kj::Promise<void> DeskServer::feedback(FeedbackContext context) {
   auto p = context.getParams();
-  return Execute(context, TextOf(p.getId()), FeedbackCommand{p.getRating(), TextOf(p.getText())});
+  return Execute(context, TextOf(p.getId()),
+                 FeedbackCommand{p.getRating(), TextOf(p.getText()), StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::requestExtension(RequestExtensionContext context) {
   auto p = context.getParams();
   return Execute(context, TextOf(p.getId()),
-                 RequestExtensionCommand{DateOf(p.getUntil()), TextOf(p.getRationale())});
+                 RequestExtensionCommand{DateOf(p.getUntil()), TextOf(p.getRationale()),
+                                         StepDate(p.getDate())});
 }
 
 kj::Promise<void> DeskServer::recordReturn(RecordReturnContext context) {
   auto p = context.getParams();
   return Execute(context, TextOf(p.getId()),
-                 ReturnCommand{DateOf(p.getDate()), TextOf(p.getReason()), p.getPosition()});
+                 ReturnCommand{StepDate(p.getDate()), TextOf(p.getReason()), p.getPosition()});
 }
 
 kj::Promise<void> DeskServer::proposeConversion(ProposeConversionContext context) {
   auto p = context.getParams();
   return Execute(context, TextOf(p.getId()),
                  ProposeConversionCommand{DateOf(p.getEffective()), TextOf(p.getNewRole()),
-                                          TextOf(p.getRecruitmentRef())});
+                                          TextOf(p.getRecruitmentRef()), StepDate(p.getDate())});
+}
+
+kj::Promise<void> DeskServer::correct(CorrectContext context) {
+  auto p = context.getParams();
+  return Execute(context, TextOf(p.getId()),
+                 CorrectCommand{TextOf(p.getField()), TextOf(p.getValue()), TextOf(p.getReason()),
+                                StepDate(p.getDate())});
+}
+
+kj::Promise<void> DeskServer::voidStep(VoidStepContext context) {
+  auto p = context.getParams();
+  return Execute(context, TextOf(p.getId()),
+                 VoidCommand{p.getPosition(), TextOf(p.getReason()), StepDate(p.getDate())});
+}
+
+kj::Promise<void> DeskServer::policy(PolicyContext context) {
+  const Policy& policy = ledger_.policy();
+  auto results = context.getResults();
+  results.setJson(policy.ToJson());
+  auto lines = policy.Describe();
+  auto rules = results.initRules(static_cast<unsigned>(lines.size()));
+  for (size_t i = 0; i < lines.size(); ++i) rules.set(static_cast<unsigned>(i), lines[i]);
+  return kj::READY_NOW;
 }
 
 kj::Promise<void> DeskServer::show(ShowContext context) {

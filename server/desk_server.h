@@ -44,6 +44,9 @@ class DeskServer final : public api::Desk::Server {
   kj::Promise<void> requestExtension(RequestExtensionContext context) override;
   kj::Promise<void> recordReturn(RecordReturnContext context) override;
   kj::Promise<void> proposeConversion(ProposeConversionContext context) override;
+  kj::Promise<void> correct(CorrectContext context) override;
+  kj::Promise<void> voidStep(VoidStepContext context) override;
+  kj::Promise<void> policy(PolicyContext context) override;
 
   kj::Promise<void> show(ShowContext context) override;
   kj::Promise<void> history(HistoryContext context) override;

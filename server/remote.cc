@@ -375,6 +375,17 @@ class RemoteDesk final : public service::Desk {
     return events;
   }
 
+  Result<Policy> GetPolicy() override {
+    std::string json;
+    RETURN_IF_ERROR(Run(
+        [&] {
+          json = TextOf(desk_.policyRequest().send().wait(ws()).getJson());
+          return Status::Ok();
+        },
+        kRunning));
+    return Policy::FromJson(json, "the server's policy");
+  }
+
  private:
   kj::WaitScope& ws() { return connection_->wait_scope(); }
 
@@ -405,6 +416,7 @@ class RemoteDesk final : public service::Desk {
     auto request = desk_.proposeRequest();
     request.setId(id);
     SetProposal(request.initProposal(), c);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const ApproveCommand& c) {
@@ -412,6 +424,7 @@ class RemoteDesk final : public service::Desk {
     request.setId(id);
     request.setScope(c.scope);
     request.setConditions(c.conditions);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const RefuseCommand& c) {
@@ -419,12 +432,14 @@ class RemoteDesk final : public service::Desk {
     request.setId(id);
     request.setScope(c.scope);
     request.setReason(c.reason);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const WithdrawCommand& c) {
     auto request = desk_.withdrawRequest();
     request.setId(id);
     request.setReason(c.reason);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const SignCommand& c) {
@@ -433,12 +448,13 @@ class RemoteDesk final : public service::Desk {
     request.setReference(c.reference);
     request.setVersion(c.version);
     request.setSha256Hex(c.sha256_hex);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const StartCommand& c) {
     auto request = desk_.startRequest();
     request.setId(id);
-    SetDate(request.initDate(), c.date);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const HandoverCommand& c) {
@@ -450,6 +466,7 @@ class RemoteDesk final : public service::Desk {
     auto duties = request.initDuties(static_cast<unsigned>(c.duties.size()));
     for (size_t i = 0; i < c.duties.size(); ++i) duties.set(static_cast<unsigned>(i), c.duties[i]);
     request.setNotes(c.notes);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const FeedbackCommand& c) {
@@ -457,6 +474,7 @@ class RemoteDesk final : public service::Desk {
     request.setId(id);
     request.setRating(static_cast<uint8_t>(c.rating));
     request.setText(c.text);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const RequestExtensionCommand& c) {
@@ -464,12 +482,13 @@ class RemoteDesk final : public service::Desk {
     request.setId(id);
     SetDate(request.initUntil(), c.until);
     request.setRationale(c.rationale);
+    SetStepDate(request, c.date);
     return Finish(request);
   }
   Result<Outcome> Send(const std::string& id, const ReturnCommand& c) {
     auto request = desk_.recordReturnRequest();
     request.setId(id);
-    SetDate(request.initDate(), c.date);
+    SetStepDate(request, c.date);
     request.setReason(c.reason);
     request.setPosition(c.position);
     return Finish(request);
@@ -480,7 +499,31 @@ class RemoteDesk final : public service::Desk {
     SetDate(request.initEffective(), c.effective);
     request.setNewRole(c.new_role);
     request.setRecruitmentRef(c.recruitment_ref);
+    SetStepDate(request, c.date);
     return Finish(request);
+  }
+  Result<Outcome> Send(const std::string& id, const CorrectCommand& c) {
+    auto request = desk_.correctRequest();
+    request.setId(id);
+    request.setField(c.field);
+    request.setValue(c.value);
+    request.setReason(c.reason);
+    SetStepDate(request, c.date);
+    return Finish(request);
+  }
+  Result<Outcome> Send(const std::string& id, const VoidCommand& c) {
+    auto request = desk_.voidStepRequest();
+    request.setId(id);
+    request.setPosition(c.position);
+    request.setReason(c.reason);
+    SetStepDate(request, c.date);
+    return Finish(request);
+  }
+
+  // All zeros (the server's today) when the step names no date.
+  template <typename Request>
+  static void SetStepDate(Request& request, const std::optional<CivilDate>& date) {
+    if (date) SetDate(request.initDate(), *date);
   }
 
   Connection* connection_;

@@ -22,13 +22,15 @@ const std::vector<Op>& Allowed(Role role) {
                                       Op::kSign,           Op::kStart,
                                       Op::kHandover,       Op::kRequestExtension,
                                       Op::kReturn,         Op::kProposeConversion,
+                                      Op::kCorrect,        Op::kVoid,
                                       Op::kReadSecondment, Op::kReadEmployee,
                                       Op::kList,           Op::kAlerts,
                                       Op::kReadLog,        Op::kTreeHead,
                                       Op::kRebuild};
   static const std::vector<Op> kManager = {
       Op::kApprove,          Op::kRefuse,         Op::kHandover, Op::kFeedback,
-      Op::kRequestExtension, Op::kReadSecondment, Op::kList};
+      Op::kRequestExtension, Op::kReadSecondment, Op::kList,     Op::kCorrect,
+      Op::kVoid};
   static const std::vector<Op> kSecondee = {Op::kFeedback, Op::kReadSecondment, Op::kReadEmployee,
                                             Op::kList};
   static const std::vector<Op> kException = {Op::kApprove, Op::kRefuse, Op::kReadSecondment};
@@ -154,6 +156,10 @@ std::string_view OperationName(Operation operation) {
       return "return";
     case Op::kProposeConversion:
       return "propose-conversion";
+    case Op::kCorrect:
+      return "correct";
+    case Op::kVoid:
+      return "void";
     case Op::kReadSecondment:
       return "read a secondment";
     case Op::kReadEmployee:
@@ -183,7 +189,7 @@ std::string_view OperationName(Operation operation) {
 }
 
 bool IsStep(Operation operation) {
-  return static_cast<int>(operation) <= static_cast<int>(Op::kProposeConversion);
+  return static_cast<int>(operation) <= static_cast<int>(Op::kVoid);
 }
 
 Operation OperationOf(const Command& command) {
@@ -197,7 +203,9 @@ Operation OperationOf(const Command& command) {
                                 Op::kFeedback,
                                 Op::kRequestExtension,
                                 Op::kReturn,
-                                Op::kProposeConversion};
+                                Op::kProposeConversion,
+                                Op::kCorrect,
+                                Op::kVoid};
   static_assert(std::size(kOps) == std::variant_size_v<Command>);
   return kOps[command.index()];
 }

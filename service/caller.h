@@ -61,6 +61,8 @@ enum class Operation {
   kRequestExtension,
   kReturn,
   kProposeConversion,
+  kCorrect,
+  kVoid,
   // Reads.
   kReadSecondment,  // show, history of one secondment
   kReadEmployee,    // history of an employee's secondments

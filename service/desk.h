@@ -50,6 +50,8 @@ class Desk {
                                        const std::function<void(uint64_t, uint64_t)>& progress) = 0;
   virtual Result<HistoryProof> Prove(const std::string& id, const SignedCheckpoint& checkpoint) = 0;
   virtual Status StoreCheckpoint(const SignedCheckpoint& checkpoint, const PublicKey& key) = 0;
+  // The policy the desk's ledger decides by.
+  virtual Result<Policy> GetPolicy() = 0;
   virtual Result<uint64_t> Rebuild(std::optional<std::string> name,
                                    const projections::Progress& progress) = 0;
 };
@@ -101,6 +103,7 @@ class LocalDesk final : public Desk {
   Status StoreCheckpoint(const SignedCheckpoint& checkpoint, const PublicKey& key) override {
     return service_->StoreCheckpoint(caller_, checkpoint, key);
   }
+  Result<Policy> GetPolicy() override { return service_->policy(); }
   Result<uint64_t> Rebuild(std::optional<std::string> name,
                            const projections::Progress& progress) override {
     return service_->Rebuild(caller_, std::move(name), progress);

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ledger/lifecycle/streams.h"
 #include "service/ledger_service.h"
 
@@ -103,17 +105,26 @@ Result<std::vector<projections::Folded>> LedgerService::ListSecondments(const Ca
                                                                         const StatusQuery& query) {
   RETURN_IF_ERROR(MayPerform(caller, Operation::kList));
   RETURN_IF_ERROR(CheckAt(query.at));
+  // States as of today: a conversion that takes effect later is still active (StatusOn).
+  const CivilDate today = Today();
   std::vector<projections::Folded> rows;
   if (query.at) {
     ASSIGN_OR_RETURN(auto states, projections::FoldUpTo(*log_, *query.at));
-    for (auto& [id, folded] : states) {
-      if (!query.state || folded.state.status == *query.state) rows.push_back(std::move(folded));
-    }
+    for (auto& [id, folded] : states) rows.push_back(std::move(folded));
+  } else if (query.state == SecondmentStatus::kActive) {
+    ASSIGN_OR_RETURN(rows, projections::ListSecondments(*log_, SecondmentStatus::kActive));
+    ASSIGN_OR_RETURN(auto converted,
+                     projections::ListSecondments(*log_, SecondmentStatus::kConverted));
+    for (auto& folded : converted) rows.push_back(std::move(folded));
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.state.id < b.state.id;
+    });
   } else {
     ASSIGN_OR_RETURN(rows, projections::ListSecondments(*log_, query.state));
   }
   std::vector<projections::Folded> seen;
   for (auto& folded : rows) {
+    if (query.state && StatusOn(folded.state, today) != *query.state) continue;
     if (query.filter.Matches(folded.state) && MaySee(caller, folded.state)) {
       seen.push_back(std::move(folded));
     }

@@ -4,16 +4,35 @@
 
 #include <map>
 
+#include "ledger/event/event.h"
 #include "ledger/event/schema_date.h"
 
 namespace secondment {
 namespace {
 
-bool ClaimsPeriod(const Command& command) {
+// Whether deciding `command` needs the periods of the employee's other secondments: it claims
+// a period or may move one (the no-overlap rule).
+bool NeedsPeriods(const Command& command) {
+  if (auto* approve = std::get_if<ApproveCommand>(&command)) {
+    return approve->scope == schema::Scope::EXTENSION ||
+           approve->scope == schema::Scope::CORRECTION;
+  }
   return std::holds_alternative<ProposeCommand>(command) ||
+         std::holds_alternative<StartCommand>(command) ||
          std::holds_alternative<RequestExtensionCommand>(command) ||
-         (std::holds_alternative<ApproveCommand>(command) &&
-          std::get<ApproveCommand>(command).scope == schema::Scope::EXTENSION);
+         std::holds_alternative<CorrectCommand>(command) ||
+         std::holds_alternative<VoidCommand>(command);
+}
+
+// The position a void names: the command's, or that of the void waiting for approval.
+std::optional<Position> VoidPosition(const Secondment& state, const Command& command) {
+  if (auto* v = std::get_if<VoidCommand>(&command)) return v->position;
+  auto* approve = std::get_if<ApproveCommand>(&command);
+  if (approve && approve->scope == schema::Scope::CORRECTION && state.correction_request &&
+      state.correction_request->correction.field == "void") {
+    return state.correction_request->correction.corrects_position;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -56,8 +75,19 @@ Result<std::vector<RecordedEvent>> Secondments::History(std::string_view id) {
   return events;
 }
 
+Result<VoidTarget> Secondments::LoadVoidTarget(Position position) {
+  if (position == 0) return InvalidArgument("position must be 1 or more");
+  ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
+  if (events.empty()) return NotFound(fmt::format("no event at position {}", position));
+  auto event = events.front().Get();
+  auto id = event.getEventId();
+  return VoidTarget{position, event.getStreamId().cStr(),
+                    std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
+                    std::string(EventTypeName(event))};
+}
+
 Status Secondments::LoadEmployee(const std::string& employee_id, std::string_view except,
-                                 std::vector<ClaimedPeriod>* periods,
+                                 CivilDate today, std::vector<ClaimedPeriod>* periods,
                                  std::optional<StreamVersion>* version) {
   employee_reads_.fetch_add(1, std::memory_order_relaxed);
   auto events = log_->ReadStream(EmployeeStream(employee_id), 0, UINT32_MAX);
@@ -74,11 +104,12 @@ Status Secondments::LoadEmployee(const std::string& employee_id, std::string_vie
   for (auto& [id, claim] : claims) {
     if (id == except) continue;
     ASSIGN_OR_RETURN(Loaded other, LoadStream(id));
-    // A secondment that ended no longer holds its period; one that returned early holds it
-    // only up to its return.
-    if (!other.version || IsTerminal(other.state.status)) continue;
-    claim.end = other.state.planned_end;
-    periods->push_back(claim);
+    // The days it holds as it stands now: a returned one up to its return, a refused or
+    // withdrawn one none.
+    if (!other.version) continue;
+    if (auto held = HeldPeriod(other.state, today)) {
+      periods->push_back({id, held->start, held->end});
+    }
   }
   return Status::Ok();
 }
@@ -116,9 +147,13 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     std::string employee =
         proposing ? std::get<ProposeCommand>(command).employee_id : loaded.state.employee_id;
     std::optional<StreamVersion> employee_version;
-    if (ClaimsPeriod(command)) {
+    if (NeedsPeriods(command)) {
       RETURN_IF_ERROR(ValidateId(employee, "employee"));
-      RETURN_IF_ERROR(LoadEmployee(employee, *id, &context.other_periods, &employee_version));
+      RETURN_IF_ERROR(LoadEmployee(employee, *id, context.today, &context.other_periods,
+                                   &employee_version));
+    }
+    if (auto position = VoidPosition(loaded.state, command)) {
+      ASSIGN_OR_RETURN(context.void_target, LoadVoidTarget(*position));
     }
     ASSIGN_OR_RETURN(Decision decision, Decide(loaded.state, command, context));
 

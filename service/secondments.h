@@ -78,9 +78,12 @@ class Secondments {
     std::optional<StreamVersion> version;  // nullopt: the stream does not exist
   };
   Result<Loaded> LoadStream(std::string_view id);
-  // The other open secondments of `employee_id` and the version of its stream.
-  Status LoadEmployee(const std::string& employee_id, std::string_view except,
+  // The periods the other secondments of `employee_id` hold as of `today` (HeldPeriod), and
+  // the version of the employee's stream.
+  Status LoadEmployee(const std::string& employee_id, std::string_view except, CivilDate today,
                       std::vector<ClaimedPeriod>* periods, std::optional<StreamVersion>* version);
+  // The event at `position`, as a void names it. NotFound past the head.
+  Result<VoidTarget> LoadVoidTarget(Position position);
   // A fresh generated id: above the log's head and above every id this object generated.
   std::string NextGeneratedId();
 

@@ -10,6 +10,74 @@ using schema::Scope;
 
 std::string Text(capnp::Text::Reader text) { return {text.cStr(), text.size()}; }
 
+std::string Bytes(capnp::Data::Reader data) {
+  return {reinterpret_cast<const char*>(data.begin()), data.size()};
+}
+
+void SetSource(Secondment& s, std::string_view field, uint64_t position) {
+  for (auto& [name, source] : s.field_sources) {
+    if (name == field) {
+      source = position;
+      return;
+    }
+  }
+  s.field_sources.emplace_back(field, position);
+}
+
+void AddFact(Secondment& s, schema::Event::Reader event, CivilDate date,
+             bool within_placement = false) {
+  s.facts.push_back(
+      {Bytes(event.getEventId()), event.getPayload().which(), date, within_placement, false});
+}
+
+// Records a grant on `approvals`.
+void Grant(Approvals& approvals, schema::Event::Reader event) {
+  approvals.granted.push_back(event.getPayload().getApprovalGranted().getApproverRole());
+  approvals.granted_by.push_back(Text(event.getActor().getId()));
+}
+
+Approvals Request(schema::Event::Reader event) {
+  Approvals approvals;
+  approvals.requested_by = Text(event.getActor().getId());
+  approvals.requested_on = DateOf(event.getEffectiveDate());
+  return approvals;
+}
+
+Correction CorrectionOf(capnp::Text::Reader field, capnp::Text::Reader old_value,
+                        capnp::Text::Reader new_value, capnp::Text::Reader reason,
+                        uint64_t position) {
+  return {Text(field), Text(old_value), Text(new_value), Text(reason), position};
+}
+
+// Undoes what the voided step did.
+void Undo(Secondment& s, std::string_view event_id) {
+  using P = schema::Event::Payload;
+  for (Fact& fact : s.facts) {
+    if (fact.event_id != event_id || fact.voided) continue;
+    fact.voided = true;
+    switch (fact.type) {
+      case P::STARTED:
+        s.status = SecondmentStatus::kApproved;
+        s.actual_start.reset();
+        break;
+      case P::RETURNED:
+        s.status = SecondmentStatus::kActive;
+        s.returned_on.reset();
+        s.returned_early = false;
+        break;
+      case P::FEEDBACK_RECORDED:
+        --s.feedback_count;
+        break;
+      case P::HANDOVER_RECORDED:
+        --s.handover_count;
+        break;
+      default:
+        break;
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 void SetParty(schema::Party::Builder out, const Party& party) {
@@ -60,10 +128,17 @@ ProposeCommand ProposalOf(schema::Proposed::Reader p) {
 void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
   using P = schema::Event::Payload;
   auto payload = event.getPayload();
+  const CivilDate effective = DateOf(event.getEffectiveDate());
+  const uint64_t position = event.getPosition();
   switch (payload.which()) {
     case P::PROPOSED: {
       auto p = payload.getProposed();
       s.status = SecondmentStatus::kProposed;
+      s.proposed_on = effective;
+      s.placement = Request(event);
+      for (std::string_view field : CorrectableFields()) {
+        if (field != "actual_start" && field != "return_date") SetSource(s, field, position);
+      }
       s.employee_id = Text(p.getEmployeeId());
       s.home = PartyOf(p.getHome());
       s.host = PartyOf(p.getHost());
@@ -83,12 +158,20 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
     case P::APPROVAL_GRANTED: {
       auto g = payload.getApprovalGranted();
       if (g.getScope() == Scope::PLACEMENT) {
-        s.placement.granted.push_back(g.getApproverRole());
-        if (g.getCompletesRequest()) s.status = SecondmentStatus::kApproved;
+        Grant(s.placement, event);
+        if (g.getCompletesRequest()) {
+          s.status = SecondmentStatus::kApproved;
+          s.approved_on = effective;
+        }
       } else if (g.getScope() == Scope::EXTENSION && s.extension_request) {
-        s.extension_request->approvals.granted.push_back(g.getApproverRole());
+        Grant(s.extension_request->approvals, event);
+        if (g.getCompletesRequest() && s.extension_request->approvals.has(schema::Role::EXCEPTION)) {
+          s.exception_granted = true;
+        }
       } else if (g.getScope() == Scope::CONVERSION && s.conversion_request) {
-        s.conversion_request->approvals.granted.push_back(g.getApproverRole());
+        Grant(s.conversion_request->approvals, event);
+      } else if (g.getScope() == Scope::CORRECTION && s.correction_request) {
+        Grant(s.correction_request->approvals, event);
       }
       break;
     }
@@ -101,6 +184,8 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
         s.extension_request.reset();
       } else if (r.getScope() == Scope::CONVERSION) {
         s.conversion_request.reset();
+      } else if (r.getScope() == Scope::CORRECTION) {
+        s.correction_request.reset();
       }
       break;
     }
@@ -111,22 +196,27 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
     case P::AGREEMENT_SIGNED:
       s.agreement_reference = Text(payload.getAgreementSigned().getReference());
       s.agreement_version = payload.getAgreementSigned().getVersion();
+      s.signed_on = effective;
       break;
     case P::STARTED:
       s.status = SecondmentStatus::kActive;
       s.actual_start = DateOf(payload.getStarted().getActualStart());
+      SetSource(s, "actual_start", position);
+      AddFact(s, event, *s.actual_start);
       break;
     case P::HANDOVER_RECORDED:
       ++s.handover_count;
+      AddFact(s, event, effective,
+              payload.getHandoverRecorded().getDirection() == schema::HandoverDirection::RETURN);
       break;
     case P::FEEDBACK_RECORDED:
       ++s.feedback_count;
+      AddFact(s, event, effective, true);
       break;
     case P::EXTENSION_REQUESTED:
       s.extension_request =
           ExtensionRequest{DateOf(payload.getExtensionRequested().getNewPlannedEnd()),
-                           Text(payload.getExtensionRequested().getRationale()),
-                           {}};
+                           Text(payload.getExtensionRequested().getRationale()), Request(event)};
       break;
     case P::EXTENDED: {
       auto e = payload.getExtended();
@@ -134,6 +224,7 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
           {DateOf(e.getPreviousEnd()), DateOf(e.getNewEnd()), e.getCumulativeDays()});
       s.planned_end = DateOf(e.getNewEnd());
       s.extension_request.reset();
+      SetSource(s, "planned_end", position);
       break;
     }
     case P::RETURNED:
@@ -142,11 +233,14 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       s.returned_early = payload.getReturned().getEarly();
       s.extension_request.reset();
       s.conversion_request.reset();
+      SetSource(s, "return_date", position);
+      AddFact(s, event, *s.returned_on);
       break;
     case P::CONVERSION_PROPOSED: {
       auto c = payload.getConversionProposed();
-      s.conversion_request = ConversionRequest{
-          DateOf(c.getEffectiveDate()), Text(c.getNewRole()), Text(c.getRecruitmentRef()), {}};
+      s.conversion_request =
+          ConversionRequest{DateOf(c.getEffectiveDate()), Text(c.getNewRole()),
+                            Text(c.getRecruitmentRef()), Request(event)};
       break;
     }
     case P::CONVERTED_TO_PERMANENT:
@@ -157,6 +251,26 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       s.conversion_request.reset();
       break;
     case P::PERIOD_CLAIMED:
+      break;
+    case P::CORRECTION_PROPOSED: {
+      auto c = payload.getCorrectionProposed();
+      s.correction_request =
+          CorrectionRequest{CorrectionOf(c.getField(), c.getOldValue(), c.getNewValue(),
+                                         c.getReason(), c.getCorrectsPosition()),
+                            Request(event)};
+      break;
+    }
+    case P::CORRECTED: {
+      auto c = payload.getCorrected();
+      std::string field = Text(c.getField());
+      // Decide checked the value; a value this build cannot read leaves the field as it was.
+      if (SetFieldValue(s, field, Text(c.getNewValue())).ok()) SetSource(s, field, position);
+      s.correction_request.reset();
+      break;
+    }
+    case P::VOIDED:
+      Undo(s, Bytes(payload.getVoided().getEventId()));
+      s.correction_request.reset();
       break;
   }
 }

@@ -4,37 +4,210 @@
 
 #include <algorithm>
 
-#include "ledger/base/json_input.h"
 #include "ledger/event/schema_date.h"
 #include "ledger/event/vocabulary.h"
+#include "ledger/lifecycle/checks.h"
+#include "ledger/lifecycle/rules.h"
+#include "ledger/lifecycle/streams.h"
 
 namespace secondment {
+
+namespace rules {
+
+using schema::Role;
+
+Status Refused(const Secondment& s, std::string_view verb, std::string_view why) {
+  return RuleViolation(fmt::format("cannot {} {}: {}", verb, s.id, why));
+}
+
+std::string Roles(const std::vector<Role>& roles) {
+  std::string out;
+  for (Role role : roles) out += fmt::format("{}{}", out.empty() ? "" : ", ", RoleName(role));
+  return out.empty() ? "none" : out;
+}
+
+CivilDate StepDate(const std::optional<CivilDate>& date, const Context& ctx) {
+  return date.value_or(ctx.today);
+}
+
+namespace {
+
+std::string DateText(const CivilDate& date) { return FormatDate(date); }
+
+CivilDate StartBasis(const Secondment& s) { return s.actual_start.value_or(s.planned_start); }
+
+CivilDate LatestFactDate(const Context& ctx) {
+  return CivilFromDays(DaysFromCivil(ctx.today) + ctx.policy->max_days_ahead);
+}
+
+// The placement runs to here at most: its return or conversion, else open.
+std::optional<CivilDate> PlacementEnd(const Secondment& s) {
+  if (s.returned_on) return s.returned_on;
+  if (s.converted_on) return s.converted_on;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status CheckFactDate(const Secondment& s, std::string_view verb, std::string_view what,
+                     const CivilDate& date, const Context& ctx) {
+  CivilDate latest = LatestFactDate(ctx);
+  if (latest < date) {
+    if (ctx.policy->max_days_ahead == 0) {
+      return Refused(s, verb,
+                     fmt::format("{} {} is after today ({}); a step is not dated in the future",
+                                 what, DateText(date), DateText(ctx.today)));
+    }
+    return Refused(s, verb,
+                   fmt::format("{} {} is more than {} days after today ({})", what, DateText(date),
+                               ctx.policy->max_days_ahead, DateText(ctx.today)));
+  }
+  if (s.status != SecondmentStatus::kNone && date < s.proposed_on) {
+    return Refused(s, verb,
+                   fmt::format("{} {} is before its proposal on {}", what, DateText(date),
+                               DateText(s.proposed_on)));
+  }
+  return Status::Ok();
+}
+
+Status CheckStart(const Secondment& s, std::string_view verb, const CivilDate& date,
+                  const Context& ctx) {
+  if (s.approved_on && date < *s.approved_on) {
+    return Refused(s, verb,
+                   fmt::format("the start {} is before the placement was approved on {}",
+                               DateText(date), DateText(*s.approved_on)));
+  }
+  if (ctx.policy->agreement_before_start && s.signed_on && date < *s.signed_on) {
+    return Refused(s, verb,
+                   fmt::format("the start {} is before the agreement was signed on {}; the "
+                               "policy asks for it before the start",
+                               DateText(date), DateText(*s.signed_on)));
+  }
+  int64_t off = DaysFromCivil(date) - DaysFromCivil(s.planned_start);
+  if (off > ctx.policy->start_window_days || -off > ctx.policy->start_window_days) {
+    return Refused(s, verb,
+                   fmt::format("the start {} is {} days {} the planned start {}; the policy "
+                               "allows {} (correct the planned start first)",
+                               DateText(date), off < 0 ? -off : off, off < 0 ? "before" : "after",
+                               DateText(s.planned_start), ctx.policy->start_window_days));
+  }
+  if (!(date < s.planned_end)) {
+    return Refused(s, verb,
+                   fmt::format("the start {} is not before the planned end {}", DateText(date),
+                               DateText(s.planned_end)));
+  }
+  CivilDate end = PlacementEnd(s).value_or(s.planned_end);
+  CivilDate limit = AddMonths(date, ctx.policy->max_months);
+  if (limit < end && !s.exception_granted) {
+    return Refused(s, verb,
+                   fmt::format("from {} to {} runs beyond the policy maximum of {} months "
+                               "(latest end {})",
+                               DateText(date), DateText(end), ctx.policy->max_months,
+                               DateText(limit)));
+  }
+  return Status::Ok();
+}
+
+Status CheckDates(const Secondment& s, std::string_view verb, const Context& ctx) {
+  if (!(s.planned_start < s.planned_end)) {
+    return Refused(s, verb,
+                   fmt::format("the planned end {} would not be after the planned start {}",
+                               DateText(s.planned_end), DateText(s.planned_start)));
+  }
+  if (s.actual_start) {
+    RETURN_IF_ERROR(CheckFactDate(s, verb, "the start", *s.actual_start, ctx));
+    RETURN_IF_ERROR(CheckStart(s, verb, *s.actual_start, ctx));
+  } else {
+    CivilDate limit = AddMonths(s.planned_start, ctx.policy->max_months);
+    if (limit < s.planned_end && !s.exception_granted) {
+      return Refused(s, verb,
+                     fmt::format("the planned end {} would be more than {} months after the "
+                                 "start {} (policy maximum; latest end {})",
+                                 DateText(s.planned_end), ctx.policy->max_months,
+                                 DateText(s.planned_start), DateText(limit)));
+    }
+  }
+  if (s.returned_on) {
+    RETURN_IF_ERROR(CheckFactDate(s, verb, "the return", *s.returned_on, ctx));
+    if (*s.returned_on < *s.actual_start) {
+      return Refused(s, verb,
+                     fmt::format("the return {} would be before the start {}",
+                                 DateText(*s.returned_on), DateText(*s.actual_start)));
+    }
+  }
+  if (s.converted_on && (*s.converted_on < *s.actual_start || s.planned_end < *s.converted_on)) {
+    return Refused(s, verb,
+                   fmt::format("the conversion on {} would fall outside the placement {} to {}",
+                               DateText(*s.converted_on), DateText(*s.actual_start),
+                               DateText(s.planned_end)));
+  }
+  if (s.conversion_request && s.planned_end < s.conversion_request->effective) {
+    return Refused(s, verb,
+                   fmt::format("the conversion proposed for {} would be after the planned end {}",
+                               DateText(s.conversion_request->effective),
+                               DateText(s.planned_end)));
+  }
+  for (const Fact& fact : s.facts) {
+    if (!fact.within_placement || fact.voided) continue;
+    std::optional<CivilDate> end = PlacementEnd(s);
+    if (!s.actual_start || fact.date < *s.actual_start || (end && *end < fact.date)) {
+      return Refused(
+          s, verb,
+          fmt::format("a {} dated {} would fall outside the placement ({} to {})",
+                      fact.type == schema::Event::Payload::FEEDBACK_RECORDED ? "feedback"
+                                                                             : "return handover",
+                      DateText(fact.date),
+                      s.actual_start ? DateText(*s.actual_start) : std::string("not started"),
+                      end ? DateText(*end) : std::string("now")));
+    }
+  }
+  if (auto period = HeldPeriod(s, ctx.today)) RETURN_IF_ERROR(CheckNoOverlap(s, verb, *period, ctx));
+  return Status::Ok();
+}
+
+Status CheckNoOverlap(const Secondment& s, std::string_view verb, const Period& period,
+                      const Context& ctx) {
+  for (const ClaimedPeriod& other : ctx.other_periods) {
+    if (other.secondment_id == s.id) continue;
+    if (other.start <= period.end && period.start <= other.end) {
+      return Refused(s, verb,
+                     fmt::format("employee {} is on secondment {} from {} to {}, which overlaps "
+                                 "{} to {}",
+                                 s.employee_id, other.secondment_id, DateText(other.start),
+                                 DateText(other.end), DateText(period.start),
+                                 DateText(period.end)));
+    }
+  }
+  return Status::Ok();
+}
+
+NewEvent Stamped(const Context& ctx, const CivilDate& effective) {
+  NewEvent event(ctx.new_id());
+  auto b = event.Mutable();
+  auto actor = b.initActor();
+  actor.setId(ctx.actor.id);
+  actor.setRole(ctx.actor.role);
+  SetDate(b.initEffectiveDate(), effective);
+  return event;
+}
+
+NewEvent PeriodClaim(const Context& ctx, const Secondment& s, const Period& period,
+                     const CivilDate& effective) {
+  NewEvent event = Stamped(ctx, effective);
+  auto claim = event.Mutable().getPayload().initPeriodClaimed();
+  claim.setSecondmentId(s.id);
+  SetDate(claim.initPlannedStart(), period.start);
+  SetDate(claim.initPlannedEnd(), period.end);
+  return event;
+}
+
+}  // namespace rules
+
 namespace {
 
 using schema::Role;
 using schema::Scope;
-
-constexpr size_t kMaxNameLength = 200;  // org, unit, person, role title, reference
-
-// Free text: valid UTF-8, no control characters, at most `max` bytes; `required` refuses
-// empty or blank text.
-Status CheckText(std::string_view value, std::string_view what, bool required,
-                 size_t max = kMaxTextLength) {
-  if (value.size() > max) {
-    return InvalidArgument(fmt::format("{} is {} bytes; the limit is {}", what, value.size(), max));
-  }
-  if (!IsValidUtf8(value)) return InvalidArgument(fmt::format("{} is not valid UTF-8", what));
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      return InvalidArgument(fmt::format("{} contains a control character", what));
-    }
-  }
-  if (required && value.find_first_not_of(' ') == std::string_view::npos) {
-    return InvalidArgument(fmt::format("{} is required", what));
-  }
-  return Status::Ok();
-}
+using namespace rules;
 
 Status CheckTexts(const std::vector<std::string>& values, std::string_view what) {
   if (values.size() > kMaxListItems) {
@@ -42,10 +215,6 @@ Status CheckTexts(const std::vector<std::string>& values, std::string_view what)
   }
   for (const auto& value : values) RETURN_IF_ERROR(CheckText(value, what, true));
   return Status::Ok();
-}
-
-Status Refused(const Secondment& s, std::string_view verb, std::string_view why) {
-  return RuleViolation(fmt::format("cannot {} {}: {}", verb, s.id, why));
 }
 
 // RuleViolation "cannot VERB ID: it is STATE; WHEN" unless the status is one of `allowed`.
@@ -61,16 +230,6 @@ Decision Single(NewEvent event) {
   return decision;
 }
 
-std::string Roles(const std::vector<Role>& roles) {
-  std::string out;
-  for (Role role : roles) out += fmt::format("{}{}", out.empty() ? "" : ", ", RoleName(role));
-  return out.empty() ? "none" : out;
-}
-
-std::string DateText(const CivilDate& date) { return FormatDate(date); }
-
-CivilDate StartBasis(const Secondment& s) { return s.actual_start.value_or(s.planned_start); }
-
 bool NeedsException(const Secondment& s, const Policy& policy) {
   return s.extension_request &&
          s.extension_request->until > AddMonths(StartBasis(s), policy.max_months);
@@ -84,44 +243,29 @@ const Approvals* OpenApprovals(const Secondment& s, Scope scope) {
       return s.extension_request ? &s.extension_request->approvals : nullptr;
     case Scope::CONVERSION:
       return s.conversion_request ? &s.conversion_request->approvals : nullptr;
+    case Scope::CORRECTION:
+      return s.correction_request ? &s.correction_request->approvals : nullptr;
     default:
       return nullptr;
   }
 }
 
-// A new event stamped with the acting principal and an effective date.
-NewEvent Stamped(const Context& ctx, const CivilDate& effective) {
-  NewEvent event(ctx.new_id());
-  auto b = event.Mutable();
-  auto actor = b.initActor();
-  actor.setId(ctx.actor.id);
-  actor.setRole(ctx.actor.role);
-  SetDate(b.initEffectiveDate(), effective);
-  return event;
-}
-
-NewEvent PeriodClaim(const Context& ctx, const Secondment& s, const CivilDate& start,
-                     const CivilDate& end) {
-  NewEvent event = Stamped(ctx, ctx.today);
-  auto claim = event.Mutable().getPayload().initPeriodClaimed();
-  claim.setSecondmentId(s.id);
-  SetDate(claim.initPlannedStart(), start);
-  SetDate(claim.initPlannedEnd(), end);
-  return event;
-}
-
-// RuleViolation when [start, end] overlaps another open secondment of the same employee.
-Status CheckNoOverlap(const Secondment& s, std::string_view verb, std::string_view employee,
-                      const CivilDate& start, const CivilDate& end, const Context& ctx) {
-  for (const ClaimedPeriod& other : ctx.other_periods) {
-    if (other.secondment_id == s.id) continue;
-    if (other.start <= end && start <= other.end) {
-      return Refused(s, verb,
-                     fmt::format("employee {} already has secondment {} from {} to {}, which "
-                                 "overlaps {} to {}",
-                                 employee, other.secondment_id, DateText(other.start),
-                                 DateText(other.end), DateText(start), DateText(end)));
-    }
+// A fact of the placement (feedback, a return handover) lies within it: on or after the
+// start, and no later than the return.
+Status CheckWithinPlacement(const Secondment& s, std::string_view verb, std::string_view what,
+                            const CivilDate& date) {
+  if (!s.actual_start) {
+    return Refused(s, verb, fmt::format("it has not started; {} comes within the placement", what));
+  }
+  if (date < *s.actual_start) {
+    return Refused(s, verb,
+                   fmt::format("{} dated {} is before the start {}", what, DateText(date),
+                               DateText(*s.actual_start)));
+  }
+  if (s.returned_on && *s.returned_on < date) {
+    return Refused(s, verb,
+                   fmt::format("{} dated {} is after the return {}", what, DateText(date),
+                               DateText(*s.returned_on)));
   }
   return Status::Ok();
 }
@@ -157,20 +301,15 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeCommand& c, const C
   RETURN_IF_ERROR(CheckTexts(c.objectives, "objectives"));
   RETURN_IF_ERROR(CheckText(c.location, "location", false, kMaxNameLength));
   RETURN_IF_ERROR(CheckText(c.backfill, "backfill plan", false));
-  if (c.fte_percent < 1 || c.fte_percent > 100) {
-    return InvalidArgument(fmt::format("fte must be 1 to 100 percent, got {}", c.fte_percent));
-  }
-  bool country_ok = c.country.empty() || (c.country.size() == 2 &&
-                                          std::isupper(static_cast<unsigned char>(c.country[0])) &&
-                                          std::isupper(static_cast<unsigned char>(c.country[1])));
-  if (!country_ok) {
-    return InvalidArgument("country must be an ISO 3166-1 alpha-2 code such as GB or US");
-  }
+  RETURN_IF_ERROR(CheckFte(c.fte_percent));
+  RETURN_IF_ERROR(CheckCountry(c.country));
   if (!(c.start < c.end)) {
     return InvalidArgument(
         fmt::format("end date {} is not after start date {}", DateText(c.end), DateText(c.start)));
   }
   if (s.status != SecondmentStatus::kNone) return Refused(s, "propose", "it already exists");
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "propose", "the proposal", date, ctx));
   CivilDate limit = AddMonths(c.start, ctx.policy->max_months);
   if (c.end > limit) {
     return Refused(
@@ -179,19 +318,22 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeCommand& c, const C
                     "(policy maximum; latest end {})",
                     DateText(c.end), ctx.policy->max_months, DateText(c.start), DateText(limit)));
   }
-  RETURN_IF_ERROR(CheckNoOverlap(s, "propose", c.employee_id, c.start, c.end, ctx));
+  Secondment proposed = s;
+  proposed.employee_id = c.employee_id;
+  RETURN_IF_ERROR(CheckNoOverlap(proposed, "propose", {c.start, c.end}, ctx));
 
   Decision decision;
-  NewEvent event = Stamped(ctx, ctx.today);
+  NewEvent event = Stamped(ctx, date);
   SetProposal(event.Mutable().getPayload().initProposed(), c);
   decision.secondment_events.push_back(std::move(event));
-  decision.employee_events.push_back(PeriodClaim(ctx, s, c.start, c.end));
+  decision.employee_events.push_back(PeriodClaim(ctx, s, {c.start, c.end}, date));
   return decision;
 }
 
 // Approve and refuse share their checks: an open request of the scope, a role it needs, one
-// decision per role.
-Status CheckDecider(const Secondment& s, Scope scope, std::string_view verb, const Context& ctx) {
+// decision per role, dated on or after the request.
+Status CheckDecider(const Secondment& s, Scope scope, std::string_view verb,
+                    const CivilDate& date, const Context& ctx) {
   if (scope == Scope::UNSPECIFIED) return InvalidArgument("scope is required");
   const Approvals* approvals = OpenApprovals(s, scope);
   if (approvals == nullptr) {
@@ -211,30 +353,49 @@ Status CheckDecider(const Secondment& s, Scope scope, std::string_view verb, con
                    fmt::format("the {} request needs no decision from {}; it waits for {}",
                                ScopeName(scope), RoleName(role), Roles(outstanding)));
   }
-  return CheckNamedManager(s, verb, ctx.actor);
+  RETURN_IF_ERROR(CheckNamedManager(s, verb, ctx.actor));
+  RETURN_IF_ERROR(CheckFactDate(s, verb, "the decision", date, ctx));
+  if (date < approvals->requested_on) {
+    return Refused(s, verb,
+                   fmt::format("the decision {} is before the {} request of {}", DateText(date),
+                               ScopeName(scope), DateText(approvals->requested_on)));
+  }
+  return Status::Ok();
 }
 
-Result<Decision> DecideOne(const Secondment& s, const ApproveCommand& c, const Context& ctx) {
-  RETURN_IF_ERROR(CheckText(c.conditions, "conditions", false));
-  RETURN_IF_ERROR(CheckDecider(s, c.scope, "approve", ctx));
-  std::vector<Role> outstanding = OutstandingApprovals(s, c.scope, *ctx.policy);
-  bool completes = outstanding.size() == 1;  // CheckDecider: it holds this role
+// Four eyes: one person gives at most one approval of a request, and whoever made the request
+// does not give its hr approval (nor any approval of a correction).
+Status CheckFourEyes(const Secondment& s, Scope scope, const Context& ctx) {
+  const Approvals& approvals = *OpenApprovals(s, scope);
+  const Policy& policy = *ctx.policy;
+  if (policy.one_approval_per_person && approvals.given_by(ctx.actor.id)) {
+    return Refused(s, "approve",
+                   fmt::format("{} has already approved the {} request; one person gives at most "
+                               "one approval of a request",
+                               ctx.actor.id, ScopeName(scope)));
+  }
+  if (ctx.actor.id != approvals.requested_by) return Status::Ok();
+  if (scope == Scope::CORRECTION) {
+    return Refused(s, "approve",
+                   fmt::format("{} proposed this correction; a second person approves it",
+                               ctx.actor.id));
+  }
+  if (ctx.actor.role == Role::HR && !policy.requester_may_approve_as_hr) {
+    return Refused(s, "approve",
+                   fmt::format("{} made the {} request; its hr approval comes from someone else",
+                               ctx.actor.id, ScopeName(scope)));
+  }
+  return Status::Ok();
+}
 
-  Decision decision;
-  NewEvent grant = Stamped(ctx, ctx.today);
-  auto g = grant.Mutable().getPayload().initApprovalGranted();
-  g.setScope(c.scope);
-  g.setApproverRole(ctx.actor.role);
-  g.setConditions(c.conditions);
-  g.setCompletesRequest(completes);
-  decision.secondment_events.push_back(std::move(grant));
-  if (!completes) return decision;
-
-  if (c.scope == Scope::EXTENSION) {
+// The events that complete a request once its last approval is given.
+Status Complete(const Secondment& s, Scope scope, const CivilDate& date, const Context& ctx,
+                Decision& decision) {
+  if (scope == Scope::EXTENSION) {
     const ExtensionRequest& request = *s.extension_request;
-    RETURN_IF_ERROR(CheckNoOverlap(s, "approve", s.employee_id, StartBasis(s), request.until, ctx));
-    NewEvent extended = Stamped(ctx, ctx.today);
-    extended.Mutable().initActor().setId(ctx.actor.id);
+    Period period{StartBasis(s), request.until};
+    RETURN_IF_ERROR(CheckNoOverlap(s, "approve", period, ctx));
+    NewEvent extended = Stamped(ctx, date);
     extended.Mutable().getActor().setRole(Role::SYSTEM);
     auto e = extended.Mutable().getPayload().initExtended();
     SetDate(e.initPreviousEnd(), s.planned_end);
@@ -242,9 +403,14 @@ Result<Decision> DecideOne(const Secondment& s, const ApproveCommand& c, const C
     e.setCumulativeDays(
         static_cast<uint32_t>(DaysFromCivil(request.until) - DaysFromCivil(StartBasis(s))));
     decision.secondment_events.push_back(std::move(extended));
-    decision.employee_events.push_back(PeriodClaim(ctx, s, s.planned_start, request.until));
-  } else if (c.scope == Scope::CONVERSION) {
+    decision.employee_events.push_back(PeriodClaim(ctx, s, period, date));
+  } else if (scope == Scope::CONVERSION) {
     const ConversionRequest& request = *s.conversion_request;
+    if (s.planned_end < request.effective) {
+      return Refused(s, "approve",
+                     fmt::format("the conversion on {} is after the planned end {}",
+                                 DateText(request.effective), DateText(s.planned_end)));
+    }
     NewEvent converted = Stamped(ctx, request.effective);
     converted.Mutable().getActor().setRole(Role::SYSTEM);
     auto v = converted.Mutable().getPayload().initConvertedToPermanent();
@@ -253,14 +419,49 @@ Result<Decision> DecideOne(const Secondment& s, const ApproveCommand& c, const C
     v.setHostOrg(s.host.org);
     v.setHostUnit(s.host.unit);
     decision.secondment_events.push_back(std::move(converted));
+  } else if (scope == Scope::CORRECTION) {
+    const Correction& correction = s.correction_request->correction;
+    Context system = ctx;
+    system.actor.role = Role::SYSTEM;
+    ASSIGN_OR_RETURN(Decision applied,
+                     correction.field == "void"
+                         ? ApplyVoid(s, correction.reason, date, system)
+                         : ApplyCorrection(s, correction, date, system));
+    for (auto& event : applied.secondment_events) {
+      decision.secondment_events.push_back(std::move(event));
+    }
+    for (auto& event : applied.employee_events) {
+      decision.employee_events.push_back(std::move(event));
+    }
   }
+  return Status::Ok();
+}
+
+Result<Decision> DecideOne(const Secondment& s, const ApproveCommand& c, const Context& ctx) {
+  RETURN_IF_ERROR(CheckText(c.conditions, "conditions", false));
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckDecider(s, c.scope, "approve", date, ctx));
+  RETURN_IF_ERROR(CheckFourEyes(s, c.scope, ctx));
+  std::vector<Role> outstanding = OutstandingApprovals(s, c.scope, *ctx.policy);
+  bool completes = outstanding.size() == 1;  // CheckDecider: it holds this role
+
+  Decision decision;
+  NewEvent grant = Stamped(ctx, date);
+  auto g = grant.Mutable().getPayload().initApprovalGranted();
+  g.setScope(c.scope);
+  g.setApproverRole(ctx.actor.role);
+  g.setConditions(c.conditions);
+  g.setCompletesRequest(completes);
+  decision.secondment_events.push_back(std::move(grant));
+  if (completes) RETURN_IF_ERROR(Complete(s, c.scope, date, ctx, decision));
   return decision;
 }
 
 Result<Decision> DecideOne(const Secondment& s, const RefuseCommand& c, const Context& ctx) {
   RETURN_IF_ERROR(CheckText(c.reason, "reason", true));
-  RETURN_IF_ERROR(CheckDecider(s, c.scope, "refuse", ctx));
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckDecider(s, c.scope, "refuse", date, ctx));
+  NewEvent event = Stamped(ctx, date);
   auto r = event.Mutable().getPayload().initApprovalRefused();
   r.setScope(c.scope);
   r.setApproverRole(ctx.actor.role);
@@ -273,7 +474,9 @@ Result<Decision> DecideOne(const Secondment& s, const WithdrawCommand& c, const 
   RETURN_IF_ERROR(RequireStatus(s, "withdraw",
                                 {SecondmentStatus::kProposed, SecondmentStatus::kApproved},
                                 "only a proposed or approved secondment can be withdrawn"));
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "withdraw", "the withdrawal", date, ctx));
+  NewEvent event = Stamped(ctx, date);
   event.Mutable().getPayload().initWithdrawn().setReason(c.reason);
   return Single(std::move(event));
 }
@@ -294,7 +497,9 @@ Result<Decision> DecideOne(const Secondment& s, const SignCommand& c, const Cont
   RETURN_IF_ERROR(
       RequireStatus(s, "sign", {SecondmentStatus::kApproved},
                     "an agreement is signed once the placement is approved and before it starts"));
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "sign", "the signature", date, ctx));
+  NewEvent event = Stamped(ctx, date);
   auto a = event.Mutable().getPayload().initAgreementSigned();
   a.setReference(c.reference);
   a.setVersion(c.version);
@@ -314,14 +519,17 @@ Result<Decision> DecideOne(const Secondment& s, const StartCommand& c, const Con
   if (ctx.policy->agreement_before_start && !s.agreement_reference) {
     return Refused(s, "start", "agreement not signed");
   }
-  if (!(c.date < s.planned_end)) {
-    return Refused(s, "start",
-                   fmt::format("start date {} is not before the planned end {}", DateText(c.date),
-                               DateText(s.planned_end)));
-  }
-  NewEvent event = Stamped(ctx, c.date);
-  SetDate(event.Mutable().getPayload().initStarted().initActualStart(), c.date);
-  return Single(std::move(event));
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "start", "the start", date, ctx));
+  RETURN_IF_ERROR(CheckStart(s, "start", date, ctx));
+  Period period{date, s.planned_end};
+  RETURN_IF_ERROR(CheckNoOverlap(s, "start", period, ctx));
+  Decision decision;
+  NewEvent event = Stamped(ctx, date);
+  SetDate(event.Mutable().getPayload().initStarted().initActualStart(), date);
+  decision.secondment_events.push_back(std::move(event));
+  decision.employee_events.push_back(PeriodClaim(ctx, s, period, date));
+  return decision;
 }
 
 Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const Context& ctx) {
@@ -332,10 +540,20 @@ Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const 
   RETURN_IF_ERROR(CheckText(c.to, "to", true, kMaxNameLength));
   RETURN_IF_ERROR(CheckTexts(c.duties, "duties"));
   RETURN_IF_ERROR(CheckText(c.notes, "notes", false));
-  RETURN_IF_ERROR(RequireStatus(s, "record a handover for",
-                                {SecondmentStatus::kApproved, SecondmentStatus::kActive},
-                                "handovers are recorded once approved and while active"));
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  if (c.direction == schema::HandoverDirection::RETURN) {
+    RETURN_IF_ERROR(RequireStatus(s, "record a handover for",
+                                  {SecondmentStatus::kActive, SecondmentStatus::kReturned},
+                                  "a return handover is recorded once started"));
+    RETURN_IF_ERROR(CheckFactDate(s, "record a handover for", "the handover", date, ctx));
+    RETURN_IF_ERROR(CheckWithinPlacement(s, "record a handover for", "a return handover", date));
+  } else {
+    RETURN_IF_ERROR(RequireStatus(s, "record a handover for",
+                                  {SecondmentStatus::kApproved, SecondmentStatus::kActive},
+                                  "handovers are recorded once approved and while active"));
+    RETURN_IF_ERROR(CheckFactDate(s, "record a handover for", "the handover", date, ctx));
+  }
+  NewEvent event = Stamped(ctx, date);
   auto h = event.Mutable().getPayload().initHandoverRecorded();
   h.setDirection(c.direction);
   h.setFrom(c.from);
@@ -365,7 +583,10 @@ Result<Decision> DecideOne(const Secondment& s, const FeedbackCommand& c, const 
     return Refused(s, "record feedback for",
                    fmt::format("{} is not its secondee ({})", ctx.actor.id, s.employee_id));
   }
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "record feedback for", "the feedback", date, ctx));
+  RETURN_IF_ERROR(CheckWithinPlacement(s, "record feedback for", "feedback", date));
+  NewEvent event = Stamped(ctx, date);
   auto f = event.Mutable().getPayload().initFeedbackRecorded();
   f.setFromRole(role);
   f.setRating(static_cast<uint8_t>(c.rating));
@@ -391,8 +612,11 @@ Result<Decision> DecideOne(const Secondment& s, const RequestExtensionCommand& c
                    fmt::format("the new end {} is not after the planned end {}", DateText(c.until),
                                DateText(s.planned_end)));
   }
-  RETURN_IF_ERROR(CheckNoOverlap(s, "extend", s.employee_id, StartBasis(s), c.until, ctx));
-  NewEvent event = Stamped(ctx, ctx.today);
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "extend", "the request", date, ctx));
+  RETURN_IF_ERROR(CheckWithinPlacement(s, "extend", "the request", date));
+  RETURN_IF_ERROR(CheckNoOverlap(s, "extend", {StartBasis(s), c.until}, ctx));
+  NewEvent event = Stamped(ctx, date);
   auto r = event.Mutable().getPayload().initExtensionRequested();
   SetDate(r.initNewPlannedEnd(), c.until);
   r.setRationale(c.rationale);
@@ -406,15 +630,24 @@ Result<Decision> DecideOne(const Secondment& s, const ReturnCommand& c, const Co
         s, "return",
         fmt::format("it is {}; only an active secondment returns", StatusName(s.status)));
   }
-  if (c.date < *s.actual_start) {
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "return", "the return", date, ctx));
+  if (date < *s.actual_start) {
     return Refused(s, "return",
-                   fmt::format("the return date {} is before the start {}", DateText(c.date),
+                   fmt::format("the return date {} is before the start {}", DateText(date),
                                DateText(*s.actual_start)));
   }
-  NewEvent event = Stamped(ctx, c.date);
+  for (const Fact& fact : s.facts) {
+    if (fact.within_placement && !fact.voided && date < fact.date) {
+      return Refused(s, "return",
+                     fmt::format("the return date {} is before a step of the placement dated {}",
+                                 DateText(date), DateText(fact.date)));
+    }
+  }
+  NewEvent event = Stamped(ctx, date);
   auto r = event.Mutable().getPayload().initReturned();
-  SetDate(r.initReturnDate(), c.date);
-  r.setEarly(c.date < s.planned_end);
+  SetDate(r.initReturnDate(), date);
+  r.setEarly(date < s.planned_end);
   r.setReason(c.reason);
   r.setPosition(c.position);
   return Single(std::move(event));
@@ -433,12 +666,20 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeConversionCommand& 
   if (ctx.policy->feedback_before_conversion && s.feedback_count == 0) {
     return Refused(s, "convert", "no feedback recorded; the policy asks for evidence first");
   }
+  CivilDate date = StepDate(c.date, ctx);
+  RETURN_IF_ERROR(CheckFactDate(s, "convert", "the proposal", date, ctx));
+  RETURN_IF_ERROR(CheckWithinPlacement(s, "convert", "the proposal", date));
   if (c.effective < *s.actual_start) {
     return Refused(s, "convert",
                    fmt::format("the effective date {} is before the start {}",
                                DateText(c.effective), DateText(*s.actual_start)));
   }
-  NewEvent event = Stamped(ctx, ctx.today);
+  if (s.planned_end < c.effective) {
+    return Refused(s, "convert",
+                   fmt::format("the effective date {} is after the planned end {}",
+                               DateText(c.effective), DateText(s.planned_end)));
+  }
+  NewEvent event = Stamped(ctx, date);
   auto p = event.Mutable().getPayload().initConversionProposed();
   p.setNewRole(c.new_role);
   SetDate(p.initEffectiveDate(), c.effective);
@@ -446,10 +687,22 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeConversionCommand& 
   return Single(std::move(event));
 }
 
+Result<Decision> DecideOne(const Secondment& s, const CorrectCommand& c, const Context& ctx) {
+  return rules::DecideCorrect(s, c, ctx);
+}
+
+Result<Decision> DecideOne(const Secondment& s, const VoidCommand& c, const Context& ctx) {
+  return rules::DecideVoid(s, c, ctx);
+}
+
 }  // namespace
 
 bool Approvals::has(schema::Role role) const {
   return std::find(granted.begin(), granted.end(), role) != granted.end();
+}
+
+bool Approvals::given_by(std::string_view id) const {
+  return std::find(granted_by.begin(), granted_by.end(), id) != granted_by.end();
 }
 
 std::string_view StatusName(SecondmentStatus status) {
@@ -495,16 +748,54 @@ bool IsTerminal(SecondmentStatus status) {
          status == SecondmentStatus::kRejected || status == SecondmentStatus::kWithdrawn;
 }
 
+CivilDate Secondment::EndBasis() const {
+  if (returned_on) return *returned_on;
+  if (converted_on) return *converted_on;
+  return planned_end;
+}
+
 int Secondment::CumulativeDays() const {
   if (status == SecondmentStatus::kNone) return 0;
-  return static_cast<int>(DaysFromCivil(planned_end) - DaysFromCivil(StartBasis(*this)));
+  return static_cast<int>(DaysFromCivil(EndBasis()) - DaysFromCivil(StartBasis(*this)));
+}
+
+int Secondment::PlannedDays() const {
+  if (status == SecondmentStatus::kNone) return 0;
+  return static_cast<int>(DaysFromCivil(planned_end) - DaysFromCivil(planned_start));
+}
+
+std::optional<Period> HeldPeriod(const Secondment& s, CivilDate today) {
+  switch (s.status) {
+    case SecondmentStatus::kProposed:
+    case SecondmentStatus::kApproved:
+      return Period{s.planned_start, s.planned_end};
+    case SecondmentStatus::kActive:
+      return Period{*s.actual_start, std::max(s.planned_end, today)};
+    case SecondmentStatus::kReturned:
+    case SecondmentStatus::kConverted:
+      return Period{*s.actual_start, s.EndBasis()};
+    default:
+      return std::nullopt;
+  }
+}
+
+SecondmentStatus StatusOn(const Secondment& s, CivilDate today) {
+  if (s.status == SecondmentStatus::kConverted && s.converted_on && today < *s.converted_on) {
+    return SecondmentStatus::kActive;
+  }
+  return s.status;
 }
 
 std::string_view CommandName(const Command& command) {
   static constexpr std::string_view kNames[] = {
-      "propose",  "approve",           "refuse", "withdraw",          "sign", "start", "handover",
-      "feedback", "request-extension", "return", "propose-conversion"};
+      "propose", "approve",           "refuse", "withdraw",           "sign",
+      "start",   "handover",          "feedback", "request-extension", "return",
+      "propose-conversion", "correct", "void"};
   return kNames[command.index()];
+}
+
+std::optional<CivilDate> CommandDate(const Command& command) {
+  return std::visit([](const auto& c) { return c.date; }, command);
 }
 
 Status ValidateId(std::string_view id, std::string_view what) {

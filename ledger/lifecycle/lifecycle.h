@@ -52,9 +52,14 @@ struct Party {
 void SetParty(schema::Party::Builder out, const Party& party);
 Party PartyOf(schema::Party::Reader party);
 
+// The approvals given to one request, and who made it (for the four-eyes rule).
 struct Approvals {
   std::vector<schema::Role> granted;
+  std::vector<std::string> granted_by;  // the approvers' ids, beside `granted`
+  std::string requested_by;
+  CivilDate requested_on;
   bool has(schema::Role role) const;
+  bool given_by(std::string_view id) const;
 };
 
 struct ExtensionRequest {
@@ -68,6 +73,32 @@ struct ConversionRequest {
   std::string new_role;
   std::string recruitment_ref;
   Approvals approvals;
+};
+
+// A correction: `field` (CorrectableFields()) from `old_value` to `new_value`.
+struct Correction {
+  std::string field, old_value, new_value, reason;
+  uint64_t corrects_position = 0;
+};
+
+struct CorrectionRequest {
+  Correction correction;
+  Approvals approvals;
+};
+
+// A recorded step that carries a date within the placement, or that a void may undo.
+struct Fact {
+  std::string event_id;  // 16 bytes
+  schema::Event::Payload::Which type;
+  CivilDate date;
+  // Handovers: whether its direction is `return` (dated within the placement).
+  bool within_placement = false;
+  bool voided = false;
+};
+
+// The days a secondment holds its employee: no two of one employee's may share a day.
+struct Period {
+  CivilDate start, end;
 };
 
 struct Extension {
@@ -104,9 +135,34 @@ struct Secondment {
   std::string converted_role;
   std::string closing_reason;  // why it was refused or withdrawn
 
-  // Days from the start (actual once started) to the planned end.
+  // Dates of the steps, for the date rules (the effective dates of their events).
+  CivilDate proposed_on;
+  std::optional<CivilDate> approved_on;  // the approval that completed the placement
+  std::optional<CivilDate> signed_on;
+  std::vector<Fact> facts;  // started, returned, feedback and handovers, in order
+  // An exception approval completed an extension beyond the maximum duration.
+  bool exception_granted = false;
+  std::optional<CorrectionRequest> correction_request;
+  // The position of the event that last set each correctable field (for `history`).
+  std::vector<std::pair<std::string, uint64_t>> field_sources;
+
+  // Days from the start (actual once started) to the end: the return or conversion date
+  // when there is one, else the planned end.
   int CumulativeDays() const;
+  // Days from the planned start to the planned end.
+  int PlannedDays() const;
+  // The last day it covers: the return or conversion date, else the planned end.
+  CivilDate EndBasis() const;
 };
+
+// The days `s` holds its employee as of business date `today`: from its start (actual once
+// started) to its planned end; to its return or conversion once ended; to `today` when it is
+// still active past its planned end. None for a refused or withdrawn one (or none at all).
+std::optional<Period> HeldPeriod(const Secondment& s, CivilDate today);
+
+// The state as of business date `today`: a conversion that takes effect after today leaves the
+// secondment active, on placement, until then ("converting on D").
+SecondmentStatus StatusOn(const Secondment& s, CivilDate today);
 
 // ---- Commands: what a person asks for ----
 
@@ -120,42 +176,52 @@ struct ProposeCommand {
   std::string country, location, backfill;
   schema::CostArrangement cost = schema::CostArrangement::UNSPECIFIED;
   std::vector<std::string> objectives;
+  std::optional<CivilDate> date;  // of the proposal (see below)
 };
+// Every command carries `date`: the business date of the step (the event's effective date),
+// today when not given. For start and return it is the actual start and the return date.
 struct ApproveCommand {
   schema::Scope scope = schema::Scope::UNSPECIFIED;
   std::string conditions;
+  std::optional<CivilDate> date;
 };
 struct RefuseCommand {
   schema::Scope scope = schema::Scope::UNSPECIFIED;
   std::string reason;
+  std::optional<CivilDate> date;
 };
 struct WithdrawCommand {
   std::string reason;
+  std::optional<CivilDate> date;
 };
 struct SignCommand {
   std::string reference;
   uint32_t version = 1;
   std::string sha256_hex;  // empty, or 64 hex digits
+  std::optional<CivilDate> date;
 };
 struct StartCommand {
-  CivilDate date;
+  std::optional<CivilDate> date;
 };
 struct HandoverCommand {
   schema::HandoverDirection direction = schema::HandoverDirection::UNSPECIFIED;
   std::string from, to;
   std::vector<std::string> duties;
   std::string notes;
+  std::optional<CivilDate> date;
 };
 struct FeedbackCommand {
   int rating = 0;  // 1..5, 0 = none
   std::string text;
+  std::optional<CivilDate> date;
 };
 struct RequestExtensionCommand {
   CivilDate until;
   std::string rationale;
+  std::optional<CivilDate> date;
 };
 struct ReturnCommand {
-  CivilDate date;
+  std::optional<CivilDate> date;
   std::string reason;
   schema::ReturnPosition position = schema::ReturnPosition::SUBSTANTIVE;
 };
@@ -163,14 +229,41 @@ struct ProposeConversionCommand {
   CivilDate effective;
   std::string new_role;
   std::string recruitment_ref;
+  std::optional<CivilDate> date;
+};
+// Corrects one recorded value (CorrectableFields()); `value` is written as on the command
+// line (a date YYYY-MM-DD, a number, an id, a text or a cost word).
+struct CorrectCommand {
+  std::string field, value, reason;
+  std::optional<CivilDate> date;
+};
+// Marks the step recorded at `position` (an event of this secondment) as void.
+struct VoidCommand {
+  uint64_t position = 0;
+  std::string reason;
+  std::optional<CivilDate> date;
 };
 
 using Command = std::variant<ProposeCommand, ApproveCommand, RefuseCommand, WithdrawCommand,
                              SignCommand, StartCommand, HandoverCommand, FeedbackCommand,
-                             RequestExtensionCommand, ReturnCommand, ProposeConversionCommand>;
+                             RequestExtensionCommand, ReturnCommand, ProposeConversionCommand,
+                             CorrectCommand, VoidCommand>;
 
 // "propose", "approve", ... as on the command line.
 std::string_view CommandName(const Command& command);
+// The business date the command names, if any.
+std::optional<CivilDate> CommandDate(const Command& command);
+
+// The fields `correct --field` takes: planned_start, planned_end, actual_start, return_date,
+// host_org, host_unit, host_manager, home_org, home_unit, home_manager, role_title, fte,
+// location, country, cost.
+const std::vector<std::string_view>& CorrectableFields();
+// The field's value in `s`, written as `correct --value` takes it ("" when it has none).
+std::string FieldValue(const Secondment& s, std::string_view field);
+// Sets the field from `value` as FieldValue writes it; InvalidArgument for an unknown field or
+// a malformed value. It checks the value alone, not the lifecycle's rules.
+Status SetFieldValue(Secondment& s, std::string_view field, std::string_view value);
+bool IsDateField(std::string_view field);
 
 // A proposal in and out of the schema's Proposed payload (which the RPC API also uses to carry
 // a proposal).
@@ -188,11 +281,23 @@ struct ClaimedPeriod {
   CivilDate start, end;
 };
 
+// The event a VoidCommand names, as the log holds it.
+struct VoidTarget {
+  uint64_t position = 0;
+  std::string stream_id;
+  std::string event_id;  // 16 bytes
+  std::string type;      // the payload's name, e.g. "returned"
+};
+
 struct Context {
   const Policy* policy = nullptr;  // borrowed, non-null
   Actor actor;
-  CivilDate today;  // the effective date of steps that carry no date of their own
+  // The day the step is recorded (the ledger's today): the date of a step that names none,
+  // and the latest date a fact may carry (plus the policy's maxDaysAhead).
+  CivilDate today;
+  // The periods the employee's other secondments hold (HeldPeriod), for the no-overlap rule.
   std::vector<ClaimedPeriod> other_periods;
+  std::optional<VoidTarget> void_target;  // for a VoidCommand: the event at its position
   std::function<EventId()> new_id = [] { return EventId::Random(); };
 };
 

@@ -10,12 +10,11 @@
 namespace secondment {
 namespace {
 
-Result<std::vector<schema::Role>> ParseApprovers(const JsonObject& approvers,
-                                                 std::string_view scope, std::string_view file,
+Result<std::vector<schema::Role>> ParseApprovers(const JsonObject& object, std::string_view key,
+                                                 std::string_view what,
                                                  std::vector<schema::Role> fallback) {
-  ASSIGN_OR_RETURN(auto names, approvers.Strings(scope));
+  ASSIGN_OR_RETURN(auto names, object.Strings(key));
   if (!names) return fallback;
-  std::string what = fmt::format("approvers.{} in {}", scope, file);
   if (names->empty() || names->size() > 4) {
     return InvalidArgument(fmt::format("{} must name 1 to 4 roles", what));
   }
@@ -42,6 +41,8 @@ Policy Policy::Default() {
   policy.placement_approvers = {R::HOME_MANAGER, R::HOST_MANAGER, R::HR};
   policy.extension_approvers = {R::HOME_MANAGER, R::HOST_MANAGER, R::HR};
   policy.conversion_approvers = {R::HOME_MANAGER, R::HOST_MANAGER, R::HR};
+  policy.correctors = {R::HR};
+  policy.correction_approvers = {R::HR};
   return policy;
 }
 
@@ -53,18 +54,56 @@ Result<Policy> Policy::Load(const std::string& path) {
 Result<Policy> Policy::FromJson(std::string_view text, const std::string& where) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, where));
   ASSIGN_OR_RETURN(JsonObject root, doc.RootObject());
-  RETURN_IF_ERROR(root.CheckKnownFields({"approvers", "maxMonths", "agreementBeforeStart",
-                                         "feedbackBeforeConversion", "returnGraceDays"}));
+  RETURN_IF_ERROR(root.CheckKnownFields(
+      {"approvers", "maxMonths", "agreementBeforeStart", "feedbackBeforeConversion",
+       "returnGraceDays", "maxDaysAhead", "startWindowDays", "oneApprovalPerPerson",
+       "requesterMayApproveAsHr", "correctors", "correctionApproval"}));
   Policy policy = Default();
   ASSIGN_OR_RETURN(auto approvers, root.Object("approvers"));
   if (approvers) {
-    RETURN_IF_ERROR(approvers->CheckKnownFields({"placement", "extension", "conversion"}));
+    RETURN_IF_ERROR(
+        approvers->CheckKnownFields({"placement", "extension", "conversion", "correction"}));
+    auto what = [&](std::string_view scope) {
+      return fmt::format("approvers.{} in {}", scope, where);
+    };
     ASSIGN_OR_RETURN(policy.placement_approvers,
-                     ParseApprovers(*approvers, "placement", where, policy.placement_approvers));
+                     ParseApprovers(*approvers, "placement", what("placement"),
+                                    policy.placement_approvers));
     ASSIGN_OR_RETURN(policy.extension_approvers,
-                     ParseApprovers(*approvers, "extension", where, policy.extension_approvers));
+                     ParseApprovers(*approvers, "extension", what("extension"),
+                                    policy.extension_approvers));
     ASSIGN_OR_RETURN(policy.conversion_approvers,
-                     ParseApprovers(*approvers, "conversion", where, policy.conversion_approvers));
+                     ParseApprovers(*approvers, "conversion", what("conversion"),
+                                    policy.conversion_approvers));
+    ASSIGN_OR_RETURN(policy.correction_approvers,
+                     ParseApprovers(*approvers, "correction", what("correction"),
+                                    policy.correction_approvers));
+  }
+  ASSIGN_OR_RETURN(policy.correctors,
+                   ParseApprovers(root, "correctors", fmt::format("correctors in {}", where),
+                                  policy.correctors));
+  ASSIGN_OR_RETURN(auto ahead, root.Integer("maxDaysAhead", 0, 31));
+  if (ahead) policy.max_days_ahead = static_cast<int>(*ahead);
+  ASSIGN_OR_RETURN(auto window, root.Integer("startWindowDays", 0, 366));
+  if (window) policy.start_window_days = static_cast<int>(*window);
+  ASSIGN_OR_RETURN(auto one, root.Bool("oneApprovalPerPerson"));
+  if (one) policy.one_approval_per_person = *one;
+  ASSIGN_OR_RETURN(auto requester, root.Bool("requesterMayApproveAsHr"));
+  if (requester) policy.requester_may_approve_as_hr = *requester;
+  ASSIGN_OR_RETURN(auto approval, root.String("correctionApproval"));
+  if (approval) {
+    bool known = false;
+    for (auto candidate : {CorrectionApproval::kNone, CorrectionApproval::kDatesAfterStart,
+                           CorrectionApproval::kAll}) {
+      if (*approval == CorrectionApprovalName(candidate)) {
+        policy.correction_approval = candidate;
+        known = true;
+      }
+    }
+    if (!known) {
+      return InvalidArgument(
+          fmt::format("correctionApproval in {} must be none, dates_after_start or all", where));
+    }
   }
   ASSIGN_OR_RETURN(auto months, root.Integer("maxMonths", 1, 120));
   if (months) policy.max_months = static_cast<int>(*months);
@@ -77,8 +116,107 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   return policy;
 }
 
+std::string_view CorrectionApprovalName(Policy::CorrectionApproval approval) {
+  switch (approval) {
+    case Policy::CorrectionApproval::kNone:
+      return "none";
+    case Policy::CorrectionApproval::kDatesAfterStart:
+      return "dates_after_start";
+    case Policy::CorrectionApproval::kAll:
+      return "all";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string RoleList(const std::vector<schema::Role>& roles, std::string_view separator) {
+  std::string out;
+  for (auto role : roles) {
+    if (!out.empty()) out += separator;
+    out += RoleName(role);
+  }
+  return out;
+}
+
+std::string RolesJson(const std::vector<schema::Role>& roles) {
+  std::string out;
+  for (auto role : roles) out += fmt::format("{}\"{}\"", out.empty() ? "" : ",", RoleName(role));
+  return "[" + out + "]";
+}
+
+}  // namespace
+
+std::vector<std::string> Policy::Describe() const {
+  std::vector<std::string> lines;
+  auto approvers = [&](std::string_view what, const std::vector<schema::Role>& roles) {
+    lines.push_back(fmt::format("{} needs the approval of: {}{}", what, RoleList(roles, ", "),
+                                roles.size() == 1 ? " (one approver only)" : ""));
+  };
+  approvers("a placement", placement_approvers);
+  approvers("an extension", extension_approvers);
+  approvers("a conversion", conversion_approvers);
+  lines.push_back(fmt::format(
+      "maximum duration: {} months from the start; beyond it an extension also needs exception",
+      max_months));
+  lines.push_back(agreement_before_start ? "a signed agreement is required before the start"
+                                         : "no agreement is required before the start");
+  lines.push_back(feedback_before_conversion
+                      ? "a conversion needs at least one feedback first"
+                      : "a conversion needs no feedback first");
+  lines.push_back(fmt::format("return not recorded: {} days after the planned end",
+                              return_grace_days));
+  lines.push_back(max_days_ahead == 0
+                      ? std::string("facts may not be dated after the day they are recorded")
+                      : fmt::format("facts may be dated up to {} days after the day they are "
+                                    "recorded",
+                                    max_days_ahead));
+  lines.push_back(fmt::format("the actual start lies within {} days of the planned start",
+                              start_window_days));
+  lines.push_back(one_approval_per_person
+                      ? "four eyes: one person gives at most one approval of a request"
+                      : "four eyes RELAXED (oneApprovalPerPerson false): one person may give "
+                        "several approvals of a request");
+  lines.push_back(requester_may_approve_as_hr
+                      ? "four eyes RELAXED (requesterMayApproveAsHr true): the requester may "
+                        "give the hr approval of their own request"
+                      : "four eyes: whoever made a request does not give its hr approval");
+  lines.push_back(fmt::format("corrections and voids are made by: {}", RoleList(correctors, ", ")));
+  switch (correction_approval) {
+    case CorrectionApproval::kNone:
+      lines.push_back("corrections need no second approval");
+      break;
+    case CorrectionApproval::kDatesAfterStart:
+      lines.push_back(fmt::format(
+          "a correction of a date after the start, and a void, needs a second approval by: {}",
+          RoleList(correction_approvers, ", ")));
+      break;
+    case CorrectionApproval::kAll:
+      lines.push_back(fmt::format("every correction and void needs a second approval by: {}",
+                                  RoleList(correction_approvers, ", ")));
+      break;
+  }
+  return lines;
+}
+
+std::string Policy::ToJson() const {
+  return fmt::format(
+      "{{\"approvers\":{{\"placement\":{},\"extension\":{},\"conversion\":{},"
+      "\"correction\":{}}},\"maxMonths\":{},\"agreementBeforeStart\":{},"
+      "\"feedbackBeforeConversion\":{},\"returnGraceDays\":{},\"maxDaysAhead\":{},"
+      "\"startWindowDays\":{},\"oneApprovalPerPerson\":{},\"requesterMayApproveAsHr\":{},"
+      "\"correctors\":{},\"correctionApproval\":\"{}\"}}",
+      RolesJson(placement_approvers), RolesJson(extension_approvers),
+      RolesJson(conversion_approvers), RolesJson(correction_approvers), max_months,
+      agreement_before_start, feedback_before_conversion, return_grace_days, max_days_ahead,
+      start_window_days, one_approval_per_person, requester_may_approve_as_hr,
+      RolesJson(correctors), CorrectionApprovalName(correction_approval));
+}
+
 const std::vector<schema::Role>& Policy::Approvers(schema::Scope scope) const {
   switch (scope) {
+    case schema::Scope::CORRECTION:
+      return correction_approvers;
     case schema::Scope::EXTENSION:
       return extension_approvers;
     case schema::Scope::CONVERSION:

@@ -5,12 +5,19 @@
 //     "approvers": {
 //       "placement":  ["home_manager", "host_manager", "hr"],
 //       "extension":  ["home_manager", "host_manager", "hr"],
-//       "conversion": ["home_manager", "host_manager", "hr"]
+//       "conversion": ["home_manager", "host_manager", "hr"],
+//       "correction": ["hr"]
 //     },
 //     "maxMonths": 24,
 //     "agreementBeforeStart": true,
 //     "feedbackBeforeConversion": true,
-//     "returnGraceDays": 14
+//     "returnGraceDays": 14,
+//     "maxDaysAhead": 0,
+//     "startWindowDays": 30,
+//     "oneApprovalPerPerson": true,
+//     "requesterMayApproveAsHr": false,
+//     "correctors": ["hr"],
+//     "correctionApproval": "dates_after_start"
 //   }
 //
 // Every key is optional (absent keys keep the default); unknown keys are refused. Approver
@@ -41,13 +48,38 @@ struct Policy {
   // "return not recorded": the person is probably back and nobody said so.
   int return_grace_days = 14;
 
+  // Business dates. A fact may be dated at most this many days after the day it is recorded.
+  int max_days_ahead = 0;
+  // The actual start lies within this many days of the planned start, either way.
+  int start_window_days = 30;
+
+  // Four eyes. One person gives at most one approval of a request; the person who made the
+  // request (proposal, extension, conversion, correction) does not give its hr approval.
+  // Either may be relaxed only by its explicit key.
+  bool one_approval_per_person = true;
+  bool requester_may_approve_as_hr = false;
+
+  // Corrections (`correct`, `void`): the roles that may make them, and which need a second
+  // approval (of scope correction, by another person in one of `correction_approvers`).
+  enum class CorrectionApproval { kNone, kDatesAfterStart, kAll };
+  std::vector<schema::Role> correctors;
+  std::vector<schema::Role> correction_approvers;
+  CorrectionApproval correction_approval = CorrectionApproval::kDatesAfterStart;
+
   static Policy Default();
   // InvalidArgument naming the file and the field when the file is unreadable or wrong.
   static Result<Policy> Load(const std::string& path);
   static Result<Policy> FromJson(std::string_view text, const std::string& where);
 
   const std::vector<schema::Role>& Approvers(schema::Scope scope) const;
+
+  // What is in force, one rule a line, for `secondment policy show`.
+  std::vector<std::string> Describe() const;
+  // The policy as a JSON object of the file's keys (every key, defaults included).
+  std::string ToJson() const;
 };
+
+std::string_view CorrectionApprovalName(Policy::CorrectionApproval approval);
 
 }  // namespace secondment
 

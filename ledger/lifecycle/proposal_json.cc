@@ -34,7 +34,8 @@ Result<Proposal> ParseProposalJson(std::string_view text, const std::string& whe
   RETURN_IF_ERROR(
       o.CheckKnownFields({"id", "employee", "homeOrg", "homeUnit", "homeManager", "hostOrg",
                           "hostUnit", "hostManager", "kind", "roleTitle", "start", "end", "fte",
-                          "country", "location", "cost", "objectives", "objective", "backfill"}));
+                          "country", "location", "cost", "objectives", "objective", "backfill",
+                          "date"}));
   Proposal p;
   ProposeCommand& c = p.command;
   ASSIGN_OR_RETURN(p.id, o.String("id"));
@@ -73,6 +74,10 @@ Result<Proposal> ParseProposalJson(std::string_view text, const std::string& whe
   }
   ASSIGN_OR_RETURN(auto backfill, o.String("backfill"));
   c.backfill = backfill.value_or("");
+  ASSIGN_OR_RETURN(auto date, o.String("date"));
+  if (date) {
+    ASSIGN_OR_RETURN(c.date, JsonDate(o, "date"));
+  }
   return p;
 }
 

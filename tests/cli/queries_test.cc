@@ -123,7 +123,7 @@ TEST_F(QueriesTest, AReadRepairsWhatACrashLeftBehind) {
     SystemClock clock;
     Secondments secondments(log->get(), Policy::Default(), &clock);
     auto returned = secondments.Execute(
-        "SEC-2", ReturnCommand{{2026, 5, 29}, "", schema::ReturnPosition::SUBSTANTIVE},
+        "SEC-2", ReturnCommand{CivilDate{2026, 5, 29}, "", schema::ReturnPosition::SUBSTANTIVE},
         Actor{"hr-1", schema::Role::HR});
     ASSERT_TRUE(returned.ok()) << returned.status().ToString();
     EXPECT_LT(*Tables(**log).Checkpoint("placements"), (*log)->Head());

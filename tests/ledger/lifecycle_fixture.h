@@ -31,6 +31,8 @@ class LifecycleTest : public ::testing::Test {
     secondments_ = std::make_unique<Secondments>(log_.get(), std::move(policy), &clock_);
   }
 
+  // The default principal of each role: hr-1 records (and proposes), hr-2 gives the hr
+  // approvals (four eyes: the proposer may not).
   static Actor As(schema::Role role, std::string id = "") {
     if (id.empty()) {
       id = role == schema::Role::HOME_MANAGER   ? "mgr-home"
@@ -42,6 +44,16 @@ class LifecycleTest : public ::testing::Test {
     return {id, role};
   }
   static Actor Hr() { return As(schema::Role::HR); }
+  static Actor Approver(schema::Role role) {
+    return role == schema::Role::HR ? As(role, "hr-2") : As(role);
+  }
+
+  // Moves the ledger's today to `date` (never back): steps are recorded on their day.
+  void Today(const CivilDate& date) {
+    int64_t micros = (DaysFromCivil(date) * 86400 + 12 * 3600) * 1000000;
+    if (micros > clock_.NowMicros()) clock_.Set(micros);
+  }
+  CivilDate Today() const { return DateOfMicros(clock_.NowMicros()); }
 
   static ProposeCommand Proposal(const char* start = "2026-02-01", const char* end = "2026-07-31",
                                  const char* employee = "emp-1") {
@@ -57,7 +69,11 @@ class LifecycleTest : public ::testing::Test {
     return c;
   }
 
+  // Runs `command`; when `follow_dates_`, first moves today to the date the command names.
   Result<Outcome> Run(const std::string& id, const Command& command, const Actor& actor) {
+    if (follow_dates_) {
+      if (auto date = CommandDate(command)) Today(*date);
+    }
     return secondments_->Execute(id, command, actor);
   }
 
@@ -66,21 +82,28 @@ class LifecycleTest : public ::testing::Test {
     auto outcome = Run(id, c, Hr());
     ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   }
-  void ApproveAll(const std::string& id, schema::Scope scope = schema::Scope::PLACEMENT) {
+  void ApproveAll(const std::string& id, schema::Scope scope = schema::Scope::PLACEMENT,
+                  std::optional<CivilDate> date = std::nullopt) {
     for (auto role : {schema::Role::HOME_MANAGER, schema::Role::HOST_MANAGER, schema::Role::HR}) {
-      auto outcome = Run(id, ApproveCommand{scope, ""}, As(role));
+      auto outcome = Run(id, ApproveCommand{scope, "", date}, Approver(role));
       ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
     }
   }
-  void Sign(const std::string& id) { Ok(Run(id, SignCommand{"AGR-1", 1, ""}, Hr())); }
+  void Sign(const std::string& id, std::optional<CivilDate> date = std::nullopt) {
+    Ok(Run(id, SignCommand{"AGR-1", 1, "", date}, Hr()));
+  }
   void Start(const std::string& id, const char* date = "2026-02-01") {
     Ok(Run(id, StartCommand{D(date)}, Hr()));
   }
-  // Proposed, approved, signed and started.
+  // Proposed (30 days before its start, or today if later), approved 20 days and signed 10
+  // days before it, and started on its planned start: a plausible backfilled history.
   void Active(const std::string& id, ProposeCommand c = Proposal()) {
+    CivilDate proposed = std::min(Today(), ShiftDays(c.start, -30), DateLess);
+    if (!c.date) c.date = proposed;
     Propose(id, c);
-    ApproveAll(id);
-    Sign(id);
+    CivilDate approved = std::max(*c.date, ShiftDays(c.start, -20), DateLess);
+    ApproveAll(id, schema::Scope::PLACEMENT, approved);
+    Sign(id, std::max(approved, ShiftDays(c.start, -10), DateLess));
     Start(id, FormatDate(c.start).c_str());
   }
   void Feedback(const std::string& id) {
@@ -105,6 +128,7 @@ class LifecycleTest : public ::testing::Test {
     return s.ok() ? s->status : SecondmentStatus::kNone;
   }
 
+  bool follow_dates_ = true;
   TempDir dir_;
   FakeClock clock_{kNow};
   std::unique_ptr<EventLog> log_;

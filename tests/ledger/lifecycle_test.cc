@@ -87,7 +87,7 @@ TEST_F(LifecycleTest, AnExistingIdCannotBeProposedAgain) {
 TEST_F(LifecycleTest, OneEmployeeNeverHoldsTwoOverlappingOpenSecondments) {
   Propose("SEC-1", Proposal("2026-02-01", "2026-07-31"));
   ExpectRefused("SEC-2", Proposal("2026-07-31", "2026-12-31"), Hr(), StatusCode::kRuleViolation,
-                "cannot propose SEC-2: employee emp-1 already has secondment SEC-1 from "
+                "cannot propose SEC-2: employee emp-1 is on secondment SEC-1 from "
                 "2026-02-01 to 2026-07-31, which overlaps 2026-07-31 to 2026-12-31");
   Propose("SEC-2", Proposal("2026-08-01", "2026-12-31"));           // the day after: fine
   Propose("SEC-3", Proposal("2026-03-01", "2026-04-01", "emp-2"));  // another employee
@@ -139,9 +139,10 @@ TEST_F(LifecycleTest, PlacementNeedsEachRequiredRoleOnce) {
                 "waits for host_manager, hr");
   EXPECT_EQ(StatusOf("SEC-1"), SecondmentStatus::kProposed);
   Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, ""}, As(Role::HOST_MANAGER)));
-  Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "subject to budget"}, Hr()));
+  Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "subject to budget"}, Approver(Role::HR)));
   EXPECT_EQ(StatusOf("SEC-1"), SecondmentStatus::kApproved);
-  ExpectRefused("SEC-1", ApproveCommand{Scope::PLACEMENT, ""}, Hr(), StatusCode::kRuleViolation,
+  ExpectRefused("SEC-1", ApproveCommand{Scope::PLACEMENT, ""}, Approver(Role::HR),
+                StatusCode::kRuleViolation,
                 "cannot approve SEC-1: no placement request is open (it is approved)");
 }
 
@@ -247,7 +248,7 @@ TEST_F(LifecycleTest, ExtensionIsApprovedLikeAPlacementAndRecordedAtomically) {
   Ok(Run("SEC-1", ApproveCommand{Scope::EXTENSION, ""}, As(Role::HOME_MANAGER)));
   Ok(Run("SEC-1", ApproveCommand{Scope::EXTENSION, ""}, As(Role::HOST_MANAGER)));
   EXPECT_EQ(secondments_->Load("SEC-1")->planned_end, D("2026-07-31"));
-  auto last = Run("SEC-1", ApproveCommand{Scope::EXTENSION, ""}, Hr());
+  auto last = Run("SEC-1", ApproveCommand{Scope::EXTENSION, ""}, Approver(Role::HR));
   ASSERT_TRUE(last.ok());
   // The approval, the Extended and the employee's new claim land in one append.
   EXPECT_EQ(last->positions.size(), 3u);
@@ -283,7 +284,7 @@ TEST_F(LifecycleTest, AnExtensionMayNotOverlapTheEmployeesNextSecondment) {
   Propose("SEC-2", Proposal("2026-09-01", "2026-12-31"));
   ExpectRefused("SEC-1", RequestExtensionCommand{D("2026-09-15"), "more"}, Hr(),
                 StatusCode::kRuleViolation,
-                "cannot extend SEC-1: employee emp-1 already has secondment SEC-2 from "
+                "cannot extend SEC-1: employee emp-1 is on secondment SEC-2 from "
                 "2026-09-01 to 2026-12-31, which overlaps 2026-02-01 to 2026-09-15");
   Ok(Run("SEC-1", RequestExtensionCommand{D("2026-08-31"), "more"}, Hr()));
 }
@@ -306,7 +307,7 @@ TEST_F(LifecycleTest, ReturnNotBeforeTheStartAndFlaggedWhenEarly) {
 
 TEST_F(LifecycleTest, ConversionNeedsFeedbackThenApprovals) {
   Active("SEC-1");
-  ProposeConversionCommand conversion{D("2026-08-01"), "Marketing manager", "REQ-77"};
+  ProposeConversionCommand conversion{D("2026-07-01"), "Marketing manager", "REQ-77"};
   ExpectRefused("SEC-1", conversion, Hr(), StatusCode::kRuleViolation,
                 "cannot convert SEC-1: no feedback recorded; the policy asks for evidence first");
   Feedback("SEC-1");
@@ -315,7 +316,7 @@ TEST_F(LifecycleTest, ConversionNeedsFeedbackThenApprovals) {
   auto s = secondments_->Load("SEC-1");
   EXPECT_EQ(s->status, SecondmentStatus::kConverted);
   EXPECT_EQ(s->converted_role, "Marketing manager");
-  EXPECT_EQ(*s->converted_on, D("2026-08-01"));
+  EXPECT_EQ(*s->converted_on, D("2026-07-01"));
 }
 
 TEST_F(LifecycleTest, UnknownSecondmentIsNotFound) {

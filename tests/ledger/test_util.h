@@ -16,9 +16,16 @@
 #include <string>
 #include <thread>
 
+#include "ledger/base/date.h"
 #include "ledger/log/event_log.h"
 
 namespace secondment::testing {
+
+// `date` moved by `days` calendar days.
+inline CivilDate ShiftDays(const CivilDate& date, int days) {
+  return CivilFromDays(DaysFromCivil(date) + days);
+}
+inline bool DateLess(const CivilDate& a, const CivilDate& b) { return a < b; }
 
 // A fresh directory under the system's temp dir, removed with everything in it at the end.
 class TempDir {

@@ -99,8 +99,8 @@ TEST_F(ProjectorTest, IncrementalEqualsRebuiltOverTheFullWorkload) {
   ASSERT_TRUE(projector.Rebuild(std::nullopt).ok());
   EXPECT_EQ(Digest(), incremental);
 
-  // The workload ends with every secondment returned or converted: nobody is placed now.
-  EXPECT_TRUE(PlacementIds().empty());
+  // The workload ends with every secondment returned or converted: nobody is placed after it.
+  EXPECT_TRUE(PlacementIds({}, std::nullopt, D("2100-01-01")).empty());
   auto returned = projections::ListSecondments(*log_, SecondmentStatus::kReturned);
   ASSERT_TRUE(returned.ok());
   EXPECT_EQ(returned->size(), 84856u);
@@ -115,7 +115,9 @@ TEST_F(ProjectorTest, ALagAfterACrashIsRepairedByTheNextCatchUp) {
   EXPECT_EQ(PlacementIds(), std::vector<std::string>{"SEC-1"}) << "stale before repair";
   OpenWithTables();  // "restart"
   CatchUp();
-  EXPECT_TRUE(PlacementIds().empty());
+  // The day of the return still counts as on placement; the next does not.
+  EXPECT_EQ(PlacementIds({}, std::nullopt, D("2026-05-01")), std::vector<std::string>{"SEC-1"});
+  EXPECT_TRUE(PlacementIds({}, std::nullopt, D("2026-05-02")).empty());
   std::string repaired = Digest();
   ASSERT_TRUE(Projector(log_.get()).Rebuild(std::nullopt).ok());
   EXPECT_EQ(Digest(), repaired);

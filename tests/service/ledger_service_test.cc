@@ -26,7 +26,7 @@ TEST_F(ServiceTest, EveryStepRecordsItsEventsAndReturnsTheStateAfterThem) {
   EXPECT_EQ(proposed->state.status, SecondmentStatus::kProposed);
   Ok(HomeManager(), "SEC-1", ApproveCommand{Scope::PLACEMENT, ""});
   Ok(HostManager(), "SEC-1", ApproveCommand{Scope::PLACEMENT, ""});
-  EXPECT_EQ(Ok(Hr(), "SEC-1", ApproveCommand{Scope::PLACEMENT, "budget"}).status,
+  EXPECT_EQ(Ok(HrApprover(), "SEC-1", ApproveCommand{Scope::PLACEMENT, "budget"}).status,
             SecondmentStatus::kApproved);
   EXPECT_TRUE(Ok(Hr(), "SEC-1", SignCommand{"AGR-1", 2, ""}).agreement_reference.has_value());
   EXPECT_EQ(Ok(Hr(), "SEC-1", StartCommand{Day("2026-02-01")}).status, SecondmentStatus::kActive);

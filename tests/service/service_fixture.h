@@ -44,7 +44,9 @@ class ServiceTest : public ::testing::Test {
     ledger_ = std::move(opened).value();
   }
 
+  // hr-1 records and proposes; hr-2 gives the hr approvals (four eyes).
   static Caller Hr() { return {"hr-1", Role::kHr}; }
+  static Caller HrApprover() { return {"hr-2", Role::kHr}; }
   static Caller HomeManager(std::string id = "mgr-home") { return {id, Role::kHomeManager}; }
   static Caller HostManager(std::string id = "mgr-host") { return {id, Role::kHostManager}; }
   static Caller Secondee(std::string id = "emp-1") { return {id, Role::kSecondee}; }
@@ -65,7 +67,17 @@ class ServiceTest : public ::testing::Test {
     return c;
   }
 
+  // Moves the ledger's today to `date` (never back): steps are recorded on their day.
+  void Today(const CivilDate& date) {
+    int64_t micros = (DaysFromCivil(date) * 86400 + 12 * 3600) * 1000000;
+    if (micros > clock_.NowMicros()) clock_.Set(micros);
+  }
+
+  // Runs `command`, first moving today to the date it names (when `follow_dates_`).
   Result<Outcome> Run(const Caller& caller, const std::string& id, const Command& command) {
+    if (follow_dates_) {
+      if (auto date = CommandDate(command)) Today(*date);
+    }
     return ledger_->Execute(caller, id, command);
   }
   // Runs `command`; the test fails unless it is recorded. Returns the state after it.
@@ -77,20 +89,28 @@ class ServiceTest : public ::testing::Test {
 
   void Propose(const std::string& id, ProposeCommand c = Proposal()) { Ok(Hr(), id, c); }
   void ApproveAll(const std::string& id, schema::Scope scope = schema::Scope::PLACEMENT,
-                  const std::string& home = "mgr-home", const std::string& host = "mgr-host") {
-    for (const Caller& caller : {HomeManager(home), HostManager(host), Hr()}) {
-      Ok(caller, id, ApproveCommand{scope, ""});
+                  const std::string& home = "mgr-home", const std::string& host = "mgr-host",
+                  std::optional<CivilDate> date = std::nullopt) {
+    for (const Caller& caller : {HomeManager(home), HostManager(host), HrApprover()}) {
+      Ok(caller, id, ApproveCommand{scope, "", date});
     }
   }
-  void Sign(const std::string& id) { Ok(Hr(), id, SignCommand{"AGR-" + id, 1, ""}); }
+  void Sign(const std::string& id, std::optional<CivilDate> date = std::nullopt) {
+    Ok(Hr(), id, SignCommand{"AGR-" + id, 1, "", date});
+  }
   void Start(const std::string& id, const char* date = "2026-02-01") {
     Ok(Hr(), id, StartCommand{Day(date)});
   }
-  // Proposed, approved, signed and started.
+  CivilDate Today() const { return DateOfMicros(clock_.NowMicros()); }
+  // Proposed (30 days before its start, or today if later), approved 20 days and signed 10
+  // days before it, and started on its planned start: a plausible backfilled history.
   void Active(const std::string& id, ProposeCommand c = Proposal()) {
+    CivilDate proposed = std::min(Today(), ShiftDays(c.start, -30), DateLess);
+    if (!c.date) c.date = proposed;
     Propose(id, c);
-    ApproveAll(id, schema::Scope::PLACEMENT, c.home.manager_id, c.host.manager_id);
-    Sign(id);
+    CivilDate approved = std::max(*c.date, ShiftDays(c.start, -20), DateLess);
+    ApproveAll(id, schema::Scope::PLACEMENT, c.home.manager_id, c.host.manager_id, approved);
+    Sign(id, std::max(approved, ShiftDays(c.start, -10), DateLess));
     Start(id, FormatDate(c.start).c_str());
   }
 
@@ -109,6 +129,7 @@ class ServiceTest : public ::testing::Test {
     return shown.ok() ? shown->state.status : SecondmentStatus::kNone;
   }
 
+  bool follow_dates_ = true;
   TempDir dir_;
   FakeClock clock_{kNow};
   std::unique_ptr<LedgerService> ledger_;
