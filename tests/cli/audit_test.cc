@@ -16,7 +16,7 @@ class AuditCliTest : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
-    Active("SEC-A");  // 6 events in its stream, 1 in the employee's
+    Active("SEC-A");  // 6 events in its stream, 2 in the employee's (proposed, started)
     Ok("--actor hr-1 --as hr propose --id SEC-B --employee emp-2 --home-org Org --home-unit U "
        "--home-manager mgr-home --host-org Org --host-unit V --host-manager mgr-host "
        "--kind internal --role-title Analyst --start 2026-03-01 --end 2026-09-30");
@@ -51,11 +51,11 @@ TEST_F(AuditCliTest, VerifyPrintsTheCountAndTheRoot) {
   CliResult r = Cli("verify");
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(Lines(r.out), 2u) << r.out;
-  EXPECT_EQ(r.out.substr(0, 24), "verified 9 events, root ");
-  EXPECT_EQ(r.out.substr(88), "\n0 stored checkpoints, signed by key none\n");
-  std::string root = r.out.substr(24, 64);
+  EXPECT_EQ(r.out.substr(0, 25), "verified 10 events, root ");
+  EXPECT_EQ(r.out.substr(89), "\n0 stored checkpoints, signed by key none\n");
+  std::string root = r.out.substr(25, 64);
   CliResult json = Cli("--json verify");
-  EXPECT_NE(json.out.find("\"events\":\"9\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"events\":\"10\""), std::string::npos) << json.out;
   EXPECT_NE(json.out.find(root), std::string::npos) << json.out;
   ExpectFails("verify extra", 2, "verify takes no arguments");
   CliResult none = Cli("verify", "--data " + Quote(Path("nothing-here")));
@@ -120,7 +120,7 @@ TEST_F(AuditCliTest, CheckpointPrintsASignedNoteAndRefusesBadKeys) {
   ASSERT_EQ(r.code, 0) << r.err;
   auto note = ParseCheckpointNote(r.out);
   ASSERT_TRUE(note.ok()) << note.status().ToString() << r.out;
-  EXPECT_EQ(note->checkpoint.size, 9u);
+  EXPECT_EQ(note->checkpoint.size, 10u);
   auto pub = PublicKey::FromPem(ReadFileText(key + ".pub"));
   EXPECT_TRUE(pub->Verify(*note).ok());
 
@@ -144,8 +144,8 @@ TEST_F(AuditCliTest, VerifyShowsTheLogExtendsAHeldCheckpoint) {
   Ok("--actor hr-1 --as hr withdraw SEC-B --reason 'role filled'");
   CliResult r = Cli("verify --checkpoint " + Quote(held) + " --pubkey " + Quote(key + ".pub"));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("verified 10 events"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("extends the checkpoint of 9 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verified 11 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("extends the checkpoint of 10 events"), std::string::npos) << r.out;
 
   std::string other = Keygen("other");
   ExpectFails("verify --checkpoint " + Quote(held) + " --pubkey " + Quote(other + ".pub"), 6,
@@ -207,7 +207,7 @@ TEST_F(AuditCliTest, AnAuditBundleVerifiesOfflineAndTamperingIsCaught) {
   Checkpoint(key);
   CliResult r = Cli("audit-bundle --out " + Quote(Path("bundle")));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("9 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("10 events"), std::string::npos) << r.out;
   std::string pub = " --pubkey " + Quote(key + ".pub");
   CliResult v = Cli("verify-bundle " + Quote(Path("bundle")) + pub);
   ASSERT_EQ(v.code, 0) << v.err;
@@ -250,7 +250,7 @@ TEST_F(AuditCliTest, AnAuditBundleVerifiesOfflineAndTamperingIsCaught) {
   Ok("audit-bundle --out " + Quote(Path("later")));
   CliResult later = Cli("verify-bundle " + Quote(Path("later")) + pub);
   EXPECT_EQ(later.code, 0) << later.err;
-  EXPECT_NE(later.out.find("note: events 10 to 10 come after the last signed checkpoint"),
+  EXPECT_NE(later.out.find("note: events 11 to 11 come after the last signed checkpoint"),
             std::string::npos)
       << later.out;
   ExpectFails("verify-bundle " + Quote(Path("nowhere")), 2, "not an audit bundle");

@@ -15,11 +15,11 @@ TEST_F(BackupCliTest, ARestoredLedgerVerifiesAndGivesIdenticalProjections) {
      "--kind internal --role-title Analyst --start 2026-03-01 --end 2026-09-30");
   CliResult backed = Cli("backup --to " + Quote(dir_.Sub("backup")));
   ASSERT_EQ(backed.code, 0) << backed.err;
-  EXPECT_NE(backed.out.find("backed up 9 events"), std::string::npos) << backed.out;
+  EXPECT_NE(backed.out.find("backed up 10 events"), std::string::npos) << backed.out;
   std::string restored = "--data " + Quote(dir_.Sub("restored"));
   CliResult r = Cli("restore --from " + Quote(dir_.Sub("backup")), restored);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("restored 9 events"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("restored 10 events"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("verified"), std::string::npos);
   for (const char* query :
        {"status --csv", "placements --csv", "history SEC-1", "log --json", "show SEC-2"}) {

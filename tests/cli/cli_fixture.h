@@ -77,23 +77,31 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(Head(), head) << args << " wrote although refused";
   }
 
+  // A proposal backfilled on 2026-01-05 (every date of these tests lies in the past, so they
+  // keep their meaning whatever day they run on).
   static std::string Proposal(const std::string& extra = "") {
     return "--actor hr-1 --as hr propose --employee emp-1 --home-org 'Northfield College' "
            "--home-unit Teaching --home-manager mgr-home --host-org 'Northfield College' "
            "--host-unit Admissions --host-manager mgr-host --kind internal "
-           "--role-title 'Recruitment lead' --start 2026-02-02 --end 2026-07-31 " +
+           "--role-title 'Recruitment lead' --start 2026-02-02 --end 2026-07-31 "
+           "--date 2026-01-05 " +
            extra;
   }
-  void ApproveAll(const std::string& id, const std::string& scope = "placement") {
-    Ok("--actor mgr-home --as home_manager approve " + id + " --scope " + scope);
-    Ok("--actor mgr-host --as host_manager approve " + id + " --scope " + scope);
-    Ok("--actor hr-1 --as hr approve " + id + " --scope " + scope);
+  // The three approvals; the hr one by hr-2, since hr-1 proposed (four eyes). A placement's
+  // are dated 2026-01-12 unless `date` says otherwise; other requests' today.
+  void ApproveAll(const std::string& id, const std::string& scope = "placement",
+                  std::string date = "") {
+    if (date.empty() && scope == "placement") date = "2026-01-12";
+    std::string dated = date.empty() ? "" : " --date " + date;
+    Ok("--actor mgr-home --as home_manager approve " + id + " --scope " + scope + dated);
+    Ok("--actor mgr-host --as host_manager approve " + id + " --scope " + scope + dated);
+    Ok("--actor hr-2 --as hr approve " + id + " --scope " + scope + dated);
   }
-  // Proposed with id `id`, approved, signed and started.
+  // Proposed with id `id`, approved, signed and started on 2026-02-02.
   void Active(const std::string& id) {
     Ok(Proposal("--id " + id));
     ApproveAll(id);
-    Ok("--actor hr-1 --as hr sign " + id + " --agreement AGR-" + id);
+    Ok("--actor hr-1 --as hr sign " + id + " --agreement AGR-" + id + " --date 2026-01-20");
     Ok("--actor hr-1 --as hr start " + id + " --date 2026-02-02");
   }
 

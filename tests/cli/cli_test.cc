@@ -31,9 +31,11 @@ TEST_F(CliTest, AWholeLifecycleThroughEveryCommand) {
   Active("SEC-1");
   Ok("--actor mgr-home --as home_manager handover SEC-1 --direction outbound --from emp-1 --to "
      "emp-9 --duty 'Year 12 classes' --duty 'Open day' --notes 'cover agreed'");
-  Ok("--actor mgr-host --as host_manager feedback SEC-1 --rating 5 --text 'Applications up 20%'");
-  Ok("--actor hr-1 --as hr request-extension SEC-1 --until 2026-10-31 --rationale 'next intake'");
-  ApproveAll("SEC-1", "extension");
+  Ok("--actor mgr-host --as host_manager feedback SEC-1 --rating 5 --text 'Applications up 20%' "
+     "--date 2026-05-04");
+  Ok("--actor hr-1 --as hr request-extension SEC-1 --until 2026-10-31 --rationale 'next intake' "
+     "--date 2026-06-15");
+  ApproveAll("SEC-1", "extension", "2026-06-22");
 
   CliResult show = Cli("show SEC-1 --json");
   ASSERT_EQ(show.code, 0) << show.err;
@@ -77,10 +79,10 @@ TEST_F(CliTest, ConversionRefusalAndWithdrawal) {
       "--actor hr-1 --as hr propose-conversion SEC-1 --effective 2026-06-01 --new-role "
       "'Admissions officer'",
       3, "cannot convert SEC-1: no feedback recorded");
-  Ok("--actor emp-1 --as secondee feedback SEC-1 --text 'I want to stay'");
+  Ok("--actor emp-1 --as secondee feedback SEC-1 --text 'I want to stay' --date 2026-04-01");
   Ok("--actor hr-1 --as hr propose-conversion SEC-1 --effective 2026-06-01 --new-role "
-     "'Admissions officer' --recruitment-ref REQ-1");
-  ApproveAll("SEC-1", "conversion");
+     "'Admissions officer' --recruitment-ref REQ-1 --date 2026-04-15");
+  ApproveAll("SEC-1", "conversion", "2026-04-20");
   EXPECT_NE(Cli("show SEC-1 --json").out.find("\"state\":\"converted\""), std::string::npos);
 
   Ok(Proposal("--id SEC-2 --employee emp-2").replace(Proposal().find("--employee emp-1"), 16, ""));
@@ -302,7 +304,13 @@ TEST_F(CliTest, APolicyFileChangesTheRules) {
   std::string policy = dir_.Sub("policy.json");
   std::ofstream(policy) << R"({"approvers":{"placement":["hr"]},"agreementBeforeStart":false})";
   Ok("--policy " + Quote(policy) + " " + Proposal("--id SEC-1"));
-  Ok("--policy " + Quote(policy) + " --actor hr-1 --as hr approve SEC-1 --scope placement");
+  // Four eyes still hold: the proposer's own hr approval is refused.
+  ExpectRefused("--policy " + Quote(policy) +
+                    " --actor hr-1 --as hr approve SEC-1 --scope placement --date 2026-01-12",
+                3, "cannot approve SEC-1: hr-1 made the placement request; its hr approval comes "
+                   "from someone else");
+  Ok("--policy " + Quote(policy) +
+     " --actor hr-2 --as hr approve SEC-1 --scope placement --date 2026-01-12");
   Ok("--policy " + Quote(policy) + " --actor hr-1 --as hr start SEC-1 --date 2026-02-02");
   std::ofstream(dir_.Sub("bad-policy.json")) << R"({"maxMonths": 500})";
   ExpectRefused("--policy " + Quote(dir_.Sub("bad-policy.json")) + " " + Proposal("--id SEC-2"), 2,

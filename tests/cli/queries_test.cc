@@ -27,7 +27,7 @@ class QueriesTest : public CliTest {
     second.replace(second.find("--host-unit Admissions"), 22, "--host-unit Finance");
     Ok(second);
     ApproveAll("SEC-2");
-    Ok("--actor hr-1 --as hr sign SEC-2 --agreement AGR-2");
+    Ok("--actor hr-1 --as hr sign SEC-2 --agreement AGR-2 --date 2026-02-20");
     Ok("--actor hr-1 --as hr start SEC-2 --date 2026-03-02");
     before_return_ = Head();
     Ok("--actor hr-1 --as hr return SEC-1 --date 2026-04-30");

@@ -190,7 +190,7 @@ TEST_F(RpcTest, RefusalsCarryTheCommandLinesCodeAndMessageAndWriteNothing) {
   EXPECT_EQ(other->desk->Show("SEC-R2", std::nullopt).status().code(), StatusCode::kRuleViolation);
   EXPECT_TRUE(other->desk->ListSecondments({})->empty()) << "a manager sees only their own";
   auto bad_date = hr->desk->Execute("SEC-R2", StartCommand{CivilDate{2026, 2, 30}});
-  EXPECT_EQ(bad_date.status().code(), StatusCode::kRuleViolation);  // not approved yet
+  EXPECT_EQ(bad_date.status(), InvalidArgument("invalid date 2026-02-30"));
   auto bad_id = hr->desk->Execute("SEC/../1", WithdrawCommand{"x"});
   EXPECT_EQ(bad_id.status().code(), StatusCode::kInvalidArgument);
   auto twice = hr->desk->Execute("SEC-R2", Proposal("emp-3"));
