@@ -18,12 +18,24 @@ std::string Text(capnp::Text::Reader t) { return {t.cStr(), t.size()}; }
 void SetApprovals(schema::ApprovalsRow::Builder out, const Approvals& a) {
   auto list = out.initGranted(static_cast<unsigned>(a.granted.size()));
   for (size_t i = 0; i < a.granted.size(); ++i) list.set(i, a.granted[i]);
+  auto by = out.initGrantedBy(static_cast<unsigned>(a.granted_by.size()));
+  for (size_t i = 0; i < a.granted_by.size(); ++i) by.set(i, a.granted_by[i]);
+  out.setRequestedBy(a.requested_by);
+  SetDate(out.initRequestedOn(), a.requested_on);
 }
 
 Approvals GetApprovals(schema::ApprovalsRow::Reader a) {
   Approvals out;
   for (auto role : a.getGranted()) out.granted.push_back(role);
+  for (auto id : a.getGrantedBy()) out.granted_by.push_back(Text(id));
+  out.requested_by = Text(a.getRequestedBy());
+  out.requested_on = DateOf(a.getRequestedOn());
   return out;
+}
+
+std::optional<CivilDate> OptionalDate(schema::Date::Reader date) {
+  if (date.getYear() == 0) return std::nullopt;
+  return DateOf(date);
 }
 
 }  // namespace
@@ -78,6 +90,35 @@ void WriteSecondmentRow(schema::SecondmentRow::Builder row, const Folded& f) {
   row.setClosingReason(s.closing_reason);
   row.setLastPosition(f.last_position);
   row.setVersion(f.version);
+  SetDate(row.initProposedOn(), s.proposed_on);
+  if (s.approved_on) SetDate(row.initApprovedOn(), *s.approved_on);
+  if (s.signed_on) SetDate(row.initSignedOn(), *s.signed_on);
+  auto facts = row.initFacts(static_cast<unsigned>(s.facts.size()));
+  for (size_t i = 0; i < s.facts.size(); ++i) {
+    const Fact& fact = s.facts[i];
+    facts[i].setEventId(kj::arrayPtr(reinterpret_cast<const kj::byte*>(fact.event_id.data()),
+                                     fact.event_id.size()));
+    facts[i].setType(static_cast<uint16_t>(fact.type));
+    SetDate(facts[i].initDate(), fact.date);
+    facts[i].setWithinPlacement(fact.within_placement);
+    facts[i].setVoided(fact.voided);
+  }
+  row.setExceptionGranted(s.exception_granted);
+  if (s.correction_request) {
+    const Correction& c = s.correction_request->correction;
+    auto r = row.initCorrectionRequest();
+    r.setField(c.field);
+    r.setOldValue(c.old_value);
+    r.setNewValue(c.new_value);
+    r.setReason(c.reason);
+    r.setCorrectsPosition(c.corrects_position);
+    SetApprovals(r.initApprovals(), s.correction_request->approvals);
+  }
+  auto sources = row.initFieldSources(static_cast<unsigned>(s.field_sources.size()));
+  for (size_t i = 0; i < s.field_sources.size(); ++i) {
+    sources[i].setField(s.field_sources[i].first);
+    sources[i].setPosition(s.field_sources[i].second);
+  }
 }
 
 std::string EncodeSecondment(const Folded& f) {
@@ -158,6 +199,27 @@ Result<Folded> ReadSecondmentRow(schema::SecondmentRow::Reader row) {
                  s.closing_reason = Text(row.getClosingReason());
                  f.last_position = row.getLastPosition();
                  f.version = row.getVersion();
+                 s.proposed_on = DateOf(row.getProposedOn());
+                 s.approved_on = OptionalDate(row.getApprovedOn());
+                 s.signed_on = OptionalDate(row.getSignedOn());
+                 for (auto fact : row.getFacts()) {
+                   auto id = fact.getEventId();
+                   s.facts.push_back(
+                       {std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
+                        static_cast<schema::Event::Payload::Which>(fact.getType()),
+                        DateOf(fact.getDate()), fact.getWithinPlacement(), fact.getVoided()});
+                 }
+                 s.exception_granted = row.getExceptionGranted();
+                 if (row.hasCorrectionRequest()) {
+                   auto r = row.getCorrectionRequest();
+                   s.correction_request = CorrectionRequest{
+                       {Text(r.getField()), Text(r.getOldValue()), Text(r.getNewValue()),
+                        Text(r.getReason()), r.getCorrectsPosition()},
+                       GetApprovals(r.getApprovals())};
+                 }
+                 for (auto source : row.getFieldSources()) {
+                   s.field_sources.emplace_back(Text(source.getField()), source.getPosition());
+                 }
                })) {
     return Corruption(
         fmt::format("a secondment row does not decode: {}", exception->getDescription().cStr()));

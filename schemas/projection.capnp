@@ -10,6 +10,32 @@ $Cxx.namespace("secondment::schema");
 
 struct ApprovalsRow {
   granted @0 :List(Event.Role);
+  grantedBy @1 :List(Text);      # the approvers' ids, beside `granted`
+  requestedBy @2 :Text;          # who made the request
+  requestedOn @3 :Event.Date;
+}
+
+struct FactRow {
+  # A step of the placement that a void may undo (lifecycle.h `Fact`).
+  eventId @0 :Data;
+  type @1 :UInt16;               # the Event.payload union's discriminant
+  date @2 :Event.Date;
+  withinPlacement @3 :Bool;
+  voided @4 :Bool;
+}
+
+struct CorrectionRequestRow {
+  field @0 :Text;
+  oldValue @1 :Text;
+  newValue @2 :Text;
+  reason @3 :Text;
+  correctsPosition @4 :UInt64;
+  approvals @5 :ApprovalsRow;
+}
+
+struct FieldSourceRow {
+  field @0 :Text;
+  position @1 :UInt64;
 }
 
 struct SecondmentRow {
@@ -46,6 +72,13 @@ struct SecondmentRow {
   closingReason @28 :Text;
   lastPosition @29 :UInt64;      # of the secondment's last event
   version @30 :UInt32;           # of the secondment's last event
+  proposedOn @31 :Event.Date;
+  approvedOn @32 :Event.Date;    # all zeros when not approved
+  signedOn @33 :Event.Date;      # all zeros when not signed
+  facts @34 :List(FactRow);
+  exceptionGranted @35 :Bool;
+  correctionRequest @36 :CorrectionRequestRow;  # null when none waits
+  fieldSources @37 :List(FieldSourceRow);
 }
 
 struct ExtensionRequestRow {

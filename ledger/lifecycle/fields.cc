@@ -28,9 +28,11 @@ std::string OptionalDate(const std::optional<CivilDate>& date) {
 Result<CivilDate> DateValue(std::string_view field, std::string_view value) {
   auto date = ParseDate(value);
   if (!date.ok()) {
-    return InvalidArgument(
-        fmt::format("invalid date '{}' for {}: {}", Printable(value), field,
-                    date.status().message()));
+    // "invalid date '2026-02-30': 2026-02 has 28 days" -> "... for planned_end: ..."
+    std::string message = date.status().message();
+    auto colon = message.find("': ");
+    if (colon != std::string::npos) message.insert(colon + 1, fmt::format(" for {}", field));
+    return InvalidArgument(message);
   }
   return *date;
 }
