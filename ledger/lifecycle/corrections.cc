@@ -81,15 +81,15 @@ Result<Secondment> Unvoided(const Secondment& s, std::string_view verb, const Co
   const VoidTarget& target = *ctx.void_target;
   if (target.stream_id != SecondmentStream(s.id)) {
     return Refused(s, verb,
-                   fmt::format("position {} is a {} event of {}, not of {}", target.position,
+                   fmt::format("position {} holds a {} event of {}, not of {}", target.position,
                                target.type, target.stream_id, s.id));
   }
   auto fact = std::find_if(s.facts.begin(), s.facts.end(),
                            [&](const Fact& f) { return f.event_id == target.event_id; });
   if (fact == s.facts.end()) {
     return Refused(s, verb,
-                   fmt::format("position {} is {}; only a start, a return, feedback or a "
-                               "handover can be voided (correct a field instead)",
+                   fmt::format("position {} holds a {} event; only a start, a return, feedback "
+                               "or a handover can be voided (correct a field instead)",
                                target.position, target.type));
   }
   if (fact->voided) return Refused(s, verb, fmt::format("position {} is already void", target.position));
@@ -115,6 +115,12 @@ Result<Secondment> Unvoided(const Secondment& s, std::string_view verb, const Co
     after.returned_early = false;
   } else if (fact->type == P::FEEDBACK_RECORDED) {
     --after.feedback_count;
+    bool converting = s.conversion_request || s.status == SecondmentStatus::kConverted;
+    if (after.feedback_count == 0 && converting && ctx.policy->feedback_before_conversion) {
+      return Refused(s, verb,
+                     "its conversion rests on this feedback, the only one recorded; the policy "
+                     "asks for evidence before a conversion");
+    }
   } else if (fact->type == P::HANDOVER_RECORDED) {
     --after.handover_count;
   }

@@ -197,7 +197,7 @@ TEST_F(CorrectionsTest, AReturnRecordedOnTheWrongSecondmentIsVoided) {
   ExpectRefused(Hr(), "SEC-2", VoidCommand{returned, "recorded on the wrong secondment"},
                 StatusCode::kRuleViolation,
                 "cannot void SEC-2: position " + std::to_string(returned) +
-                    " is a returned event of secondment-SEC-1, not of SEC-2");
+                    " holds a returned event of secondment-SEC-1, not of SEC-2");
   auto proposed = Run(Hr(), "SEC-1", VoidCommand{returned, "recorded on the wrong secondment"});
   ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
   EXPECT_EQ(State().status, SecondmentStatus::kReturned) << "a void of a return waits for approval";
@@ -217,8 +217,8 @@ TEST_F(CorrectionsTest, OnlyStepsOfThePlacementCanBeVoided) {
   auto feedback = Run(HostManager(), "SEC-1", FeedbackCommand{2, "wrong person"});
   ASSERT_TRUE(feedback.ok());
   ExpectRefused(Hr(), "SEC-1", VoidCommand{1, "no"}, StatusCode::kRuleViolation,
-                "cannot void SEC-1: position 1 is proposed; only a start, a return, feedback or "
-                "a handover can be voided (correct a field instead)");
+                "cannot void SEC-1: position 1 holds a proposed event; only a start, a return, "
+                "feedback or a handover can be voided (correct a field instead)");
   ExpectRefused(Hr(), "SEC-1", VoidCommand{ledger_->Head() + 1, "no"}, StatusCode::kNotFound,
                 "no event at position " + std::to_string(ledger_->Head() + 1));
   ExpectRefused(Hr(), "SEC-1", VoidCommand{0, "no"}, StatusCode::kInvalidArgument,
