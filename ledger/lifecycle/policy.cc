@@ -188,7 +188,8 @@ std::vector<std::string> Policy::Describe() const {
       break;
     case CorrectionApproval::kDatesAfterStart:
       lines.push_back(fmt::format(
-          "a correction of a date after the start, and a void, needs a second approval by: {}",
+          "a correction of a date once started, and a void of a start or a return, needs a "
+          "second approval by: {}",
           RoleList(correction_approvers, ", ")));
       break;
     case CorrectionApproval::kAll:

@@ -99,6 +99,20 @@ TEST_F(ProjectorTest, IncrementalEqualsRebuiltOverTheFullWorkload) {
   ASSERT_TRUE(projector.Rebuild(std::nullopt).ok());
   EXPECT_EQ(Digest(), incremental);
 
+  // One notion of now: placements without a date are placements as of today, whatever today
+  // is, across the workload's years and on the real today.
+  size_t seen = 0;
+  for (int64_t day = DaysFromCivil(D("2024-01-01")); day <= DaysFromCivil(D("2027-12-31"));
+       day += 45) {
+    CivilDate today = CivilFromDays(day);
+    std::vector<std::string> now = PlacementIds({}, std::nullopt, today);
+    EXPECT_EQ(now, PlacementIds({}, today, today)) << FormatDate(today);
+    seen += now.size();
+  }
+  EXPECT_GT(seen, 1000u);
+  CivilDate real_today = DateOfMicros(SystemClock().NowMicros());
+  EXPECT_EQ(PlacementIds({}, std::nullopt, real_today), PlacementIds({}, real_today, real_today));
+
   // The workload ends with every secondment returned or converted: nobody is placed after it.
   EXPECT_TRUE(PlacementIds({}, std::nullopt, D("2100-01-01")).empty());
   auto returned = projections::ListSecondments(*log_, SecondmentStatus::kReturned);
