@@ -110,6 +110,41 @@ TEST_F(ServeTest, RolesRecordTheirStepsAsTheAuthenticatedPrincipal) {
   EXPECT_NE(verified.out.find("verified 3 events"), std::string::npos);
 }
 
+TEST_F(ServeTest, DatedStepsCorrectionsVoidsAndThePolicyGoThroughTheServer) {
+  Start();
+  ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-D1") + " --date 2026-01-05").code, 0);
+  CliResult approved = Remote(home_, "approve SEC-D1 --scope placement --date 2026-01-12");
+  ASSERT_EQ(approved.code, 0) << approved.err;
+  CliResult history = Remote(auditor_, "--json history SEC-D1");
+  EXPECT_NE(history.out.find("\"effectiveDate\":\"2026-01-05\",\"actor\":\"hr-ana\""),
+            std::string::npos)
+      << history.out;
+  EXPECT_NE(history.out.find("\"effectiveDate\":\"2026-01-12\",\"actor\":\"mgr-home\""),
+            std::string::npos)
+      << history.out;
+  CliResult own = Remote(hr_, "--as hr approve SEC-D1 --scope placement --date 2026-01-12");
+  EXPECT_EQ(own.code, 3);
+  EXPECT_EQ(own.err,
+            "cannot approve SEC-D1: hr-ana made the placement request; its hr approval comes from "
+            "someone else\n");
+  CliResult early = Remote(hr_, "--as hr withdraw SEC-D1 --reason x --date 2026-01-04");
+  EXPECT_EQ(early.code, 3);
+  EXPECT_NE(early.err.find("is before its proposal on 2026-01-05"), std::string::npos);
+  CliResult corrected =
+      Remote(hr_, "--as hr correct SEC-D1 --field host_unit --value W --reason 'renamed'");
+  ASSERT_EQ(corrected.code, 0) << corrected.err;
+  EXPECT_NE(Remote(auditor_, "show SEC-D1").out.find("host        Org / W"), std::string::npos);
+  CliResult voided = Remote(hr_, "--as hr void SEC-D1 --position 1 --reason x");
+  EXPECT_EQ(voided.code, 3);
+  EXPECT_NE(voided.err.find("position 1 holds a proposed event"), std::string::npos);
+  CliResult policy = Remote(auditor_, "policy show");
+  EXPECT_EQ(policy.code, 0) << policy.err;
+  EXPECT_NE(policy.out.find("four eyes: one person gives at most one approval of a request"),
+            std::string::npos)
+      << policy.out;
+  EXPECT_EQ(LocalHead(), 4u);  // proposal, claim, approval, correction
+}
+
 TEST_F(ServeTest, NoTokenAWrongTokenAndAMissingRightAreRefusedAndWriteNothing) {
   Start();
   ASSERT_EQ(Remote(hr_, "--as hr " + ProposeArgs("SEC-R2")).code, 0);
