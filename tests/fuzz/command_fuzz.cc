@@ -1,5 +1,5 @@
 // Fuzz target: the JSON documents a user hands the ledger, a proposal (`propose --file`, and
-// `--file-json` through --connect) and a policy file. Whatever the text, reading it either
+// `--file-json` through --connect) and a policy file, and the text of a correction's value. Whatever the text, reading it either
 // refuses it with InvalidArgument or yields a command that the lifecycle decides on without
 // harm; the events it decides are valid JSON once rendered, and fold into a proposed
 // secondment.
@@ -82,6 +82,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
          {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION})
       (void)policy->Approvers(scope);
     fuzz::CheckDecision(Decide(Secondment{}, fuzz::PlainProposal(), fuzz::MakeContext(*policy)));
+    for (const auto& line : policy->Describe()) FUZZ_CHECK(!line.empty(), "a rule has words");
+    FUZZ_CHECK(Policy::FromJson(policy->ToJson(), "again").ok(), "a policy reads back its JSON");
+  }
+
+  // The text as the value of every correctable field (`correct --value`): taken or refused
+  // with InvalidArgument, and what is taken reads back as itself.
+  for (std::string_view field : CorrectableFields()) {
+    Secondment s;
+    s.planned_start = CivilDate{2026, 4, 1};
+    s.planned_end = CivilDate{2026, 9, 30};
+    Status set = SetFieldValue(s, field, text);
+    FUZZ_CHECK(set.ok() || set.code() == StatusCode::kInvalidArgument,
+               "a bad field value is InvalidArgument");
+    if (set.ok()) {
+      Secondment again = s;
+      FUZZ_CHECK(SetFieldValue(again, field, FieldValue(s, field)).ok(),
+                 "a field's value reads back");
+      FUZZ_CHECK(FieldValue(again, field) == FieldValue(s, field), "a field's value is stable");
+    }
   }
   return 0;
 }

@@ -202,6 +202,25 @@ int WriteSeeds(const std::string& dir) {
     request.setRecruitmentRef("REC-1");
     return request.send().ignoreResult();
   });
+  Record(f, dir, "correct", [](auto login) {
+    auto request = DeskAs(login, "hr").correctRequest();
+    request.setId(kId);
+    request.setField("host_unit");
+    request.setValue("Outreach");
+    request.setReason("renamed");
+    SetDay(request.initDate(), 3, 1);
+    return request.send().ignoreResult();
+  });
+  Record(f, dir, "void-step", [](auto login) {
+    auto request = DeskAs(login, "hr").voidStepRequest();
+    request.setId(kId);
+    request.setPosition(3);
+    request.setReason("wrong secondment");
+    return request.send().ignoreResult();
+  });
+  Record(f, dir, "policy", [](auto login) {
+    return DeskAs(login, "auditor").policyRequest().send().ignoreResult();
+  });
   Record(f, dir, "show", [](auto login) {
     auto request = DeskAs(login, "hr").showRequest();
     request.setId(kId);
