@@ -23,7 +23,7 @@ CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
 CommandDef ApproveCommandDef();
 CommandDef RefuseCommandDef();
-CommandDef PolicyCommandDef();  // policy show
+CommandDef PolicyCommandDef();               // policy show
 std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover, feedback, ...
 std::vector<CommandDef> ReadCommandDefs();   // show, history, log
 std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild

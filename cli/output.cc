@@ -103,8 +103,8 @@ std::string Summary(schema::Event::Reader event) {
     case P::CORRECTION_PROPOSED: {
       auto c = p.getCorrectionProposed();
       if (std::string_view(c.getField().cStr()) == "void") {
-        return fmt::format("void of #{} proposed ({}), waiting for approval", c.getNewValue().cStr(),
-                           c.getReason().cStr());
+        return fmt::format("void of #{} proposed ({}), waiting for approval",
+                           c.getNewValue().cStr(), c.getReason().cStr());
       }
       return fmt::format("correction of {} proposed: {} -> {} ({}), waiting for approval",
                          c.getField().cStr(), Shown(c.getOldValue()), Shown(c.getNewValue()),
@@ -156,7 +156,7 @@ std::optional<CivilDate> ConvertingOn(const Secondment& s, const CivilDate& toda
 
 std::optional<int> ActualDays(const Secondment& s, const CivilDate& today) {
   if (!s.actual_start) return std::nullopt;
-  CivilDate end = s.returned_on     ? *s.returned_on
+  CivilDate end = s.returned_on    ? *s.returned_on
                   : s.converted_on ? std::min(*s.converted_on, std::max(today, *s.actual_start))
                                    : std::max(today, *s.actual_start);
   return static_cast<int>(DaysFromCivil(end) - DaysFromCivil(*s.actual_start));
@@ -168,8 +168,8 @@ std::string_view StateName(const Secondment& s, const CivilDate& today) {
 
 std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today) {
   std::string approvals;
-  for (auto scope : {schema::Scope::PLACEMENT, schema::Scope::EXTENSION,
-                     schema::Scope::CONVERSION, schema::Scope::CORRECTION}) {
+  for (auto scope : {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION,
+                     schema::Scope::CORRECTION}) {
     const Approvals* granted =
         scope == schema::Scope::PLACEMENT ? &s.placement
         : scope == schema::Scope::EXTENSION
@@ -251,16 +251,16 @@ std::string SecondmentText(const Secondment& s, const Policy& policy, const Civi
       ConvertingOn(s, today)
           ? fmt::format("active, converting on {}", DateText(*ConvertingOn(s, today)))
           : std::string(StatusName(s.status)),
-      s.employee_id, s.home.org, s.home.unit, s.home.manager_id,
-      s.host.org, s.host.unit, s.host.manager_id, KindName(s.kind), s.fte_percent,
-      s.country.empty() ? "" : ", " + s.country, s.location.empty() ? "" : ", " + s.location,
-      s.role_title, DateText(s.planned_start), DateText(s.planned_end), s.PlannedDays());
+      s.employee_id, s.home.org, s.home.unit, s.home.manager_id, s.host.org, s.host.unit,
+      s.host.manager_id, KindName(s.kind), s.fte_percent, s.country.empty() ? "" : ", " + s.country,
+      s.location.empty() ? "" : ", " + s.location, s.role_title, DateText(s.planned_start),
+      DateText(s.planned_end), s.PlannedDays());
   if (s.actual_start) {
     bool running = !s.returned_on && !(s.converted_on && !(today < *s.converted_on));
     out += fmt::format("  actual      {} to {} ({} days{})\n", DateText(*s.actual_start),
-                       s.returned_on    ? DateText(*s.returned_on)
-                       : !running       ? DateText(*s.converted_on)
-                                        : std::string("today"),
+                       s.returned_on ? DateText(*s.returned_on)
+                       : !running    ? DateText(*s.converted_on)
+                                     : std::string("today"),
                        *ActualDays(s, today), running ? " so far" : "");
   }
   out += fmt::format("  cumulative  {} days, from the {} start to the {}\n", s.CumulativeDays(),
@@ -320,9 +320,9 @@ std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEve
                     Shown(c.getOldValue()), Shown(c.getNewValue()), c.getReason().cStr()));
   }
   if (p.isVoided()) {
-    return std::make_pair(p.getVoided().getPosition(),
-                          fmt::format("void by #{}: {}", recorded.position(),
-                                      p.getVoided().getReason().cStr()));
+    return std::make_pair(
+        p.getVoided().getPosition(),
+        fmt::format("void by #{}: {}", recorded.position(), p.getVoided().getReason().cStr()));
   }
   return std::nullopt;
 }

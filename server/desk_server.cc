@@ -16,8 +16,8 @@ std::optional<CivilDate> StepDate(schema::Date::Reader date) {
   if (date.getYear() == 0 && date.getMonth() == 0 && date.getDay() == 0) return std::nullopt;
   CivilDate d = DateOf(date);
   if (d.month < 1 || d.month > 12 || d.day < 1 || CivilFromDays(DaysFromCivil(d)) != d) {
-    throw ToException(InvalidArgument(
-        fmt::format("invalid date {:04}-{:02}-{:02}", d.year, d.month, d.day)));
+    throw ToException(
+        InvalidArgument(fmt::format("invalid date {:04}-{:02}-{:02}", d.year, d.month, d.day)));
   }
   return d;
 }

@@ -17,20 +17,14 @@ constexpr Role kRoles[] = {Role::kHr,         Role::kHomeManager,  Role::kHostMa
 // What each role may do. Managers and secondees are further limited to the secondments that
 // name them (MayActOn, MaySee).
 const std::vector<Op>& Allowed(Role role) {
-  static const std::vector<Op> kHr = {Op::kPropose,        Op::kApprove,
-                                      Op::kRefuse,         Op::kWithdraw,
-                                      Op::kSign,           Op::kStart,
-                                      Op::kHandover,       Op::kRequestExtension,
-                                      Op::kReturn,         Op::kProposeConversion,
-                                      Op::kCorrect,        Op::kVoid,
-                                      Op::kReadSecondment, Op::kReadEmployee,
-                                      Op::kList,           Op::kAlerts,
-                                      Op::kReadLog,        Op::kTreeHead,
-                                      Op::kRebuild};
+  static const std::vector<Op> kHr = {
+      Op::kPropose, Op::kApprove,  Op::kRefuse,           Op::kWithdraw,     Op::kSign,
+      Op::kStart,   Op::kHandover, Op::kRequestExtension, Op::kReturn,       Op::kProposeConversion,
+      Op::kCorrect, Op::kVoid,     Op::kReadSecondment,   Op::kReadEmployee, Op::kList,
+      Op::kAlerts,  Op::kReadLog,  Op::kTreeHead,         Op::kRebuild};
   static const std::vector<Op> kManager = {
-      Op::kApprove,          Op::kRefuse,         Op::kHandover, Op::kFeedback,
-      Op::kRequestExtension, Op::kReadSecondment, Op::kList,     Op::kCorrect,
-      Op::kVoid};
+      Op::kApprove,        Op::kRefuse, Op::kHandover, Op::kFeedback, Op::kRequestExtension,
+      Op::kReadSecondment, Op::kList,   Op::kCorrect,  Op::kVoid};
   static const std::vector<Op> kSecondee = {Op::kFeedback, Op::kReadSecondment, Op::kReadEmployee,
                                             Op::kList};
   static const std::vector<Op> kException = {Op::kApprove, Op::kRefuse, Op::kReadSecondment};

@@ -116,9 +116,8 @@ Result<std::vector<projections::Folded>> LedgerService::ListSecondments(const Ca
     ASSIGN_OR_RETURN(auto converted,
                      projections::ListSecondments(*log_, SecondmentStatus::kConverted));
     for (auto& folded : converted) rows.push_back(std::move(folded));
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      return a.state.id < b.state.id;
-    });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.state.id < b.state.id; });
   } else {
     ASSIGN_OR_RETURN(rows, projections::ListSecondments(*log_, query.state));
   }

@@ -149,8 +149,8 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     std::optional<StreamVersion> employee_version;
     if (NeedsPeriods(command)) {
       RETURN_IF_ERROR(ValidateId(employee, "employee"));
-      RETURN_IF_ERROR(LoadEmployee(employee, *id, context.today, &context.other_periods,
-                                   &employee_version));
+      RETURN_IF_ERROR(
+          LoadEmployee(employee, *id, context.today, &context.other_periods, &employee_version));
     }
     if (auto position = VoidPosition(loaded.state, command)) {
       ASSIGN_OR_RETURN(context.void_target, LoadVoidTarget(*position));

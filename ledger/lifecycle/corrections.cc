@@ -29,18 +29,18 @@ Status CheckCorrector(const Secondment& s, std::string_view verb, const Context&
                                RoleName(ctx.actor.role)));
   }
   if (s.status == SecondmentStatus::kRejected || s.status == SecondmentStatus::kWithdrawn) {
-    return Refused(s, verb,
-                   fmt::format("it is {}; a closed request has nothing to correct",
-                               StatusName(s.status)));
+    return Refused(
+        s, verb,
+        fmt::format("it is {}; a closed request has nothing to correct", StatusName(s.status)));
   }
   if (ctx.actor.role != Role::SYSTEM && s.correction_request) {
     const Correction& waiting = s.correction_request->correction;
-    return Refused(s, verb,
-                   fmt::format("a correction ({} of {}) is waiting for approval; approve or "
-                               "refuse it first",
-                               waiting.field == kVoidField ? "void" : "change",
-                               waiting.field == kVoidField ? "position " + waiting.new_value
-                                                           : waiting.field));
+    return Refused(
+        s, verb,
+        fmt::format("a correction ({} of {}) is waiting for approval; approve or "
+                    "refuse it first",
+                    waiting.field == kVoidField ? "void" : "change",
+                    waiting.field == kVoidField ? "position " + waiting.new_value : waiting.field));
   }
   return Status::Ok();
 }
@@ -92,16 +92,16 @@ Result<Secondment> Unvoided(const Secondment& s, std::string_view verb, const Co
                                "or a handover can be voided (correct a field instead)",
                                target.position, target.type));
   }
-  if (fact->voided) return Refused(s, verb, fmt::format("position {} is already void", target.position));
+  if (fact->voided)
+    return Refused(s, verb, fmt::format("position {} is already void", target.position));
   Secondment after = s;
   Fact& undone = after.facts[static_cast<size_t>(fact - s.facts.begin())];
   undone.voided = true;
   if (fact->type == P::STARTED) {
     bool later = s.status != SecondmentStatus::kActive || !s.extensions.empty() ||
                  s.extension_request || s.conversion_request ||
-                 std::any_of(s.facts.begin(), s.facts.end(), [](const Fact& f) {
-                   return f.within_placement && !f.voided;
-                 });
+                 std::any_of(s.facts.begin(), s.facts.end(),
+                             [](const Fact& f) { return f.within_placement && !f.voided; });
     if (later) {
       return Refused(s, verb,
                      "steps of the placement were recorded after its start; void or correct "

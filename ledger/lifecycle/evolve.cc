@@ -165,7 +165,8 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
         }
       } else if (g.getScope() == Scope::EXTENSION && s.extension_request) {
         Grant(s.extension_request->approvals, event);
-        if (g.getCompletesRequest() && s.extension_request->approvals.has(schema::Role::EXCEPTION)) {
+        if (g.getCompletesRequest() &&
+            s.extension_request->approvals.has(schema::Role::EXCEPTION)) {
           s.exception_granted = true;
         }
       } else if (g.getScope() == Scope::CONVERSION && s.conversion_request) {
@@ -238,9 +239,8 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       break;
     case P::CONVERSION_PROPOSED: {
       auto c = payload.getConversionProposed();
-      s.conversion_request =
-          ConversionRequest{DateOf(c.getEffectiveDate()), Text(c.getNewRole()),
-                            Text(c.getRecruitmentRef()), Request(event)};
+      s.conversion_request = ConversionRequest{DateOf(c.getEffectiveDate()), Text(c.getNewRole()),
+                                               Text(c.getRecruitmentRef()), Request(event)};
       break;
     }
     case P::CONVERTED_TO_PERMANENT:

@@ -41,9 +41,9 @@ Result<CivilDate> DateValue(std::string_view field, std::string_view value) {
 
 const std::vector<std::string_view>& CorrectableFields() {
   static const std::vector<std::string_view> kFields = {
-      "planned_start", "planned_end", "actual_start", "return_date", "host_org",
-      "host_unit",     "host_manager", "home_org",    "home_unit",   "home_manager",
-      "role_title",    "fte",          "location",    "country",     "cost"};
+      "planned_start", "planned_end",  "actual_start", "return_date", "host_org",
+      "host_unit",     "host_manager", "home_org",     "home_unit",   "home_manager",
+      "role_title",    "fte",          "location",     "country",     "cost"};
   return kFields;
 }
 
@@ -125,7 +125,8 @@ Status SetFieldValue(Secondment& s, std::string_view field, std::string_view val
     return Status::Ok();
   }
   std::string names;
-  for (auto known : CorrectableFields()) names += fmt::format("{}{}", names.empty() ? "" : ", ", known);
+  for (auto known : CorrectableFields())
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", known);
   return InvalidArgument(fmt::format("unknown field '{}'; the fields that can be corrected are: {}",
                                      Printable(field), names));
 }

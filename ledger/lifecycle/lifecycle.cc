@@ -99,11 +99,11 @@ Status CheckStart(const Secondment& s, std::string_view verb, const CivilDate& d
   CivilDate end = PlacementEnd(s).value_or(s.planned_end);
   CivilDate limit = AddMonths(date, ctx.policy->max_months);
   if (limit < end && !s.exception_granted) {
-    return Refused(s, verb,
-                   fmt::format("from {} to {} runs beyond the policy maximum of {} months "
-                               "(latest end {})",
-                               DateText(date), DateText(end), ctx.policy->max_months,
-                               DateText(limit)));
+    return Refused(
+        s, verb,
+        fmt::format("from {} to {} runs beyond the policy maximum of {} months "
+                    "(latest end {})",
+                    DateText(date), DateText(end), ctx.policy->max_months, DateText(limit)));
   }
   return Status::Ok();
 }
@@ -129,23 +129,28 @@ Status CheckDates(const Secondment& s, std::string_view verb, const Context& ctx
   }
   if (s.returned_on) {
     RETURN_IF_ERROR(CheckFactDate(s, verb, "the return", *s.returned_on, ctx));
-    if (*s.returned_on < *s.actual_start) {
+    if (*s.returned_on < StartBasis(s)) {
       return Refused(s, verb,
                      fmt::format("the return {} would be before the start {}",
-                                 DateText(*s.returned_on), DateText(*s.actual_start)));
+                                 DateText(*s.returned_on), DateText(StartBasis(s))));
     }
   }
-  if (s.converted_on && (*s.converted_on < *s.actual_start || s.planned_end < *s.converted_on)) {
+  if (s.converted_on && (*s.converted_on < StartBasis(s) || s.planned_end < *s.converted_on)) {
+    return Refused(
+        s, verb,
+        fmt::format("the conversion on {} would fall outside the placement {} to {}",
+                    DateText(*s.converted_on), DateText(StartBasis(s)), DateText(s.planned_end)));
+  }
+  if (s.extension_request && !(s.planned_end < s.extension_request->until)) {
     return Refused(s, verb,
-                   fmt::format("the conversion on {} would fall outside the placement {} to {}",
-                               DateText(*s.converted_on), DateText(*s.actual_start),
-                               DateText(s.planned_end)));
+                   fmt::format("an extension to {} waits for approval; the planned end {} would "
+                               "not be before it",
+                               DateText(s.extension_request->until), DateText(s.planned_end)));
   }
   if (s.conversion_request && s.planned_end < s.conversion_request->effective) {
     return Refused(s, verb,
                    fmt::format("the conversion proposed for {} would be after the planned end {}",
-                               DateText(s.conversion_request->effective),
-                               DateText(s.planned_end)));
+                               DateText(s.conversion_request->effective), DateText(s.planned_end)));
   }
   for (const Fact& fact : s.facts) {
     if (!fact.within_placement || fact.voided) continue;
@@ -161,7 +166,8 @@ Status CheckDates(const Secondment& s, std::string_view verb, const Context& ctx
                       end ? DateText(*end) : std::string("now")));
     }
   }
-  if (auto period = HeldPeriod(s, ctx.today)) RETURN_IF_ERROR(CheckNoOverlap(s, verb, *period, ctx));
+  if (auto period = HeldPeriod(s, ctx.today))
+    RETURN_IF_ERROR(CheckNoOverlap(s, verb, *period, ctx));
   return Status::Ok();
 }
 
@@ -170,12 +176,12 @@ Status CheckNoOverlap(const Secondment& s, std::string_view verb, const Period& 
   for (const ClaimedPeriod& other : ctx.other_periods) {
     if (other.secondment_id == s.id) continue;
     if (other.start <= period.end && period.start <= other.end) {
-      return Refused(s, verb,
-                     fmt::format("employee {} is on secondment {} from {} to {}, which overlaps "
-                                 "{} to {}",
-                                 s.employee_id, other.secondment_id, DateText(other.start),
-                                 DateText(other.end), DateText(period.start),
-                                 DateText(period.end)));
+      return Refused(
+          s, verb,
+          fmt::format("employee {} is on secondment {} from {} to {}, which overlaps "
+                      "{} to {}",
+                      s.employee_id, other.secondment_id, DateText(other.start),
+                      DateText(other.end), DateText(period.start), DateText(period.end)));
     }
   }
   return Status::Ok();
@@ -332,8 +338,8 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeCommand& c, const C
 
 // Approve and refuse share their checks: an open request of the scope, a role it needs, one
 // decision per role, dated on or after the request.
-Status CheckDecider(const Secondment& s, Scope scope, std::string_view verb,
-                    const CivilDate& date, const Context& ctx) {
+Status CheckDecider(const Secondment& s, Scope scope, std::string_view verb, const CivilDate& date,
+                    const Context& ctx) {
   if (scope == Scope::UNSPECIFIED) return InvalidArgument("scope is required");
   const Approvals* approvals = OpenApprovals(s, scope);
   if (approvals == nullptr) {
@@ -376,9 +382,9 @@ Status CheckFourEyes(const Secondment& s, Scope scope, const Context& ctx) {
   }
   if (ctx.actor.id != approvals.requested_by) return Status::Ok();
   if (scope == Scope::CORRECTION) {
-    return Refused(s, "approve",
-                   fmt::format("{} proposed this correction; a second person approves it",
-                               ctx.actor.id));
+    return Refused(
+        s, "approve",
+        fmt::format("{} proposed this correction; a second person approves it", ctx.actor.id));
   }
   if (ctx.actor.role == Role::HR && !policy.requester_may_approve_as_hr) {
     return Refused(s, "approve",
@@ -423,10 +429,9 @@ Status Complete(const Secondment& s, Scope scope, const CivilDate& date, const C
     const Correction& correction = s.correction_request->correction;
     Context system = ctx;
     system.actor.role = Role::SYSTEM;
-    ASSIGN_OR_RETURN(Decision applied,
-                     correction.field == "void"
-                         ? ApplyVoid(s, correction.reason, date, system)
-                         : ApplyCorrection(s, correction, date, system));
+    ASSIGN_OR_RETURN(Decision applied, correction.field == "void"
+                                           ? ApplyVoid(s, correction.reason, date, system)
+                                           : ApplyCorrection(s, correction, date, system));
     for (auto& event : applied.secondment_events) {
       decision.secondment_events.push_back(std::move(event));
     }
@@ -770,10 +775,10 @@ std::optional<Period> HeldPeriod(const Secondment& s, CivilDate today) {
     case SecondmentStatus::kApproved:
       return Period{s.planned_start, s.planned_end};
     case SecondmentStatus::kActive:
-      return Period{*s.actual_start, std::max(s.planned_end, today)};
+      return Period{StartBasis(s), std::max(s.planned_end, today)};
     case SecondmentStatus::kReturned:
     case SecondmentStatus::kConverted:
-      return Period{*s.actual_start, s.EndBasis()};
+      return Period{StartBasis(s), s.EndBasis()};
     default:
       return std::nullopt;
   }
@@ -787,10 +792,19 @@ SecondmentStatus StatusOn(const Secondment& s, CivilDate today) {
 }
 
 std::string_view CommandName(const Command& command) {
-  static constexpr std::string_view kNames[] = {
-      "propose", "approve",           "refuse", "withdraw",           "sign",
-      "start",   "handover",          "feedback", "request-extension", "return",
-      "propose-conversion", "correct", "void"};
+  static constexpr std::string_view kNames[] = {"propose",
+                                                "approve",
+                                                "refuse",
+                                                "withdraw",
+                                                "sign",
+                                                "start",
+                                                "handover",
+                                                "feedback",
+                                                "request-extension",
+                                                "return",
+                                                "propose-conversion",
+                                                "correct",
+                                                "void"};
   return kNames[command.index()];
 }
 

@@ -176,52 +176,52 @@ struct ProposeCommand {
   std::string country, location, backfill;
   schema::CostArrangement cost = schema::CostArrangement::UNSPECIFIED;
   std::vector<std::string> objectives;
-  std::optional<CivilDate> date;  // of the proposal (see below)
+  std::optional<CivilDate> date = std::nullopt;  // the proposal's own business date
 };
 // Every command carries `date`: the business date of the step (the event's effective date),
 // today when not given. For start and return it is the actual start and the return date.
 struct ApproveCommand {
   schema::Scope scope = schema::Scope::UNSPECIFIED;
   std::string conditions;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct RefuseCommand {
   schema::Scope scope = schema::Scope::UNSPECIFIED;
   std::string reason;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct WithdrawCommand {
   std::string reason;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct SignCommand {
   std::string reference;
   uint32_t version = 1;
   std::string sha256_hex;  // empty, or 64 hex digits
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct StartCommand {
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct HandoverCommand {
   schema::HandoverDirection direction = schema::HandoverDirection::UNSPECIFIED;
   std::string from, to;
   std::vector<std::string> duties;
   std::string notes;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct FeedbackCommand {
   int rating = 0;  // 1..5, 0 = none
   std::string text;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct RequestExtensionCommand {
   CivilDate until;
   std::string rationale;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 struct ReturnCommand {
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
   std::string reason;
   schema::ReturnPosition position = schema::ReturnPosition::SUBSTANTIVE;
 };
@@ -229,25 +229,25 @@ struct ProposeConversionCommand {
   CivilDate effective;
   std::string new_role;
   std::string recruitment_ref;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 // Corrects one recorded value (CorrectableFields()); `value` is written as on the command
 // line (a date YYYY-MM-DD, a number, an id, a text or a cost word).
 struct CorrectCommand {
   std::string field, value, reason;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 // Marks the step recorded at `position` (an event of this secondment) as void.
 struct VoidCommand {
   uint64_t position = 0;
   std::string reason;
-  std::optional<CivilDate> date;
+  std::optional<CivilDate> date = std::nullopt;
 };
 
-using Command = std::variant<ProposeCommand, ApproveCommand, RefuseCommand, WithdrawCommand,
-                             SignCommand, StartCommand, HandoverCommand, FeedbackCommand,
-                             RequestExtensionCommand, ReturnCommand, ProposeConversionCommand,
-                             CorrectCommand, VoidCommand>;
+using Command =
+    std::variant<ProposeCommand, ApproveCommand, RefuseCommand, WithdrawCommand, SignCommand,
+                 StartCommand, HandoverCommand, FeedbackCommand, RequestExtensionCommand,
+                 ReturnCommand, ProposeConversionCommand, CorrectCommand, VoidCommand>;
 
 // "propose", "approve", ... as on the command line.
 std::string_view CommandName(const Command& command);

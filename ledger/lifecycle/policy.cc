@@ -66,18 +66,18 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
     auto what = [&](std::string_view scope) {
       return fmt::format("approvers.{} in {}", scope, where);
     };
-    ASSIGN_OR_RETURN(policy.placement_approvers,
-                     ParseApprovers(*approvers, "placement", what("placement"),
-                                    policy.placement_approvers));
-    ASSIGN_OR_RETURN(policy.extension_approvers,
-                     ParseApprovers(*approvers, "extension", what("extension"),
-                                    policy.extension_approvers));
-    ASSIGN_OR_RETURN(policy.conversion_approvers,
-                     ParseApprovers(*approvers, "conversion", what("conversion"),
-                                    policy.conversion_approvers));
-    ASSIGN_OR_RETURN(policy.correction_approvers,
-                     ParseApprovers(*approvers, "correction", what("correction"),
-                                    policy.correction_approvers));
+    ASSIGN_OR_RETURN(
+        policy.placement_approvers,
+        ParseApprovers(*approvers, "placement", what("placement"), policy.placement_approvers));
+    ASSIGN_OR_RETURN(
+        policy.extension_approvers,
+        ParseApprovers(*approvers, "extension", what("extension"), policy.extension_approvers));
+    ASSIGN_OR_RETURN(
+        policy.conversion_approvers,
+        ParseApprovers(*approvers, "conversion", what("conversion"), policy.conversion_approvers));
+    ASSIGN_OR_RETURN(
+        policy.correction_approvers,
+        ParseApprovers(*approvers, "correction", what("correction"), policy.correction_approvers));
   }
   ASSIGN_OR_RETURN(policy.correctors,
                    ParseApprovers(root, "correctors", fmt::format("correctors in {}", where),
@@ -161,18 +161,17 @@ std::vector<std::string> Policy::Describe() const {
       max_months));
   lines.push_back(agreement_before_start ? "a signed agreement is required before the start"
                                          : "no agreement is required before the start");
-  lines.push_back(feedback_before_conversion
-                      ? "a conversion needs at least one feedback first"
-                      : "a conversion needs no feedback first");
-  lines.push_back(fmt::format("return not recorded: {} days after the planned end",
-                              return_grace_days));
+  lines.push_back(feedback_before_conversion ? "a conversion needs at least one feedback first"
+                                             : "a conversion needs no feedback first");
+  lines.push_back(
+      fmt::format("return not recorded: {} days after the planned end", return_grace_days));
   lines.push_back(max_days_ahead == 0
                       ? std::string("facts may not be dated after the day they are recorded")
                       : fmt::format("facts may be dated up to {} days after the day they are "
                                     "recorded",
                                     max_days_ahead));
-  lines.push_back(fmt::format("the actual start lies within {} days of the planned start",
-                              start_window_days));
+  lines.push_back(
+      fmt::format("the actual start lies within {} days of the planned start", start_window_days));
   lines.push_back(one_approval_per_person
                       ? "four eyes: one person gives at most one approval of a request"
                       : "four eyes RELAXED (oneApprovalPerPerson false): one person may give "

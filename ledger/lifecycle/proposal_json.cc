@@ -31,11 +31,10 @@ Result<Proposal> ParseProposalJson(std::string_view text, const std::string& whe
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, where));
   ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
   o.SetLooseNames(true);  // "homeOrg", "home-org" (as the option) and "home_org" all work
-  RETURN_IF_ERROR(
-      o.CheckKnownFields({"id", "employee", "homeOrg", "homeUnit", "homeManager", "hostOrg",
-                          "hostUnit", "hostManager", "kind", "roleTitle", "start", "end", "fte",
-                          "country", "location", "cost", "objectives", "objective", "backfill",
-                          "date"}));
+  RETURN_IF_ERROR(o.CheckKnownFields(
+      {"id",          "employee", "homeOrg",    "homeUnit",  "homeManager", "hostOrg", "hostUnit",
+       "hostManager", "kind",     "roleTitle",  "start",     "end",         "fte",     "country",
+       "location",    "cost",     "objectives", "objective", "backfill",    "date"}));
   Proposal p;
   ProposeCommand& c = p.command;
   ASSIGN_OR_RETURN(p.id, o.String("id"));

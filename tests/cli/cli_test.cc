@@ -307,8 +307,9 @@ TEST_F(CliTest, APolicyFileChangesTheRules) {
   // Four eyes still hold: the proposer's own hr approval is refused.
   ExpectRefused("--policy " + Quote(policy) +
                     " --actor hr-1 --as hr approve SEC-1 --scope placement --date 2026-01-12",
-                3, "cannot approve SEC-1: hr-1 made the placement request; its hr approval comes "
-                   "from someone else");
+                3,
+                "cannot approve SEC-1: hr-1 made the placement request; its hr approval comes "
+                "from someone else");
   Ok("--policy " + Quote(policy) +
      " --actor hr-2 --as hr approve SEC-1 --scope placement --date 2026-01-12");
   Ok("--policy " + Quote(policy) + " --actor hr-1 --as hr start SEC-1 --date 2026-02-02");

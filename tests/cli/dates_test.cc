@@ -37,15 +37,15 @@ TEST_F(CliTest, EveryStepTakesABusinessDate) {
   }
   // Without --date a step is dated today.
   Ok("--actor mgr-host --as host_manager handover SEC-1 --direction inbound --from a --to b");
-  EXPECT_NE(Cli("log --json").out.find("\"effectiveDate\":\"" + Today() + "\""),
-            std::string::npos);
+  EXPECT_NE(Cli("log --json").out.find("\"effectiveDate\":\"" + Today() + "\""), std::string::npos);
 }
 
 TEST_F(CliTest, BadDatesAreRefusedWithOneLine) {
   Ok(Proposal("--id SEC-1"));
-  ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
-                "2026-02-30",
-                2, "invalid date '2026-02-30' for --date: 2026-02 has 28 days");
+  ExpectRefused(
+      "--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
+      "2026-02-30",
+      2, "invalid date '2026-02-30' for --date: 2026-02 has 28 days");
   ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date x", 2,
                 "for --date");
   ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date", 2,
@@ -53,17 +53,19 @@ TEST_F(CliTest, BadDatesAreRefusedWithOneLine) {
   ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date " +
                     std::string(5000, '9'),
                 2, "for --date");
-  ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
-                "'2026-01-12;rm -rf /'",
-                2, "for --date");
-  ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date " +
-                    Tomorrow(),
-                3, "is after today (" + Today() + "); a step is not dated in the future");
-  ExpectRefused("--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
-                "2026-01-04",
-                3,
-                "cannot approve SEC-1: the decision 2026-01-04 is before its proposal on "
-                "2026-01-05");
+  ExpectRefused(
+      "--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
+      "'2026-01-12;rm -rf /'",
+      2, "for --date");
+  ExpectRefused(
+      "--actor mgr-home --as home_manager approve SEC-1 --scope placement --date " + Tomorrow(), 3,
+      "is after today (" + Today() + "); a step is not dated in the future");
+  ExpectRefused(
+      "--actor mgr-home --as home_manager approve SEC-1 --scope placement --date "
+      "2026-01-04",
+      3,
+      "cannot approve SEC-1: the decision 2026-01-04 is before its proposal on "
+      "2026-01-05");
   ExpectRefused(Proposal("--id SEC-2 --date " + Tomorrow()), 2, "--date is given more than once");
 }
 
@@ -82,12 +84,14 @@ TEST_F(CliTest, FourEyesThroughTheCommandLine) {
 
 TEST_F(CliTest, CorrectingAMistake) {
   Active("SEC-1");
-  CliResult corrected = Cli("--actor hr-1 --as hr correct SEC-1 --field host_unit --value "
-                            "Outreach --reason 'unit renamed in January'");
+  CliResult corrected =
+      Cli("--actor hr-1 --as hr correct SEC-1 --field host_unit --value "
+          "Outreach --reason 'unit renamed in January'");
   ASSERT_EQ(corrected.code, 0) << corrected.err;
   EXPECT_EQ(corrected.out, "SEC-1 correct: now active\n");
-  EXPECT_NE(Cli("placements --host-org 'Northfield College' --host-unit Outreach").out.find("SEC-1"),
-            std::string::npos);
+  EXPECT_NE(
+      Cli("placements --host-org 'Northfield College' --host-unit Outreach").out.find("SEC-1"),
+      std::string::npos);
   // History: the correction, and beside the proposal that set the field, a note.
   CliResult history = Cli("history SEC-1");
   EXPECT_NE(history.out.find("^ corrected by #"), std::string::npos) << history.out;
@@ -96,8 +100,9 @@ TEST_F(CliTest, CorrectingAMistake) {
       << history.out;
 
   // A date of a started secondment waits for a second hr.
-  CliResult waiting = Cli("--actor hr-1 --as hr correct SEC-1 --field actual_start --value "
-                          "2026-02-03 --reason 'started on Tuesday' --json");
+  CliResult waiting =
+      Cli("--actor hr-1 --as hr correct SEC-1 --field actual_start --value "
+          "2026-02-03 --reason 'started on Tuesday' --json");
   ASSERT_EQ(waiting.code, 0) << waiting.err;
   CliResult shown = Cli("show SEC-1");
   EXPECT_NE(shown.out.find("correction  actual_start 2026-02-02 -> 2026-02-03 waits for approval "
@@ -113,9 +118,10 @@ TEST_F(CliTest, CorrectingAMistake) {
 
   ExpectRefused("--actor hr-1 --as hr correct SEC-1 --field salary --value 1 --reason x", 2,
                 "unknown field 'salary'");
-  ExpectRefused("--actor hr-1 --as hr correct SEC-1 --field planned_end --value 2026-13-01 "
-                "--reason x",
-                2, "invalid date '2026-13-01' for planned_end");
+  ExpectRefused(
+      "--actor hr-1 --as hr correct SEC-1 --field planned_end --value 2026-13-01 "
+      "--reason x",
+      2, "invalid date '2026-13-01' for planned_end");
   ExpectRefused("--actor hr-1 --as hr correct SEC-1 --field host_unit --value X", 2,
                 "--reason is required");
   ExpectRefused("--actor hr-1 --as hr correct SEC-1 --value X --reason x", 2,
@@ -123,9 +129,10 @@ TEST_F(CliTest, CorrectingAMistake) {
   ExpectRefused("--actor hr-1 --as hr correct SEC-1 --field host_unit --value " +
                     Quote(std::string(300, 'x')) + " --reason x",
                 2, "host unit is 300 bytes; the limit is 200");
-  ExpectRefused("--actor mgr-home --as home_manager correct SEC-1 --field host_unit --value X "
-                "--reason x",
-                3, "cannot correct SEC-1: corrections are made by hr, not home_manager");
+  ExpectRefused(
+      "--actor mgr-home --as home_manager correct SEC-1 --field host_unit --value X "
+      "--reason x",
+      3, "cannot correct SEC-1: corrections are made by hr, not home_manager");
   ExpectRefused("--actor hr-1 --as hr correct SEC-999 --field host_unit --value X --reason x", 5,
                 "no secondment SEC-999");
 }

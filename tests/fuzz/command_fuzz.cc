@@ -1,8 +1,8 @@
 // Fuzz target: the JSON documents a user hands the ledger, a proposal (`propose --file`, and
-// `--file-json` through --connect) and a policy file, and the text of a correction's value. Whatever the text, reading it either
-// refuses it with InvalidArgument or yields a command that the lifecycle decides on without
-// harm; the events it decides are valid JSON once rendered, and fold into a proposed
-// secondment.
+// `--file-json` through --connect) and a policy file, and the text of a correction's value.
+// Whatever the text, reading it either refuses it with InvalidArgument or yields a command that the
+// lifecycle decides on without harm; the events it decides are valid JSON once rendered, and fold
+// into a proposed secondment.
 
 #include <string>
 

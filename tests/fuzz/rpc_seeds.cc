@@ -218,9 +218,8 @@ int WriteSeeds(const std::string& dir) {
     request.setReason("wrong secondment");
     return request.send().ignoreResult();
   });
-  Record(f, dir, "policy", [](auto login) {
-    return DeskAs(login, "auditor").policyRequest().send().ignoreResult();
-  });
+  Record(f, dir, "policy",
+         [](auto login) { return DeskAs(login, "auditor").policyRequest().send().ignoreResult(); });
   Record(f, dir, "show", [](auto login) {
     auto request = DeskAs(login, "hr").showRequest();
     request.setId(kId);

@@ -183,13 +183,13 @@ TEST_F(DatesTest, FeedbackFallsWithinThePlacement) {
 
 TEST_F(DatesTest, AReturnHandoverFallsWithinThePlacement) {
   Approved();
-  HandoverCommand back{schema::HandoverDirection::RETURN, "emp-9", "emp-1", {"rota"}, "",
-                       D("2026-01-30")};
+  HandoverCommand back{
+      schema::HandoverDirection::RETURN, "emp-9", "emp-1", {"rota"}, "", D("2026-01-30")};
   ExpectRefused("SEC-1", back, Hr(), StatusCode::kRuleViolation,
                 "cannot record a handover for SEC-1: it is approved; a return handover is "
                 "recorded once started");
-  HandoverCommand out{schema::HandoverDirection::OUTBOUND, "emp-1", "emp-9", {"rota"}, "",
-                      D("2026-01-30")};
+  HandoverCommand out{
+      schema::HandoverDirection::OUTBOUND, "emp-1", "emp-9", {"rota"}, "", D("2026-01-30")};
   Ok(Run("SEC-1", out, Hr()));  // outbound: before the start is its point
   Ok(Run("SEC-1", StartCommand{D("2026-02-01")}, Hr()));
   back.date = D("2026-01-31");
@@ -239,8 +239,7 @@ TEST_F(DatesTest, AConversionTakesEffectWithinThePlacement) {
 TEST_F(DatesTest, UntilItsEffectiveDateAConversionIsStillOnPlacement) {
   Started("SEC-1", "2026-02-03");
   Ok(Feedback("2026-02-20"));
-  Ok(Run("SEC-1", ProposeConversionCommand{D("2026-04-01"), "Manager", "", D("2026-03-01")},
-         Hr()));
+  Ok(Run("SEC-1", ProposeConversionCommand{D("2026-04-01"), "Manager", "", D("2026-03-01")}, Hr()));
   ApproveAll("SEC-1", Scope::CONVERSION, D("2026-03-10"));
   auto s = secondments_->Load("SEC-1");
   EXPECT_EQ(s->status, SecondmentStatus::kConverted);
@@ -307,16 +306,15 @@ TEST_F(DatesTest, FourEyesOnePersonOneApprovalAndNotTheRequestersHr) {
   Ok(Run("SEC-1", c, Hr()));
   Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")},
          As(Role::HOME_MANAGER, "m-1")));
-  ExpectRefused("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")},
-                As(Role::HR, "m-1"), StatusCode::kRuleViolation,
+  ExpectRefused("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")}, As(Role::HR, "m-1"),
+                StatusCode::kRuleViolation,
                 "cannot approve SEC-1: m-1 has already approved the placement request; one "
                 "person gives at most one approval of a request");
   ExpectRefused("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")}, Hr(),
                 StatusCode::kRuleViolation,
                 "cannot approve SEC-1: hr-1 made the placement request; its hr approval comes "
                 "from someone else");
-  Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")},
-         As(Role::HOST_MANAGER)));
+  Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")}, As(Role::HOST_MANAGER)));
   Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")}, As(Role::HR, "hr-2")));
   EXPECT_EQ(StatusOf("SEC-1"), SecondmentStatus::kApproved);
   auto s = secondments_->Load("SEC-1");
@@ -348,8 +346,7 @@ TEST_F(DatesTest, OnlyAnExplicitPolicyKeyRelaxesFourEyes) {
   Ok(Run("SEC-1", ApproveCommand{Scope::PLACEMENT, "", D("2026-01-11")}, Hr()));
   std::string said;
   for (const auto& line : policy.Describe()) said += line + "\n";
-  EXPECT_NE(said.find("four eyes RELAXED (oneApprovalPerPerson false)"), std::string::npos)
-      << said;
+  EXPECT_NE(said.find("four eyes RELAXED (oneApprovalPerPerson false)"), std::string::npos) << said;
   EXPECT_NE(said.find("four eyes RELAXED (requesterMayApproveAsHr true)"), std::string::npos);
 }
 

@@ -75,11 +75,9 @@ class RandomLifecycleTest : public LifecycleTest {
       case 0:
         return {"planned_end", FormatDate(ShiftDays(base, 20 + Pick(500))), "typo", MaybeDated()};
       case 1:
-        return {"planned_start", FormatDate(ShiftDays(base, -20 + Pick(40))), "typo",
-                MaybeDated()};
+        return {"planned_start", FormatDate(ShiftDays(base, -20 + Pick(40))), "typo", MaybeDated()};
       case 2:
-        return {"actual_start", FormatDate(ShiftDays(base, -15 + Pick(30))), "typo",
-                MaybeDated()};
+        return {"actual_start", FormatDate(ShiftDays(base, -15 + Pick(30))), "typo", MaybeDated()};
       case 3:
         return {"return_date", FormatDate(ShiftDays(Now(), -Pick(60))), "typo", MaybeDated()};
       case 4:
@@ -139,8 +137,7 @@ class RandomLifecycleTest : public LifecycleTest {
       case 12:
         return RandomVoid();
       default:
-        return ProposeConversionCommand{ShiftDays(Now(), Pick(200)), "permanent", "",
-                                        MaybeDated()};
+        return ProposeConversionCommand{ShiftDays(Now(), Pick(200)), "permanent", "", MaybeDated()};
     }
   }
 
@@ -159,7 +156,8 @@ class RandomLifecycleTest : public LifecycleTest {
       if (Pick(30) == 0) return {RefuseCommand{scope, "not now", date}, actor};
       return {ApproveCommand{scope, "", date}, actor};
     };
-    if (s.correction_request) return approve_next(Scope::CORRECTION, s.correction_request->approvals);
+    if (s.correction_request)
+      return approve_next(Scope::CORRECTION, s.correction_request->approvals);
     if (Pick(25) == 0) return {RandomCorrection(&s), Hr()};
     if (Pick(30) == 0) return {OwnVoid(id), Hr()};
     switch (s.status) {
@@ -173,9 +171,9 @@ class RandomLifecycleTest : public LifecycleTest {
         }
         if (s.planned_start > Now()) {
           // Not yet: wait (a handover before leaving).
-          return {HandoverCommand{schema::HandoverDirection::OUTBOUND, "a", "b", {}, "",
-                                  std::nullopt},
-                  Hr()};
+          return {
+              HandoverCommand{schema::HandoverDirection::OUTBOUND, "a", "b", {}, "", std::nullopt},
+              Hr()};
         }
         if (DaysFromCivil(Now()) - DaysFromCivil(s.planned_start) > 25) {
           // Approved too late to start in the window: HR moves the planned start.
@@ -184,7 +182,8 @@ class RandomLifecycleTest : public LifecycleTest {
         }
         return {StartCommand{Pick(4) == 0 ? ShiftDays(Now(), -Pick(3)) : Now()}, Hr()};
       case SecondmentStatus::kActive:
-        if (s.extension_request) return approve_next(Scope::EXTENSION, s.extension_request->approvals);
+        if (s.extension_request)
+          return approve_next(Scope::EXTENSION, s.extension_request->approvals);
         if (s.conversion_request) {
           return approve_next(Scope::CONVERSION, s.conversion_request->approvals);
         }
@@ -197,21 +196,21 @@ class RandomLifecycleTest : public LifecycleTest {
                                             std::nullopt},
                     Hr()};
           case 3:
-            return {ProposeConversionCommand{ShiftDays(Now(), Pick(60)), "permanent", "",
-                                             std::nullopt},
-                    Hr()};
+            return {
+                ProposeConversionCommand{ShiftDays(Now(), Pick(60)), "permanent", "", std::nullopt},
+                Hr()};
           case 4:
-            return {HandoverCommand{schema::HandoverDirection::RETURN, "b", "a", {}, "",
-                                    std::nullopt},
-                    Hr()};
+            return {
+                HandoverCommand{schema::HandoverDirection::RETURN, "b", "a", {}, "", std::nullopt},
+                Hr()};
           default:
             // Return once the planned end is near or passed.
             if (Now() < ShiftDays(s.planned_end, -20)) {
               return {FeedbackCommand{3, "fine", std::nullopt}, As(Role::HOME_MANAGER)};
             }
-            return {ReturnCommand{ShiftDays(Now(), -Pick(3)), "",
-                                  schema::ReturnPosition::SUBSTANTIVE},
-                    Hr()};
+            return {
+                ReturnCommand{ShiftDays(Now(), -Pick(3)), "", schema::ReturnPosition::SUBSTANTIVE},
+                Hr()};
         }
       default:
         return {AnyCommand(employee), AnyActor()};
@@ -247,7 +246,9 @@ class RandomLifecycleTest : public LifecycleTest {
         int64_t off = DaysFromCivil(*s.actual_start) - DaysFromCivil(s.planned_start);
         EXPECT_LE(off < 0 ? -off : off, 30) << id << " started outside its window";
       }
-      if (s.returned_on) EXPECT_LE(*s.actual_start, *s.returned_on) << id;
+      if (s.returned_on) {
+        EXPECT_LE(*s.actual_start, *s.returned_on) << id;
+      }
       if (s.converted_on) {
         EXPECT_LE(*s.actual_start, *s.converted_on) << id;
         EXPECT_LE(*s.converted_on, s.planned_end) << id << " converted after its planned end";
@@ -263,7 +264,9 @@ class RandomLifecycleTest : public LifecycleTest {
       for (const Fact& fact : s.facts) {
         if (!fact.within_placement || fact.voided) continue;
         EXPECT_LE(*s.actual_start, fact.date) << id << ": a step before the start";
-        if (s.returned_on) EXPECT_LE(fact.date, *s.returned_on) << id << ": a step after return";
+        if (s.returned_on) {
+          EXPECT_LE(fact.date, *s.returned_on) << id << ": a step after return";
+        }
       }
       if (s.EndBasis() > AddMonths(s.actual_start.value_or(s.planned_start), 24)) {
         EXPECT_TRUE(s.exception_granted)

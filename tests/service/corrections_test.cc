@@ -43,8 +43,7 @@ class CorrectionsTest : public ServiceTest {
     for (const auto& event : *events) json += EventJson(event) + "\n";
     return json;
   }
-  static CorrectCommand Correct(const char* field, const char* value,
-                                const char* reason = "typo") {
+  static CorrectCommand Correct(const char* field, const char* value, const char* reason = "typo") {
     return CorrectCommand{field, value, reason, std::nullopt};
   }
 };
@@ -78,11 +77,11 @@ TEST_F(CorrectionsTest, EachFieldCanBeCorrected) {
     const char* field;
     const char* value;
   };
-  for (const Case& c :
-       {Case{"host_org", "Acme Group"}, Case{"host_manager", "mgr-new"}, Case{"home_org", "Acme UK"},
-        Case{"home_unit", "Field Sales"}, Case{"home_manager", "mgr-h2"},
-        Case{"role_title", "Campaign manager"}, Case{"fte", "80"}, Case{"location", "Leeds"},
-        Case{"country", "GB"}, Case{"cost", "host_pays"}, Case{"planned_end", "2026-08-31"}}) {
+  for (const Case& c : {Case{"host_org", "Acme Group"}, Case{"host_manager", "mgr-new"},
+                        Case{"home_org", "Acme UK"}, Case{"home_unit", "Field Sales"},
+                        Case{"home_manager", "mgr-h2"}, Case{"role_title", "Campaign manager"},
+                        Case{"fte", "80"}, Case{"location", "Leeds"}, Case{"country", "GB"},
+                        Case{"cost", "host_pays"}, Case{"planned_end", "2026-08-31"}}) {
     auto outcome = Run(Hr(), "SEC-1", Correct(c.field, c.value));
     ASSERT_TRUE(outcome.ok()) << c.field << ": " << outcome.status().ToString();
     // A date of a started secondment waits for a second approval (the default policy).
@@ -142,6 +141,10 @@ TEST_F(CorrectionsTest, ADateCorrectionIsCheckedByEveryDateRule) {
   ExpectRefused(Hr(), "SEC-1", Correct("planned_end", "2028-03-01"), StatusCode::kRuleViolation,
                 "cannot correct SEC-1: from 2026-02-01 to 2028-03-01 runs beyond the policy "
                 "maximum of 24 months (latest end 2028-02-01)");
+  ASSERT_TRUE(Run(Hr(), "SEC-1", RequestExtensionCommand{Day("2026-10-31"), "more"}).ok());
+  ExpectRefused(Hr(), "SEC-1", Correct("planned_end", "2026-10-31"), StatusCode::kRuleViolation,
+                "cannot correct SEC-1: an extension to 2026-10-31 waits for approval; the planned "
+                "end 2026-10-31 would not be before it");
 }
 
 TEST_F(CorrectionsTest, ACorrectionThatWouldCreateAnOverlapIsRefused) {
