@@ -89,6 +89,16 @@ TEST_F(CorrectionsTest, EachFieldCanBeCorrected) {
       ASSERT_TRUE(Run(HrApprover(), "SEC-1", ApproveCommand{Scope::CORRECTION, ""}).ok());
     }
     EXPECT_EQ(FieldValue(State(), c.field), c.value) << c.field;
+    // The status projection and the feed say the same.
+    auto rows = ledger_->ListSecondments(Admin(), {});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(FieldValue(rows->front().state, c.field), c.value) << c.field;
+    EXPECT_NE(LastEventJson().find("\"type\":\"corrected\",\"payload\":{\"field\":\"" +
+                                   std::string(c.field) + "\""),
+              std::string::npos)
+        << c.field << "\n"
+        << LastEventJson();
   }
 }
 
