@@ -63,21 +63,18 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   if (approvers) {
     RETURN_IF_ERROR(
         approvers->CheckKnownFields({"placement", "extension", "conversion", "correction"}));
-    auto what = [&](std::string_view scope) {
-      return fmt::format("approvers.{} in {}", scope, where);
-    };
-    ASSIGN_OR_RETURN(
-        policy.placement_approvers,
-        ParseApprovers(*approvers, "placement", what("placement"), policy.placement_approvers));
-    ASSIGN_OR_RETURN(
-        policy.extension_approvers,
-        ParseApprovers(*approvers, "extension", what("extension"), policy.extension_approvers));
-    ASSIGN_OR_RETURN(
-        policy.conversion_approvers,
-        ParseApprovers(*approvers, "conversion", what("conversion"), policy.conversion_approvers));
-    ASSIGN_OR_RETURN(
-        policy.correction_approvers,
-        ParseApprovers(*approvers, "correction", what("correction"), policy.correction_approvers));
+    using Roles = std::vector<schema::Role>;
+    const std::pair<std::string_view, Roles Policy::*> kScopes[] = {
+        {"placement", &Policy::placement_approvers},
+        {"extension", &Policy::extension_approvers},
+        {"conversion", &Policy::conversion_approvers},
+        {"correction", &Policy::correction_approvers}};
+    for (const auto& [scope, roles] : kScopes) {
+      ASSIGN_OR_RETURN(
+          policy.*roles,
+          ParseApprovers(*approvers, scope, fmt::format("approvers.{} in {}", scope, where),
+                         policy.*roles));
+    }
   }
   ASSIGN_OR_RETURN(policy.correctors,
                    ParseApprovers(root, "correctors", fmt::format("correctors in {}", where),
