@@ -96,14 +96,13 @@ void WriteSecondmentRow(schema::SecondmentRow::Builder row, const Folded& f) {
   auto facts = row.initFacts(static_cast<unsigned>(s.facts.size()));
   for (size_t i = 0; i < s.facts.size(); ++i) {
     const Fact& fact = s.facts[i];
-    facts[i].setEventId(kj::arrayPtr(reinterpret_cast<const kj::byte*>(fact.event_id.data()),
-                                     fact.event_id.size()));
+    facts[i].setEventId(kj::arrayPtr(fact.event_id.bytes().data(), EventId::kSize));
     facts[i].setType(static_cast<uint16_t>(fact.type));
     SetDate(facts[i].initDate(), fact.date);
     facts[i].setWithinPlacement(fact.within_placement);
     facts[i].setVoided(fact.voided);
   }
-  row.setExceptionGranted(s.exception_granted);
+  if (s.exception_until) SetDate(row.initExceptionUntil(), *s.exception_until);
   if (s.correction_request) {
     const Correction& c = s.correction_request->correction;
     auto r = row.initCorrectionRequest();
@@ -114,10 +113,14 @@ void WriteSecondmentRow(schema::SecondmentRow::Builder row, const Folded& f) {
     r.setCorrectsPosition(c.corrects_position);
     SetApprovals(r.initApprovals(), s.correction_request->approvals);
   }
-  auto sources = row.initFieldSources(static_cast<unsigned>(s.field_sources.size()));
+  unsigned known = 0;
+  for (uint64_t position : s.field_sources) known += position != 0;
+  auto sources = row.initFieldSources(known);
+  unsigned n = 0;
   for (size_t i = 0; i < s.field_sources.size(); ++i) {
-    sources[i].setField(s.field_sources[i].first);
-    sources[i].setPosition(s.field_sources[i].second);
+    if (s.field_sources[i] == 0) continue;
+    sources[n].setField(std::string(CorrectableFields()[i]));
+    sources[n++].setPosition(s.field_sources[i]);
   }
 }
 
@@ -203,13 +206,15 @@ Result<Folded> ReadSecondmentRow(schema::SecondmentRow::Reader row) {
                  s.approved_on = OptionalDate(row.getApprovedOn());
                  s.signed_on = OptionalDate(row.getSignedOn());
                  for (auto fact : row.getFacts()) {
-                   auto id = fact.getEventId();
-                   s.facts.push_back(
-                       {std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
-                        static_cast<schema::Event::Payload::Which>(fact.getType()),
-                        DateOf(fact.getDate()), fact.getWithinPlacement(), fact.getVoided()});
+                   auto bytes = fact.getEventId();
+                   auto id = EventId::FromBytes(
+                       {reinterpret_cast<const char*>(bytes.begin()), bytes.size()});
+                   s.facts.push_back({id.ok() ? *id : EventId(),
+                                      static_cast<schema::Event::Payload::Which>(fact.getType()),
+                                      DateOf(fact.getDate()), fact.getWithinPlacement(),
+                                      fact.getVoided()});
                  }
-                 s.exception_granted = row.getExceptionGranted();
+                 s.exception_until = OptionalDate(row.getExceptionUntil());
                  if (row.hasCorrectionRequest()) {
                    auto r = row.getCorrectionRequest();
                    s.correction_request = CorrectionRequest{
@@ -218,7 +223,8 @@ Result<Folded> ReadSecondmentRow(schema::SecondmentRow::Reader row) {
                        GetApprovals(r.getApprovals())};
                  }
                  for (auto source : row.getFieldSources()) {
-                   s.field_sources.emplace_back(Text(source.getField()), source.getPosition());
+                   auto index = FieldIndex({source.getField().cStr(), source.getField().size()});
+                   if (index) s.field_sources[*index] = source.getPosition();
                  }
                })) {
     return Corruption(

@@ -76,7 +76,7 @@ struct SecondmentRow {
   approvedOn @32 :Event.Date;    # all zeros when not approved
   signedOn @33 :Event.Date;      # all zeros when not signed
   facts @34 :List(FactRow);
-  exceptionGranted @35 :Bool;
+  exceptionUntil @35 :Event.Date;  # the end an exception approval covered; zeros: none
   correctionRequest @36 :CorrectionRequestRow;  # null when none waits
   fieldSources @37 :List(FieldSourceRow);
 }

@@ -15,7 +15,8 @@ constexpr uint32_t kMaxLogPage = 10000;
 std::optional<CivilDate> StepDate(schema::Date::Reader date) {
   if (date.getYear() == 0 && date.getMonth() == 0 && date.getDay() == 0) return std::nullopt;
   CivilDate d = DateOf(date);
-  if (d.month < 1 || d.month > 12 || d.day < 1 || CivilFromDays(DaysFromCivil(d)) != d) {
+  if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 ||
+      CivilFromDays(DaysFromCivil(d)) != d) {
     throw ToException(
         InvalidArgument(fmt::format("invalid date {:04}-{:02}-{:02}", d.year, d.month, d.day)));
   }
@@ -159,13 +160,14 @@ kj::Promise<void> DeskServer::voidStep(VoidStepContext context) {
 }
 
 kj::Promise<void> DeskServer::policy(PolicyContext context) {
-  const Policy& policy = ledger_.policy();
-  auto results = context.getResults();
-  results.setJson(policy.ToJson());
-  auto lines = policy.Describe();
-  auto rules = results.initRules(static_cast<unsigned>(lines.size()));
-  for (size_t i = 0; i < lines.size(); ++i) rules.set(static_cast<unsigned>(i), lines[i]);
-  return kj::READY_NOW;
+  return Offload<Policy>(
+      context, [ledger = &ledger_] { return ledger->policy(); },
+      [](auto results, const Policy& policy) {
+        results.setJson(policy.ToJson());
+        auto lines = policy.Describe();
+        auto rules = results.initRules(static_cast<unsigned>(lines.size()));
+        for (size_t i = 0; i < lines.size(); ++i) rules.set(static_cast<unsigned>(i), lines[i]);
+      });
 }
 
 kj::Promise<void> DeskServer::show(ShowContext context) {

@@ -157,8 +157,9 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     }
     ASSIGN_OR_RETURN(Decision decision, Decide(loaded.state, command, context));
 
-    // The state after: the loaded one evolved by the decided events (Evolve reads no field the
-    // log stamps), not the stream read again.
+    // The state after: the loaded one evolved by the decided events, not the stream read
+    // again. Evolve reads no field the log stamps but the position, which it keeps only as
+    // the source of a field (0 here until the stream is read again).
     Outcome outcome{*id, {}, loaded.state, 0, 0};
     for (const NewEvent& event : decision.secondment_events) {
       EvolveInPlace(outcome.state, event.Get());

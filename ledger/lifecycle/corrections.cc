@@ -69,10 +69,8 @@ NewEvent Proposal(const Context& ctx, const CivilDate& date, const Correction& c
 }
 
 uint64_t SourceOf(const Secondment& s, std::string_view field) {
-  for (const auto& [name, position] : s.field_sources) {
-    if (name == field) return position;
-  }
-  return 0;
+  auto index = FieldIndex(field);
+  return index ? s.field_sources[*index] : 0;
 }
 
 // The state after undoing the target's step, or why it may not be voided.
@@ -84,8 +82,9 @@ Result<Secondment> Unvoided(const Secondment& s, std::string_view verb, const Co
                    fmt::format("position {} holds a {} event of {}, not of {}", target.position,
                                target.type, target.stream_id, s.id));
   }
-  auto fact = std::find_if(s.facts.begin(), s.facts.end(),
-                           [&](const Fact& f) { return f.event_id == target.event_id; });
+  auto fact = std::find_if(s.facts.begin(), s.facts.end(), [&](const Fact& f) {
+    return f.event_id.AsStringView() == target.event_id;
+  });
   if (fact == s.facts.end()) {
     return Refused(s, verb,
                    fmt::format("position {} holds a {} event; only a start, a return, feedback "
@@ -140,6 +139,13 @@ void AddClaim(const Secondment& before, const Secondment& after, const Context& 
 
 Result<Decision> ApplyCorrection(const Secondment& s, const Correction& c, const CivilDate& date,
                                  const Context& ctx) {
+  std::string now = FieldValue(s, c.field);
+  if (now != c.old_value) {
+    return Refused(s, "correct",
+                   fmt::format("{} is now {}, no longer {} as when the correction was proposed; "
+                               "refuse it and propose it again",
+                               c.field, now.empty() ? "(none)" : now, c.old_value));
+  }
   Secondment after = s;
   after.correction_request.reset();
   RETURN_IF_ERROR(SetFieldValue(after, c.field, c.new_value));
@@ -189,6 +195,11 @@ Result<Decision> DecideCorrect(const Secondment& s, const CorrectCommand& c, con
   }
   RETURN_IF_ERROR(SetFieldValue(probe, c.field, c.value));
   RETURN_IF_ERROR(CheckCorrector(s, "correct", ctx));
+  if ((c.field == "home_manager" || c.field == "host_manager") && ctx.actor.role != Role::HR) {
+    return Refused(s, "correct",
+                   fmt::format("who manages a secondment is corrected by hr, not {}",
+                               RoleName(ctx.actor.role)));
+  }
   if (c.field == "actual_start" && !s.actual_start) {
     return Refused(s, "correct", "it has not started; record the start instead");
   }

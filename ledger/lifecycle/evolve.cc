@@ -15,19 +15,14 @@ std::string Bytes(capnp::Data::Reader data) {
 }
 
 void SetSource(Secondment& s, std::string_view field, uint64_t position) {
-  for (auto& [name, source] : s.field_sources) {
-    if (name == field) {
-      source = position;
-      return;
-    }
-  }
-  s.field_sources.emplace_back(field, position);
+  if (auto index = FieldIndex(field)) s.field_sources[*index] = position;
 }
 
 void AddFact(Secondment& s, schema::Event::Reader event, CivilDate date,
              bool within_placement = false) {
+  auto id = EventId::FromBytes(Bytes(event.getEventId()));
   s.facts.push_back(
-      {Bytes(event.getEventId()), event.getPayload().which(), date, within_placement, false});
+      {id.ok() ? *id : EventId(), event.getPayload().which(), date, within_placement, false});
 }
 
 // Records a grant on `approvals`.
@@ -53,7 +48,7 @@ Correction CorrectionOf(capnp::Text::Reader field, capnp::Text::Reader old_value
 void Undo(Secondment& s, std::string_view event_id) {
   using P = schema::Event::Payload;
   for (Fact& fact : s.facts) {
-    if (fact.event_id != event_id || fact.voided) continue;
+    if (fact.event_id.AsStringView() != event_id || fact.voided) continue;
     fact.voided = true;
     switch (fact.type) {
       case P::STARTED:
@@ -136,9 +131,9 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       s.status = SecondmentStatus::kProposed;
       s.proposed_on = effective;
       s.placement = Request(event);
-      for (std::string_view field : CorrectableFields()) {
-        if (field != "actual_start" && field != "return_date") SetSource(s, field, position);
-      }
+      for (uint64_t& source : s.field_sources) source = position;
+      s.field_sources[*FieldIndex("actual_start")] = 0;
+      s.field_sources[*FieldIndex("return_date")] = 0;
       s.employee_id = Text(p.getEmployeeId());
       s.home = PartyOf(p.getHome());
       s.host = PartyOf(p.getHost());
@@ -167,7 +162,7 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
         Grant(s.extension_request->approvals, event);
         if (g.getCompletesRequest() &&
             s.extension_request->approvals.has(schema::Role::EXCEPTION)) {
-          s.exception_granted = true;
+          s.exception_until = s.extension_request->until;
         }
       } else if (g.getScope() == Scope::CONVERSION && s.conversion_request) {
         Grant(s.conversion_request->approvals, event);
@@ -181,6 +176,7 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       if (r.getScope() == Scope::PLACEMENT) {
         s.status = SecondmentStatus::kRejected;
         s.closing_reason = Text(r.getReason());
+        s.correction_request.reset();
       } else if (r.getScope() == Scope::EXTENSION) {
         s.extension_request.reset();
       } else if (r.getScope() == Scope::CONVERSION) {
@@ -193,6 +189,7 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
     case P::WITHDRAWN:
       s.status = SecondmentStatus::kWithdrawn;
       s.closing_reason = Text(payload.getWithdrawn().getReason());
+      s.correction_request.reset();
       break;
     case P::AGREEMENT_SIGNED:
       s.agreement_reference = Text(payload.getAgreementSigned().getReference());

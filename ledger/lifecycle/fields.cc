@@ -47,6 +47,13 @@ const std::vector<std::string_view>& CorrectableFields() {
   return kFields;
 }
 
+std::optional<size_t> FieldIndex(std::string_view field) {
+  const auto& fields = CorrectableFields();
+  auto found = std::find(fields.begin(), fields.end(), field);
+  if (found == fields.end()) return std::nullopt;
+  return static_cast<size_t>(found - fields.begin());
+}
+
 bool IsDateField(std::string_view field) {
   return field == "planned_start" || field == "planned_end" || field == "actual_start" ||
          field == "return_date";
@@ -75,7 +82,10 @@ Status SetFieldValue(Secondment& s, std::string_view field, std::string_view val
   if (IsDateField(field)) {
     ASSIGN_OR_RETURN(CivilDate date, DateValue(field, value));
     if (field == "planned_start") s.planned_start = date;
-    if (field == "planned_end") s.planned_end = date;
+    if (field == "planned_end") {
+      s.planned_end = date;
+      if (s.returned_on) s.returned_early = *s.returned_on < date;
+    }
     if (field == "actual_start") s.actual_start = date;
     if (field == "return_date") {
       s.returned_on = date;

@@ -40,6 +40,20 @@ CivilDate LatestFactDate(const Context& ctx) {
   return CivilFromDays(DaysFromCivil(ctx.today) + ctx.policy->max_days_ahead);
 }
 
+// The latest date of a step of the placement (feedback, a return handover) not voided.
+std::optional<CivilDate> LastPlacementStep(const Secondment& s) {
+  std::optional<CivilDate> last;
+  for (const Fact& fact : s.facts) {
+    if (fact.within_placement && !fact.voided && (!last || *last < fact.date)) last = fact.date;
+  }
+  return last;
+}
+
+// Whether an exception approval covers a placement running to `end`.
+bool Covered(const Secondment& s, const CivilDate& end) {
+  return s.exception_until && !(*s.exception_until < end);
+}
+
 // The placement runs to here at most: its return or conversion, else open.
 std::optional<CivilDate> PlacementEnd(const Secondment& s) {
   if (s.returned_on) return s.returned_on;
@@ -96,9 +110,11 @@ Status CheckStart(const Secondment& s, std::string_view verb, const CivilDate& d
                    fmt::format("the start {} is not before the planned end {}", DateText(date),
                                DateText(s.planned_end)));
   }
-  CivilDate end = PlacementEnd(s).value_or(s.planned_end);
+  // To the planned end, or an earlier return or conversion: a late return is recorded as it
+  // happened (alerts flag the overrun).
+  CivilDate end = std::min(PlacementEnd(s).value_or(s.planned_end), s.planned_end);
   CivilDate limit = AddMonths(date, ctx.policy->max_months);
-  if (limit < end && !s.exception_granted) {
+  if (limit < end && !Covered(s, end)) {
     return Refused(
         s, verb,
         fmt::format("from {} to {} runs beyond the policy maximum of {} months "
@@ -119,7 +135,7 @@ Status CheckDates(const Secondment& s, std::string_view verb, const Context& ctx
     RETURN_IF_ERROR(CheckStart(s, verb, *s.actual_start, ctx));
   } else {
     CivilDate limit = AddMonths(s.planned_start, ctx.policy->max_months);
-    if (limit < s.planned_end && !s.exception_granted) {
+    if (limit < s.planned_end && !Covered(s, s.planned_end)) {
       return Refused(s, verb,
                      fmt::format("the planned end {} would be more than {} months after the "
                                  "start {} (policy maximum; latest end {})",
@@ -147,10 +163,13 @@ Status CheckDates(const Secondment& s, std::string_view verb, const Context& ctx
                                "not be before it",
                                DateText(s.extension_request->until), DateText(s.planned_end)));
   }
-  if (s.conversion_request && s.planned_end < s.conversion_request->effective) {
+  if (s.conversion_request && (s.planned_end < s.conversion_request->effective ||
+                               s.conversion_request->effective < StartBasis(s))) {
     return Refused(s, verb,
-                   fmt::format("the conversion proposed for {} would be after the planned end {}",
-                               DateText(s.conversion_request->effective), DateText(s.planned_end)));
+                   fmt::format("the conversion proposed for {} would fall outside the placement "
+                               "{} to {}",
+                               DateText(s.conversion_request->effective), DateText(StartBasis(s)),
+                               DateText(s.planned_end)));
   }
   for (const Fact& fact : s.facts) {
     if (!fact.within_placement || fact.voided) continue;
@@ -272,6 +291,15 @@ Status CheckWithinPlacement(const Secondment& s, std::string_view verb, std::str
     return Refused(s, verb,
                    fmt::format("{} dated {} is after the return {}", what, DateText(date),
                                DateText(*s.returned_on)));
+  }
+  std::optional<CivilDate> conversion =
+      s.converted_on
+          ? s.converted_on
+          : (s.conversion_request ? std::optional(s.conversion_request->effective) : std::nullopt);
+  if (conversion && *conversion < date) {
+    return Refused(s, verb,
+                   fmt::format("{} dated {} is after the conversion on {}", what, DateText(date),
+                               DateText(*conversion)));
   }
   return Status::Ok();
 }
@@ -412,10 +440,11 @@ Status Complete(const Secondment& s, Scope scope, const CivilDate& date, const C
     decision.employee_events.push_back(PeriodClaim(ctx, s, period, date));
   } else if (scope == Scope::CONVERSION) {
     const ConversionRequest& request = *s.conversion_request;
-    if (s.planned_end < request.effective) {
+    if (s.planned_end < request.effective || request.effective < StartBasis(s)) {
       return Refused(s, "approve",
-                     fmt::format("the conversion on {} is after the planned end {}",
-                                 DateText(request.effective), DateText(s.planned_end)));
+                     fmt::format("the conversion on {} falls outside the placement {} to {}",
+                                 DateText(request.effective), DateText(StartBasis(s)),
+                                 DateText(s.planned_end)));
     }
     NewEvent converted = Stamped(ctx, request.effective);
     converted.Mutable().getActor().setRole(Role::SYSTEM);
@@ -504,6 +533,11 @@ Result<Decision> DecideOne(const Secondment& s, const SignCommand& c, const Cont
                     "an agreement is signed once the placement is approved and before it starts"));
   CivilDate date = StepDate(c.date, ctx);
   RETURN_IF_ERROR(CheckFactDate(s, "sign", "the signature", date, ctx));
+  if (s.approved_on && date < *s.approved_on) {
+    return Refused(s, "sign",
+                   fmt::format("the signature {} is before the placement was approved on {}",
+                               DateText(date), DateText(*s.approved_on)));
+  }
   NewEvent event = Stamped(ctx, date);
   auto a = event.Mutable().getPayload().initAgreementSigned();
   a.setReference(c.reference);
@@ -527,7 +561,8 @@ Result<Decision> DecideOne(const Secondment& s, const StartCommand& c, const Con
   CivilDate date = StepDate(c.date, ctx);
   RETURN_IF_ERROR(CheckFactDate(s, "start", "the start", date, ctx));
   RETURN_IF_ERROR(CheckStart(s, "start", date, ctx));
-  Period period{date, s.planned_end};
+  // The days it holds once started: to its planned end, or to today when that has passed.
+  Period period{date, std::max(s.planned_end, ctx.today)};
   RETURN_IF_ERROR(CheckNoOverlap(s, "start", period, ctx));
   Decision decision;
   NewEvent event = Stamped(ctx, date);
@@ -547,9 +582,10 @@ Result<Decision> DecideOne(const Secondment& s, const HandoverCommand& c, const 
   RETURN_IF_ERROR(CheckText(c.notes, "notes", false));
   CivilDate date = StepDate(c.date, ctx);
   if (c.direction == schema::HandoverDirection::RETURN) {
-    RETURN_IF_ERROR(RequireStatus(s, "record a handover for",
-                                  {SecondmentStatus::kActive, SecondmentStatus::kReturned},
-                                  "a return handover is recorded once started"));
+    RETURN_IF_ERROR(RequireStatus(
+        s, "record a handover for",
+        {SecondmentStatus::kActive, SecondmentStatus::kReturned, SecondmentStatus::kConverted},
+        "a return handover is recorded once started"));
     RETURN_IF_ERROR(CheckFactDate(s, "record a handover for", "the handover", date, ctx));
     RETURN_IF_ERROR(CheckWithinPlacement(s, "record a handover for", "a return handover", date));
   } else {
@@ -580,9 +616,10 @@ Result<Decision> DecideOne(const Secondment& s, const FeedbackCommand& c, const 
                    fmt::format("feedback comes from host_manager, home_manager or secondee, not {}",
                                RoleName(role)));
   }
-  RETURN_IF_ERROR(RequireStatus(s, "record feedback for",
-                                {SecondmentStatus::kActive, SecondmentStatus::kReturned},
-                                "feedback is recorded while active or after return"));
+  RETURN_IF_ERROR(RequireStatus(
+      s, "record feedback for",
+      {SecondmentStatus::kActive, SecondmentStatus::kReturned, SecondmentStatus::kConverted},
+      "feedback is recorded while active or after return"));
   RETURN_IF_ERROR(CheckNamedManager(s, "record feedback for", ctx.actor));
   if (role == Role::SECONDEE && ctx.actor.id != s.employee_id) {
     return Refused(s, "record feedback for",
@@ -683,6 +720,11 @@ Result<Decision> DecideOne(const Secondment& s, const ProposeConversionCommand& 
     return Refused(s, "convert",
                    fmt::format("the effective date {} is after the planned end {}",
                                DateText(c.effective), DateText(s.planned_end)));
+  }
+  if (auto last = LastPlacementStep(s); last && c.effective < *last) {
+    return Refused(s, "convert",
+                   fmt::format("the effective date {} is before a step of the placement dated {}",
+                               DateText(c.effective), DateText(*last)));
   }
   NewEvent event = Stamped(ctx, date);
   auto p = event.Mutable().getPayload().initConversionProposed();

@@ -11,6 +11,7 @@
 #ifndef SECONDMENT_LEDGER_LIFECYCLE_LIFECYCLE_H_
 #define SECONDMENT_LEDGER_LIFECYCLE_LIFECYCLE_H_
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -75,6 +76,9 @@ struct ConversionRequest {
   Approvals approvals;
 };
 
+// How many fields `correct` takes (CorrectableFields()).
+inline constexpr size_t kCorrectableFields = 15;
+
 // A correction: `field` (CorrectableFields()) from `old_value` to `new_value`.
 struct Correction {
   std::string field, old_value, new_value, reason;
@@ -88,7 +92,7 @@ struct CorrectionRequest {
 
 // A recorded step that carries a date within the placement, or that a void may undo.
 struct Fact {
-  std::string event_id;  // 16 bytes
+  EventId event_id;
   schema::Event::Payload::Which type;
   CivilDate date;
   // Handovers: whether its direction is `return` (dated within the placement).
@@ -140,11 +144,13 @@ struct Secondment {
   std::optional<CivilDate> approved_on;  // the approval that completed the placement
   std::optional<CivilDate> signed_on;
   std::vector<Fact> facts;  // started, returned, feedback and handovers, in order
-  // An exception approval completed an extension beyond the maximum duration.
-  bool exception_granted = false;
+  // The end an `exception` approval covered: the new end of the last extension beyond the
+  // maximum duration that it approved. An end up to it may run past the maximum.
+  std::optional<CivilDate> exception_until;
   std::optional<CorrectionRequest> correction_request;
-  // The position of the event that last set each correctable field (for `history`).
-  std::vector<std::pair<std::string, uint64_t>> field_sources;
+  // The position of the event that last set each correctable field, by its index in
+  // CorrectableFields() (0: not known), for `history`.
+  std::array<uint64_t, kCorrectableFields> field_sources{};
 
   // Days from the start (actual once started) to the end: the return or conversion date
   // when there is one, else the planned end.
@@ -258,6 +264,8 @@ std::optional<CivilDate> CommandDate(const Command& command);
 // host_org, host_unit, host_manager, home_org, home_unit, home_manager, role_title, fte,
 // location, country, cost.
 const std::vector<std::string_view>& CorrectableFields();
+// The field's index in CorrectableFields(), or nullopt for a name that is none of them.
+std::optional<size_t> FieldIndex(std::string_view field);
 // The field's value in `s`, written as `correct --value` takes it ("" when it has none).
 std::string FieldValue(const Secondment& s, std::string_view field);
 // Sets the field from `value` as FieldValue writes it; InvalidArgument for an unknown field or

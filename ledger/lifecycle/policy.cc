@@ -79,6 +79,11 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   ASSIGN_OR_RETURN(policy.correctors,
                    ParseApprovers(root, "correctors", fmt::format("correctors in {}", where),
                                   policy.correctors));
+  if (std::find(policy.correctors.begin(), policy.correctors.end(), schema::Role::SECONDEE) !=
+      policy.correctors.end()) {
+    return InvalidArgument(fmt::format(
+        "correctors in {} cannot name secondee: a secondee does not correct the record", where));
+  }
   ASSIGN_OR_RETURN(auto ahead, root.Integer("maxDaysAhead", 0, 31));
   if (ahead) policy.max_days_ahead = static_cast<int>(*ahead);
   ASSIGN_OR_RETURN(auto window, root.Integer("startWindowDays", 0, 366));

@@ -299,6 +299,71 @@ TEST_F(DatesTest, AnOverduePlacementHoldsItsDaysUntilTheReturn) {
   Ok(Run("SEC-2", StartCommand{D("2026-03-20")}, Hr()));
 }
 
+// Found in review: each of these once let a forbidden state in, or refused a real one.
+
+TEST_F(DatesTest, ASignatureFollowsTheApproval) {
+  ProposeCommand c = Proposal();
+  c.date = D("2026-01-10");
+  Ok(Run("SEC-1", c, Hr()));
+  ApproveAll("SEC-1", Scope::PLACEMENT, D("2026-01-20"));
+  ExpectRefused("SEC-1", SignCommand{"AGR-1", 1, "", D("2026-01-19")}, Hr(),
+                StatusCode::kRuleViolation,
+                "cannot sign SEC-1: the signature 2026-01-19 is before the placement was approved "
+                "on 2026-01-20");
+  Ok(Run("SEC-1", SignCommand{"AGR-1", 1, "", D("2026-01-20")}, Hr()));
+}
+
+// A start after the planned end has passed holds the days to today: it may not run over
+// another placement of the same person in between.
+TEST_F(DatesTest, AStartHoldsItsDaysToTodayWhenThePlannedEndHasPassed) {
+  Policy policy = Policy::Default();
+  policy.start_window_days = 60;
+  OpenWith(policy);
+  Today(D("2026-03-15"));
+  ProposeCommand late = Proposal("2026-01-05", "2026-01-31");
+  late.date = D("2026-01-02");
+  Ok(Run("SEC-A", late, Hr()));
+  ApproveAll("SEC-A", Scope::PLACEMENT, D("2026-01-03"));
+  Ok(Run("SEC-A", SignCommand{"AGR-A", 1, "", D("2026-01-04")}, Hr()));
+  ProposeCommand other = Proposal("2026-02-05", "2026-02-20");
+  other.date = D("2026-01-02");
+  // Refused at its proposal: SEC-A's plan holds January only, so February is free...
+  Ok(Run("SEC-B", other, Hr()));
+  ApproveAll("SEC-B", Scope::PLACEMENT, D("2026-01-03"));
+  Ok(Run("SEC-B", SignCommand{"AGR-B", 1, "", D("2026-01-04")}, Hr()));
+  Ok(Run("SEC-B", StartCommand{D("2026-02-05")}, Hr()));
+  Ok(Run("SEC-B", ReturnCommand{D("2026-02-20"), "", schema::ReturnPosition::SUBSTANTIVE}, Hr()));
+  // ... but SEC-A starting in January now would be on placement to today, over SEC-B.
+  ExpectRefused("SEC-A", StartCommand{D("2026-01-05")}, Hr(), StatusCode::kRuleViolation,
+                "cannot start SEC-A: employee emp-1 is on secondment SEC-B from 2026-02-05 to "
+                "2026-02-20, which overlaps 2026-01-05 to 2026-03-15");
+}
+
+TEST_F(DatesTest, AConversionTakesEffectAfterTheStepsOfThePlacement) {
+  Started("SEC-1", "2026-02-03");
+  Ok(Feedback("2026-03-10"));
+  ExpectRefused("SEC-1", ProposeConversionCommand{D("2026-03-09"), "Manager", "", D("2026-03-12")},
+                Hr(), StatusCode::kRuleViolation,
+                "cannot convert SEC-1: the effective date 2026-03-09 is before a step of the "
+                "placement dated 2026-03-10");
+  Ok(Run("SEC-1", ProposeConversionCommand{D("2026-04-01"), "Manager", "", D("2026-03-12")}, Hr()));
+  // While it waits, and until it takes effect, the placement goes on: feedback up to the day.
+  EXPECT_EQ(Feedback("2026-03-14").status(), Status::Ok());
+  ApproveAll("SEC-1", Scope::CONVERSION, D("2026-03-13"));
+  Today(D("2026-04-02"));
+  Ok(Feedback("2026-04-01"));
+  EXPECT_EQ(Feedback("2026-04-02").status(),
+            RuleViolation("cannot record feedback for SEC-1: feedback dated 2026-04-02 is after "
+                          "the conversion on 2026-04-01"));
+}
+
+TEST_F(DatesTest, AReturnLaterThanTheMaximumIsRecordedAsItHappened) {
+  Started("SEC-1", "2026-02-01", Proposal("2026-02-01", "2028-02-01"));
+  Today(D("2028-02-20"));
+  Ok(Return("2028-02-15"));
+  EXPECT_EQ(secondments_->Load("SEC-1")->returned_on, D("2028-02-15"));
+}
+
 TEST_F(DatesTest, FourEyesOnePersonOneApprovalAndNotTheRequestersHr) {
   ProposeCommand c = Proposal();
   c.date = D("2026-01-10");

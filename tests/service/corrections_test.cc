@@ -169,6 +169,73 @@ TEST_F(CorrectionsTest, ACorrectionThatWouldCreateAnOverlapIsRefused) {
   ASSERT_TRUE(Run(Hr(), "SEC-2", Correct("planned_start", "2026-08-01")).ok());
 }
 
+TEST_F(CorrectionsTest, ACorrectionStaysWithinTheOtherDatesOfThePlacement) {
+  // A conversion waits for 2026-02-28: neither the start nor the planned end may pass it.
+  ASSERT_TRUE(Run(HostManager(), "SEC-1", FeedbackCommand{4, "good", Day("2026-02-27")}).ok());
+  ASSERT_TRUE(
+      Run(Hr(), "SEC-1", ProposeConversionCommand{Day("2026-02-28"), "Lead", "", std::nullopt})
+          .ok());
+  ExpectRefused(Hr(), "SEC-1", Correct("actual_start", "2026-03-01"), StatusCode::kRuleViolation,
+                "cannot correct SEC-1: the conversion proposed for 2026-02-28 would fall outside "
+                "the placement 2026-03-01 to 2026-07-31");
+  ExpectRefused(Hr(), "SEC-1", Correct("planned_end", "2026-02-27"), StatusCode::kRuleViolation,
+                "cannot correct SEC-1: the conversion proposed for 2026-02-28 would fall outside "
+                "the placement 2026-02-01 to 2026-02-27");
+  ExpectRefused(Hr(), "SEC-1", Correct("actual_start", "2026-02-28"), StatusCode::kRuleViolation,
+                "cannot correct SEC-1: a feedback dated 2026-02-27 would fall outside the "
+                "placement (2026-02-28 to now)");
+}
+
+TEST_F(CorrectionsTest, AWaitingCorrectionOfAValueChangedMeanwhileIsRefused) {
+  ASSERT_TRUE(Run(Hr(), "SEC-1", Correct("planned_end", "2026-08-31")).ok());
+  ASSERT_TRUE(Run(Hr(), "SEC-1", RequestExtensionCommand{Day("2026-10-31"), "more"}).ok());
+  ApproveAll("SEC-1", Scope::EXTENSION);
+  ExpectRefused(HrApprover(), "SEC-1", ApproveCommand{Scope::CORRECTION, ""},
+                StatusCode::kRuleViolation,
+                "cannot correct SEC-1: planned_end is now 2026-10-31, no longer 2026-07-31 as "
+                "when the correction was proposed; refuse it and propose it again");
+  ASSERT_TRUE(Run(HrApprover(), "SEC-1", RefuseCommand{Scope::CORRECTION, "stale"}).ok());
+  EXPECT_EQ(State().planned_end, Day("2026-10-31"));
+}
+
+TEST_F(CorrectionsTest, AnExceptionCoversOnlyTheEndItApproved) {
+  Active("SEC-2", Proposal("emp-2", "2026-02-01", "2028-01-31"));
+  ASSERT_TRUE(Run(Hr(), "SEC-2", RequestExtensionCommand{Day("2028-06-30"), "critical"}).ok());
+  ApproveAll("SEC-2", Scope::EXTENSION);
+  ASSERT_TRUE(Run(Director(), "SEC-2", ApproveCommand{Scope::EXTENSION, "board 12"}).ok());
+  EXPECT_EQ(State("SEC-2").planned_end, Day("2028-06-30"));
+  ExpectRefused(Hr(), "SEC-2", Correct("planned_end", "2030-06-30"), StatusCode::kRuleViolation,
+                "cannot correct SEC-2: from 2026-02-01 to 2030-06-30 runs beyond the policy "
+                "maximum of 24 months (latest end 2028-02-01)");
+  ASSERT_TRUE(Run(Hr(), "SEC-2", Correct("planned_end", "2028-05-31")).ok());  // within it
+}
+
+TEST_F(CorrectionsTest, AWithdrawalDropsAWaitingCorrection) {
+  Policy policy = Policy::Default();
+  policy.correction_approval = Policy::CorrectionApproval::kAll;
+  Open(service::Access::kWrite, policy);
+  Propose("SEC-3", Proposal("emp-3", "2026-05-01", "2026-09-30"));
+  ASSERT_TRUE(Run(Hr(), "SEC-3", Correct("location", "York")).ok());
+  ASSERT_TRUE(Run(Hr(), "SEC-3", WithdrawCommand{"not needed"}).ok());
+  ExpectRefused(HrApprover(), "SEC-3", ApproveCommand{Scope::CORRECTION, ""},
+                StatusCode::kRuleViolation,
+                "cannot approve SEC-3: no correction request is open (it is withdrawn)");
+}
+
+TEST_F(CorrectionsTest, ManagersWhoCorrectDoNotRenameTheManagers) {
+  Policy policy = Policy::Default();
+  policy.correctors = {schema::Role::HR, schema::Role::HOST_MANAGER};
+  Open(service::Access::kWrite, policy);
+  ASSERT_TRUE(Run(HostManager(), "SEC-1", Correct("location", "Leeds")).ok());
+  ExpectRefused(HostManager(), "SEC-1", Correct("host_manager", "mgr-me"),
+                StatusCode::kRuleViolation,
+                "cannot correct SEC-1: who manages a secondment is corrected by hr, not "
+                "host_manager");
+  EXPECT_EQ(Policy::FromJson(R"({"correctors":["hr","secondee"]})", "p.json").status(),
+            InvalidArgument("correctors in p.json cannot name secondee: a secondee does not "
+                            "correct the record"));
+}
+
 TEST_F(CorrectionsTest, BadCorrectionsAreRefusedAndWriteNothing) {
   ExpectRefused(Hr(), "SEC-1", Correct("salary", "1"), StatusCode::kInvalidArgument,
                 "unknown field 'salary'; the fields that can be corrected are: planned_start, "
