@@ -95,9 +95,10 @@ class PlacementsProjection final : public Projection {
     Diff(kPlacementsTable, PlacementEntries(before.state), PlacementEntries(after.state), batch);
   }
   Status Bulk(const BulkInput& input, EventLog& log) override {
-    // Active entries ("a ‖ ...") are few: sorted. Ended ones ("m ‖ month ‖ id") come out in
-    // order by walking months, and within a month ids in order.
-    std::vector<std::pair<std::string, std::string>> active;
+    // Active entries ("a ‖ ...") are few: sorted; then ended ones by end date ("e ‖ date ‖ id"),
+    // sorted. Ended ones by month ("m ‖ month ‖ id") come out in order by walking months, and
+    // within a month ids in order.
+    std::vector<std::pair<std::string, std::string>> active, by_end;
     std::vector<std::string> rows(input.by_id.size());
     std::map<std::string, std::vector<size_t>> months;
     for (size_t i = 0; i < input.by_id.size(); ++i) {
@@ -110,6 +111,7 @@ class PlacementsProjection final : public Projection {
       std::optional<CivilDate> end = s.returned_on ? s.returned_on : s.converted_on;
       if (!end) continue;
       rows[i] = EncodePlacement(s);
+      by_end.emplace_back(Key("e", FormatDate(*end), s.id), rows[i]);
       CivilDate month{s.actual_start->year, s.actual_start->month, 1};
       for (int guard = 0; guard < 1200 && DaysFromCivil(month) <= DaysFromCivil(*end); ++guard) {
         months[MonthKey(month)].push_back(i);
@@ -117,7 +119,8 @@ class PlacementsProjection final : public Projection {
       }
     }
     std::sort(active.begin(), active.end());
-    size_t a = 0;
+    std::sort(by_end.begin(), by_end.end());
+    size_t a = 0, e = 0;
     auto month = months.begin();
     size_t k = 0;
     return Ingest(log, kPlacementsTable, [&](std::string* key, std::string* value) {
@@ -125,6 +128,12 @@ class PlacementsProjection final : public Projection {
         *key = std::move(active[a].first);
         *value = std::move(active[a].second);
         ++a;
+        return true;
+      }
+      if (e < by_end.size()) {
+        *key = std::move(by_end[e].first);
+        *value = std::move(by_end[e].second);
+        ++e;
         return true;
       }
       while (month != months.end() && k == month->second.size()) ++month, k = 0;
@@ -237,9 +246,11 @@ std::map<std::string, std::string> PlacementEntries(const Secondment& s) {
     return entries;
   }
   // Ended: listed under every month its interval covers, so that "who was seconded on D"
-  // reads one month's entries.
+  // reads one month's entries; and under its end date, so that "who is seconded today" reads
+  // only the few that end today or later (a conversion that takes effect later).
   std::optional<CivilDate> end = s.returned_on ? s.returned_on : s.converted_on;
   if (!end) return entries;
+  entries[Key("e", FormatDate(*end), s.id)] = row;
   CivilDate month{s.actual_start->year, s.actual_start->month, 1};
   for (int guard = 0; guard < 1200 && DaysFromCivil(month) <= DaysFromCivil(*end); ++guard) {
     entries[Key("m", MonthKey(month), s.id)] = row;

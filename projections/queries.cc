@@ -38,12 +38,12 @@ Result<Placement> DecodePlacement(std::string_view bytes, kj::Array<capnp::word>
   return placement;
 }
 
-// Scans every key that starts with `prefix`, decoding placement rows.
-Status ScanPlacements(EventLog& log, const std::string& prefix,
-                      const std::function<void(Placement)>& visit) {
+// Scans the keys in [from, to), decoding placement rows.
+Status ScanPlacementsFrom(EventLog& log, const std::string& from, const std::string& to,
+                          const std::function<void(Placement)>& visit) {
   Status inner;
   kj::Array<capnp::word> scratch;
-  RETURN_IF_ERROR(Tables(log).Scan(kPlacementsTable, prefix, PrefixEnd(prefix),
+  RETURN_IF_ERROR(Tables(log).Scan(kPlacementsTable, from, to,
                                    [&](std::string_view, std::string_view value) {
                                      auto p = DecodePlacement(value, scratch);
                                      if (!p.ok()) {
@@ -54,6 +54,12 @@ Status ScanPlacements(EventLog& log, const std::string& prefix,
                                      return true;
                                    }));
   return inner;
+}
+
+// Scans every key that starts with `prefix`, decoding placement rows.
+Status ScanPlacements(EventLog& log, const std::string& prefix,
+                      const std::function<void(Placement)>& visit) {
+  return ScanPlacementsFrom(log, prefix, PrefixEnd(prefix), visit);
 }
 
 // Whether a placement covers business date `as_of`: ended ones over [start, end]; active ones
@@ -141,9 +147,18 @@ Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilt
   RETURN_IF_ERROR(ScanPlacements(log, prefix, [&](Placement p) {
     if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
   }));
-  RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(as_of)) + '\0', [&](Placement p) {
+  // Ended placements that cover the date. From today on (steps are not dated later than
+  // today, but a conversion may take effect later), only the few that end on it or later: the
+  // end-date index from it. Before today, that month's entries.
+  auto ended = [&](Placement p) {
     if (filter.Matches(p) && Covers(p, as_of, today)) out.push_back(std::move(p));
-  }));
+  };
+  if (!(as_of < today)) {
+    RETURN_IF_ERROR(
+        ScanPlacementsFrom(log, Key("e", FormatDate(as_of)), PrefixEnd(Key("e") + '\0'), ended));
+  } else {
+    RETURN_IF_ERROR(ScanPlacements(log, Key("m", MonthKey(as_of)) + '\0', ended));
+  }
   std::sort(out.begin(), out.end(),
             [](const Placement& a, const Placement& b) { return a.id < b.id; });
   return out;
