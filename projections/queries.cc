@@ -43,16 +43,16 @@ Status ScanPlacementsFrom(EventLog& log, const std::string& from, const std::str
                           const std::function<void(Placement)>& visit) {
   Status inner;
   kj::Array<capnp::word> scratch;
-  RETURN_IF_ERROR(Tables(log).Scan(kPlacementsTable, from, to,
-                                   [&](std::string_view, std::string_view value) {
-                                     auto p = DecodePlacement(value, scratch);
-                                     if (!p.ok()) {
-                                       inner = p.status();
-                                       return false;
-                                     }
-                                     visit(std::move(p).value());
-                                     return true;
-                                   }));
+  RETURN_IF_ERROR(
+      Tables(log).Scan(kPlacementsTable, from, to, [&](std::string_view, std::string_view value) {
+        auto p = DecodePlacement(value, scratch);
+        if (!p.ok()) {
+          inner = p.status();
+          return false;
+        }
+        visit(std::move(p).value());
+        return true;
+      }));
   return inner;
 }
 
