@@ -13,6 +13,7 @@
 
 #include "ledger/base/date.h"
 #include "ledger/base/status.h"
+#include "ledger/base/text.h"
 
 namespace secondment::cli {
 
@@ -55,9 +56,6 @@ class Args {
 // "2026-03-31T09:15:02Z", with up to 6 fractional digits before the Z, as UTC microseconds;
 // a date alone ("2026-03-31") means the end of that day. InvalidArgument naming `what`.
 Result<int64_t> ParseTimestamp(std::string_view text, std::string_view what);
-
-// Text fit for a one-line message: control characters become '?', long text is cut.
-std::string Printable(std::string_view text, size_t max = 60);
 
 }  // namespace secondment::cli
 

@@ -6,20 +6,13 @@
 #include <algorithm>
 #include <charconv>
 
+#include "ledger/base/text.h"
 #include "ledger/event/vocabulary.h"
 #include "ledger/lifecycle/checks.h"
 #include "ledger/lifecycle/lifecycle.h"
 
 namespace secondment {
 namespace {
-
-// At most 40 characters of `text`, control characters as '?', for an error message.
-std::string Printable(std::string_view text) {
-  std::string shown;
-  for (char c : text.substr(0, 40)) shown += (c >= 0 && c < 0x20) || c == 0x7F ? '?' : c;
-  if (text.size() > 40) shown += "...";
-  return shown;
-}
 
 std::string OptionalDate(const std::optional<CivilDate>& date) {
   return date ? FormatDate(*date) : "";
@@ -114,7 +107,7 @@ Status SetFieldValue(Secondment& s, std::string_view field, std::string_view val
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), fte);
     if (error != std::errc() || end != value.data() + value.size()) {
       return InvalidArgument(
-          fmt::format("fte must be a whole number of percent, got '{}'", Printable(value)));
+          fmt::format("fte must be a whole number of percent, got '{}'", Printable(value, 40)));
     }
     RETURN_IF_ERROR(CheckFte(fte));
     s.fte_percent = fte;
@@ -138,7 +131,7 @@ Status SetFieldValue(Secondment& s, std::string_view field, std::string_view val
   for (auto known : CorrectableFields())
     names += fmt::format("{}{}", names.empty() ? "" : ", ", known);
   return InvalidArgument(fmt::format("unknown field '{}'; the fields that can be corrected are: {}",
-                                     Printable(field), names));
+                                     Printable(field, 40), names));
 }
 
 }  // namespace secondment
