@@ -33,6 +33,20 @@ Result<std::vector<schema::Role>> ParseApprovers(const JsonObject& object, std::
   return roles;
 }
 
+// `key` into `*out` when the file has it; the default stays otherwise.
+Status ReadInteger(const JsonObject& root, std::string_view key, int64_t min, int64_t max,
+                   int* out) {
+  ASSIGN_OR_RETURN(auto value, root.Integer(key, min, max));
+  if (value) *out = static_cast<int>(*value);
+  return Status::Ok();
+}
+
+Status ReadBool(const JsonObject& root, std::string_view key, bool* out) {
+  ASSIGN_OR_RETURN(auto value, root.Bool(key));
+  if (value) *out = *value;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Policy Policy::Default() {
@@ -84,14 +98,14 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
     return InvalidArgument(fmt::format(
         "correctors in {} cannot name secondee: a secondee does not correct the record", where));
   }
-  ASSIGN_OR_RETURN(auto ahead, root.Integer("maxDaysAhead", 0, 31));
-  if (ahead) policy.max_days_ahead = static_cast<int>(*ahead);
-  ASSIGN_OR_RETURN(auto window, root.Integer("startWindowDays", 0, 366));
-  if (window) policy.start_window_days = static_cast<int>(*window);
-  ASSIGN_OR_RETURN(auto one, root.Bool("oneApprovalPerPerson"));
-  if (one) policy.one_approval_per_person = *one;
-  ASSIGN_OR_RETURN(auto requester, root.Bool("requesterMayApproveAsHr"));
-  if (requester) policy.requester_may_approve_as_hr = *requester;
+  RETURN_IF_ERROR(ReadInteger(root, "maxMonths", 1, 120, &policy.max_months));
+  RETURN_IF_ERROR(ReadBool(root, "agreementBeforeStart", &policy.agreement_before_start));
+  RETURN_IF_ERROR(ReadBool(root, "feedbackBeforeConversion", &policy.feedback_before_conversion));
+  RETURN_IF_ERROR(ReadInteger(root, "returnGraceDays", 0, 365, &policy.return_grace_days));
+  RETURN_IF_ERROR(ReadInteger(root, "maxDaysAhead", 0, 31, &policy.max_days_ahead));
+  RETURN_IF_ERROR(ReadInteger(root, "startWindowDays", 0, 366, &policy.start_window_days));
+  RETURN_IF_ERROR(ReadBool(root, "oneApprovalPerPerson", &policy.one_approval_per_person));
+  RETURN_IF_ERROR(ReadBool(root, "requesterMayApproveAsHr", &policy.requester_may_approve_as_hr));
   ASSIGN_OR_RETURN(auto approval, root.String("correctionApproval"));
   if (approval) {
     bool known = false;
@@ -107,14 +121,6 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
           fmt::format("correctionApproval in {} must be none, dates_after_start or all", where));
     }
   }
-  ASSIGN_OR_RETURN(auto months, root.Integer("maxMonths", 1, 120));
-  if (months) policy.max_months = static_cast<int>(*months);
-  ASSIGN_OR_RETURN(auto agreement, root.Bool("agreementBeforeStart"));
-  if (agreement) policy.agreement_before_start = *agreement;
-  ASSIGN_OR_RETURN(auto feedback, root.Bool("feedbackBeforeConversion"));
-  if (feedback) policy.feedback_before_conversion = *feedback;
-  ASSIGN_OR_RETURN(auto grace, root.Integer("returnGraceDays", 0, 365));
-  if (grace) policy.return_grace_days = static_cast<int>(*grace);
   return policy;
 }
 
