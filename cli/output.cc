@@ -147,11 +147,10 @@ std::vector<std::string> EventCsvRow(const RecordedEvent& recorded) {
           PayloadJson(e)};
 }
 
+// The conversion still to come (StatusOn says active), if any.
 std::optional<CivilDate> ConvertingOn(const Secondment& s, const CivilDate& today) {
-  if (s.status == SecondmentStatus::kConverted && s.converted_on && today < *s.converted_on) {
-    return s.converted_on;
-  }
-  return std::nullopt;
+  if (StatusOn(s, today) == s.status) return std::nullopt;
+  return s.converted_on;
 }
 
 std::optional<int> ActualDays(const Secondment& s, const CivilDate& today) {
@@ -160,10 +159,6 @@ std::optional<int> ActualDays(const Secondment& s, const CivilDate& today) {
                   : s.converted_on ? std::min(*s.converted_on, std::max(today, *s.actual_start))
                                    : std::max(today, *s.actual_start);
   return static_cast<int>(DaysFromCivil(end) - DaysFromCivil(*s.actual_start));
-}
-
-std::string_view StateName(const Secondment& s, const CivilDate& today) {
-  return ConvertingOn(s, today) ? StatusName(SecondmentStatus::kActive) : StatusName(s.status);
 }
 
 std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today) {
@@ -221,7 +216,7 @@ std::string SecondmentJson(const Secondment& s, const Policy& policy, const Civi
       "\"cumulativeDays\":{},\"extensions\":[{}]{},"
       "\"feedbackCount\":{},\"handoverCount\":{},\"returnedOn\":{},\"returnedEarly\":{},"
       "\"convertedOn\":{},\"convertedRole\":{},\"closingReason\":{}}}",
-      JsonString(s.id), JsonString(StateName(s, today)), JsonString(s.employee_id),
+      JsonString(s.id), JsonString(StateNameOn(s, today)), JsonString(s.employee_id),
       JsonString(s.home.org), JsonString(s.home.unit), JsonString(s.home.manager_id),
       JsonString(s.host.org), JsonString(s.host.unit), JsonString(s.host.manager_id),
       JsonString(KindName(s.kind)), JsonString(s.role_title), StringsJson(s.objectives),
@@ -330,7 +325,7 @@ std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEve
 CivilDate Today() { return DateOfMicros(SystemClock().NowMicros()); }
 
 std::string_view StateNameOn(const Secondment& s, const CivilDate& today) {
-  return StateName(s, today);
+  return StatusName(StatusOn(s, today));
 }
 
 }  // namespace secondment::cli
