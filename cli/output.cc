@@ -299,7 +299,8 @@ std::string SecondmentText(const Secondment& s, const Policy& policy, const Civi
                        s.returned_early ? " (early)" : "");
   }
   if (s.converted_on) {
-    out += fmt::format("  converted   {} as {}\n", DateText(*s.converted_on), s.converted_role);
+    out += fmt::format("  {}   {} as {}\n", ConvertingOn(s, today) ? "converts " : "converted",
+                       DateText(*s.converted_on), s.converted_role);
   }
   if (!s.closing_reason.empty()) out += fmt::format("  reason      {}\n", s.closing_reason);
   return out;

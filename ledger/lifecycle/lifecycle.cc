@@ -231,6 +231,11 @@ Result<Decision> DecideOne(const Secondment& s, const RequestExtensionCommand& c
 
 Result<Decision> DecideOne(const Secondment& s, const ReturnCommand& c, const Context& ctx) {
   RETURN_IF_ERROR(CheckText(c.reason, "reason", false));
+  if (s.status == SecondmentStatus::kConverted) {
+    return Refused(s, "return",
+                   fmt::format("it becomes a permanent post on {}; there is no return",
+                               DateText(*s.converted_on)));
+  }
   if (s.status != SecondmentStatus::kActive) {
     return Refused(
         s, "return",

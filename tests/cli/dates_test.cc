@@ -19,9 +19,11 @@ using testing::Lines;
 using testing::Quote;
 
 std::string Today() { return FormatDate(DateOfMicros(SystemClock().NowMicros())); }
-std::string Tomorrow() {
-  return FormatDate(CivilFromDays(DaysFromCivil(DateOfMicros(SystemClock().NowMicros())) + 1));
+// Today moved by `days`.
+std::string Day(int days) {
+  return FormatDate(CivilFromDays(DaysFromCivil(DateOfMicros(SystemClock().NowMicros())) + days));
 }
+std::string Tomorrow() { return Day(1); }
 
 TEST_F(CliTest, EveryStepTakesABusinessDate) {
   Active("SEC-1");
@@ -172,10 +174,38 @@ TEST_F(CliTest, ShowSaysPlannedAndActualDaysApart) {
   EXPECT_NE(text.out.find("cumulative  88 days, from the actual start to the conversion"),
             std::string::npos)
       << text.out;
+  EXPECT_NE(text.out.find("  converted   2026-05-01 as Officer\n"), std::string::npos) << text.out;
   CliResult json = Cli("show SEC-1 --json");
   EXPECT_NE(json.out.find("\"plannedDays\":179,\"actualDays\":88,\"cumulativeDays\":88"),
             std::string::npos)
       << json.out;
+}
+
+// Dated around the real today: a conversion that takes effect in 30 days.
+TEST_F(CliTest, AConversionStillToComeShowsAsActiveConverting) {
+  std::string proposal = Proposal("--id SEC-1");
+  proposal.replace(proposal.find("--start 2026-02-02 --end 2026-07-31 --date 2026-01-05"), 53,
+                   "--start " + Day(-10) + " --end " + Day(100) + " --date " + Day(-20));
+  Ok(proposal);
+  ApproveAll("SEC-1", "placement", Day(-15));
+  Ok("--actor hr-1 --as hr sign SEC-1 --agreement A --date " + Day(-12));
+  Ok("--actor hr-1 --as hr start SEC-1 --date " + Day(-10));
+  Ok("--actor emp-1 --as secondee feedback SEC-1 --text 'stay' --date " + Day(-5));
+  Ok("--actor hr-1 --as hr propose-conversion SEC-1 --effective " + Day(30) +
+     " --new-role Officer");
+  ApproveAll("SEC-1", "conversion", Day(0));
+  CliResult text = Cli("show SEC-1");
+  EXPECT_NE(text.out.find("SEC-1  active, converting on " + Day(30) + "\n"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("  converts    " + Day(30) + " as Officer\n"), std::string::npos)
+      << text.out;
+  EXPECT_NE(Cli("show SEC-1 --json").out.find("\"state\":\"active\""), std::string::npos);
+  EXPECT_NE(Cli("status --state active").out.find("SEC-1"), std::string::npos);
+  EXPECT_EQ(Cli("status --state converted --csv").out.find("SEC-1"), std::string::npos);
+  EXPECT_NE(Cli("placements").out.find("SEC-1"), std::string::npos);
+  ExpectRefused(
+      "--actor hr-1 --as hr return SEC-1", 3,
+      "cannot return SEC-1: it becomes a permanent post on " + Day(30) + "; there is no return");
 }
 
 TEST_F(CliTest, PolicyShowSaysWhatIsInForce) {

@@ -350,6 +350,9 @@ TEST_F(DatesTest, AConversionTakesEffectAfterTheStepsOfThePlacement) {
   // While it waits, and until it takes effect, the placement goes on: feedback up to the day.
   EXPECT_EQ(Feedback("2026-03-14").status(), Status::Ok());
   ApproveAll("SEC-1", Scope::CONVERSION, D("2026-03-13"));
+  EXPECT_EQ(Return("2026-03-14").status(),
+            RuleViolation("cannot return SEC-1: it becomes a permanent post on 2026-04-01; there "
+                          "is no return"));
   Today(D("2026-04-02"));
   Ok(Feedback("2026-04-01"));
   EXPECT_EQ(Feedback("2026-04-02").status(),
