@@ -34,6 +34,8 @@ class NewEvent {
   NewEvent& operator=(NewEvent&&) noexcept = default;
 
   const EventId& id() const { return id_; }
+  // (Set before the event is appended: the log stamps the id into it then.)
+  void set_id(const EventId& id) { id_ = id; }
   // The event to fill in. Valid while this NewEvent lives.
   schema::Event::Builder Mutable() { return root_; }
   schema::Event::Reader Get() const { return root_.asReader(); }

@@ -66,6 +66,14 @@ Result<std::optional<StreamState>> EventLog::GetStreamState(std::string_view str
   return std::optional<StreamState>(StreamState{tip->version, tip->position});
 }
 
+Result<std::optional<Position>> EventLog::FindEvent(const EventId& id) {
+  std::vector<std::optional<Position>> found;
+  RETURN_IF_ERROR(core_->store().LookupEventIds({id}, &found));
+  return found.front();
+}
+
+const LogStats& EventLog::stats() const { return core_->stats(); }
+
 const std::string& EventLog::dir() const { return core_->dir(); }
 
 }  // namespace secondment

@@ -43,6 +43,7 @@
 #include "ledger/base/status.h"
 #include "ledger/event/append.h"
 #include "ledger/event/event.h"
+#include "ledger/log/stats.h"
 
 namespace secondment {
 
@@ -150,8 +151,14 @@ class EventLog {
   // Where `stream` stands, or nullopt when it has no events.
   Result<std::optional<StreamState>> GetStreamState(std::string_view stream);
 
+  // The position of the event with id `id`, or nullopt when no event has it (how a retried
+  // write finds what its first attempt appended).
+  Result<std::optional<Position>> FindEvent(const EventId& id);
+
   // The directory it was opened from.
   const std::string& dir() const;
+  // What its writer has done since it opened (all zero when read-only).
+  const LogStats& stats() const;
 
  private:
   friend internal::LogCore& internal::CoreOf(EventLog& log);

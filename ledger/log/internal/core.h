@@ -73,6 +73,7 @@ class LogCore {
 
   // What the other interfaces share.
   Store& store() { return *store_; }
+  const LogStats& stats() const { return stats_; }
   // The stored Merkle tree, for ledger/log/internal/merkle.h.
   SubtreeSource Tree();
   // 32 lowercase hex digits.
@@ -105,6 +106,7 @@ class LogCore {
   const Clock* clock_ = nullptr;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;  // null when read-only
+  LogStats stats_;
   std::atomic<Position> read_only_head_{0};
   Mutex checkpoint_mu_;
   Mutex head_mu_;

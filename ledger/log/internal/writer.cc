@@ -197,7 +197,16 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
   }
   if (staged_requests.empty()) return;
 
+  auto commit_began = std::chrono::steady_clock::now();
   Status commit = store_->Commit(batch, options_.sync);
+  if (commit.ok() && options_.stats != nullptr) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - commit_began)
+                      .count();
+    uint64_t events = 0;
+    for (auto& [request, positions] : staged_requests) events += positions.size();
+    options_.stats->RecordCommit(staged_requests.size(), events, static_cast<uint64_t>(micros));
+  }
   if (!commit.ok()) {
     options_.logger->error("group commit of {} appends failed: {}", staged_requests.size(),
                            commit.ToString());

@@ -33,6 +33,7 @@
 #include "ledger/event/append.h"
 #include "ledger/log/internal/merkle.h"
 #include "ledger/log/internal/store.h"
+#include "ledger/log/stats.h"
 
 namespace secondment::internal {
 
@@ -41,6 +42,7 @@ struct WriterOptions {
   // Called on the committing thread after each commit has published its new head. May be
   // empty; must be cheap and must not append.
   std::function<void()> on_commit;
+  LogStats* stats = nullptr;         // borrowed; may be null
   const Clock* clock = nullptr;      // borrowed, non-null
   spdlog::logger* logger = nullptr;  // borrowed, non-null
 };
