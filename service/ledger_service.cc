@@ -191,7 +191,7 @@ Mutex& LedgerService::StripeOf(const std::string& id) {
 }
 
 Result<Outcome> LedgerService::Execute(const Caller& caller, std::optional<std::string> id,
-                                       const Command& command) {
+                                       const Command& command, const WriteOptions& options) {
   Operation operation = OperationOf(command);
   RETURN_IF_ERROR(MayPerform(caller, operation));
   std::optional<schema::Role> role = LifecycleRole(caller.role);
@@ -206,7 +206,7 @@ Result<Outcome> LedgerService::Execute(const Caller& caller, std::optional<std::
   RETURN_IF_ERROR(RequireWriter(OperationName(operation)));
   Actor actor{caller.id, *role};
   auto authorize = [&](const Secondment& s) { return MayActOn(caller, operation, s); };
-  auto run = [&] { return secondments_->Execute(id, command, actor, authorize); };
+  auto run = [&] { return secondments_->Execute(id, command, actor, authorize, options); };
   Result<Outcome> outcome = Unavailable("not run");
   if (id) {
     MutexLock lock(&StripeOf(*id));

@@ -101,8 +101,10 @@ class LedgerService {
   // Unavailable when not opened for writing. OK means the events are durable and the
   // projections show them (should catching them up fail, that is logged, the outcome stands,
   // and the next command or open repairs the lag).
+  // `options`: a retry-safe write (an event id) or a conditional one (an expected version),
+  // as WriteOptions (service/secondments.h) says.
   Result<Outcome> Execute(const Caller& caller, std::optional<std::string> id,
-                          const Command& command);
+                          const Command& command, const WriteOptions& options = {});
 
   // ---- Queries ----
   // `at` names a past position (as the ledger stood then: replayed, not read from the
@@ -125,6 +127,10 @@ class LedgerService {
   Result<std::vector<projections::Placement>> ListPlacements(const Caller& caller,
                                                              const PlacementQuery& query);
   Result<std::vector<projections::Alert>> ListAlerts(const Caller& caller, const AlertQuery& query);
+  // What waits for the caller, in its role, among the secondments it may see: requests waiting
+  // for its approval, approved placements to sign and start (hr), and the alerts (within 30
+  // days) of those secondments; by secondment id.
+  Result<std::vector<ToDoItem>> ToDo(const Caller& caller);
   // At most `max` events from position `from` (>= 1).
   Result<std::vector<RecordedEvent>> ReadLog(const Caller& caller, Position from, size_t max);
   // The last position; the last position recorded at or before `micros` (0 when none).
@@ -145,6 +151,8 @@ class LedgerService {
   // within the checkpoint's N events".
   Result<HistoryProof> Prove(const Caller& caller, const std::string& id,
                              const SignedCheckpoint& checkpoint);
+  // The stored signed checkpoints, oldest first.
+  Result<std::vector<SignedCheckpoint>> Checkpoints(const Caller& caller);
   // Signs the current tree with `key` and stores it (kWrite).
   Result<SignedCheckpoint> MakeCheckpoint(const Caller& caller, const SigningKey& key);
   // Stores a checkpoint signed elsewhere, after checking it against this log (kWrite).
@@ -176,6 +184,9 @@ class LedgerService {
   EventLog& log() { return *log_; }
   const Policy& policy() const { return secondments_->policy(); }
   const std::string& dir() const { return dir_; }
+  // The position every projection has applied (kWrite; 0 otherwise): Head() minus this is
+  // the projections' lag.
+  Position projected() const { return projected_.load(std::memory_order_acquire); }
   // Streams read by commands so far (see Secondments::reads).
   ReadCounts reads() const { return secondments_->reads(); }
 

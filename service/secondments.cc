@@ -125,12 +125,42 @@ std::string Secondments::NextGeneratedId() {
   }
 }
 
+Result<Outcome> Secondments::Replayed(Position position, const std::optional<std::string>& id,
+                                      const Actor& actor) {
+  ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
+  if (events.empty()) return Corruption(fmt::format("event #{} is indexed but not read", position));
+  auto event = events.front().Get();
+  std::optional<std::string_view> of = SecondmentIdOf(event.getStreamId().cStr());
+  if (!of || (id && *of != *id) || actor.id != event.getActor().getId().cStr()) {
+    return RuleViolation(fmt::format(
+        "this request's event id is already event #{}, a step of another request", position));
+  }
+  Outcome outcome;
+  outcome.id = std::string(*of);
+  outcome.positions = {position};
+  outcome.replayed = true;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadStream(outcome.id));
+  outcome.state = std::move(loaded.state);
+  ASSIGN_OR_RETURN(auto tip, log_->GetStreamState(SecondmentStream(outcome.id)));
+  if (tip) {
+    outcome.version = tip->version;
+    outcome.last_position = tip->position;
+  }
+  return outcome;
+}
+
 Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Command& command,
                                      const Actor& actor,
-                                     const std::function<Status(const Secondment&)>& authorize) {
+                                     const std::function<Status(const Secondment&)>& authorize,
+                                     const WriteOptions& options) {
   bool proposing = std::holds_alternative<ProposeCommand>(command);
   bool generated = proposing && !id;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    // A retry (this one's, after a Conflict, or the caller's) finds what was appended first.
+    if (options.event_id) {
+      ASSIGN_OR_RETURN(std::optional<Position> stored, log_->FindEvent(*options.event_id));
+      if (stored) return Replayed(*stored, generated ? std::nullopt : id, actor);
+    }
     if (generated) id = NextGeneratedId();
     ASSIGN_OR_RETURN(Loaded loaded, LoadStream(*id));
     if (!proposing && !loaded.version) return NotFound(fmt::format("no secondment {}", *id));
@@ -139,6 +169,11 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
       return Conflict(fmt::format("secondment {} already exists", *id));
     }
     if (authorize && !proposing) RETURN_IF_ERROR(authorize(loaded.state));
+    if (options.expected_version && loaded.version != options.expected_version) {
+      return Conflict(fmt::format("{} has changed since version {} (it is at version {})", *id,
+                                  *options.expected_version,
+                                  loaded.version ? fmt::format("{}", *loaded.version) : "none"));
+    }
 
     Context context;
     context.policy = &policy_;
@@ -156,6 +191,7 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
       ASSIGN_OR_RETURN(context.void_target, LoadVoidTarget(*position));
     }
     ASSIGN_OR_RETURN(Decision decision, Decide(loaded.state, command, context));
+    if (options.event_id) decision.secondment_events.front().set_id(*options.event_id);
 
     // The state after: the loaded one evolved by the decided events, not the stream read
     // again. Evolve reads no field the log stamps but the position, which it keeps only as

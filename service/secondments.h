@@ -38,6 +38,21 @@ struct Outcome {
   Secondment state;                 // after them
   StreamVersion version = 0;        // of the secondment's last event
   Position last_position = 0;       // of the secondment's last event
+  // A retry found what its first attempt appended (WriteOptions::event_id): `positions` holds
+  // that event's position, `state` and `version` are the secondment as it is now.
+  bool replayed = false;
+};
+
+// What a door may ask of one write beyond the command itself.
+struct WriteOptions {
+  // The id of the command's first event. When an event with this id is already stored (a
+  // retry of a write whose answer was lost), nothing is decided or written: the outcome is
+  // that event's, with `replayed`. RuleViolation when that event belongs to another secondment
+  // or another actor.
+  std::optional<EventId> event_id;
+  // The version of the secondment's stream the caller last saw: Conflict "SEC-1 has changed
+  // since version V (it is at W)" when it is at another, and nothing is written.
+  std::optional<StreamVersion> expected_version;
 };
 
 // How many streams the write path has read: a command reads its secondment's stream once per
@@ -67,7 +82,8 @@ class Secondments {
   // kept changing under us for kMaxAttempts tries; IOError, Corruption or Unavailable from the
   // log.
   Result<Outcome> Execute(std::optional<std::string> id, const Command& command, const Actor& actor,
-                          const std::function<Status(const Secondment&)>& authorize = {});
+                          const std::function<Status(const Secondment&)>& authorize = {},
+                          const WriteOptions& options = {});
 
   const Policy& policy() const { return policy_; }
   ReadCounts reads() const;
@@ -84,6 +100,9 @@ class Secondments {
                       std::vector<ClaimedPeriod>* periods, std::optional<StreamVersion>* version);
   // The event at `position`, as a void names it. NotFound past the head.
   Result<VoidTarget> LoadVoidTarget(Position position);
+  // The outcome of a retry whose first event, at `position`, is stored; errors as Execute.
+  Result<Outcome> Replayed(Position position, const std::optional<std::string>& id,
+                           const Actor& actor);
   // A fresh generated id: above the log's head and above every id this object generated.
   std::string NextGeneratedId();
 
