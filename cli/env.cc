@@ -132,41 +132,6 @@ Result<server::ConnectOptions> Env::Connection() const {
   return options;
 }
 
-namespace {
-
-bool SeesEverySecondment(service::Role role) {
-  return role != service::Role::kHomeManager && role != service::Role::kHostManager &&
-         role != service::Role::kSecondee;
-}
-
-}  // namespace
-
-Result<service::Role> ChooseRole(const std::string& principal,
-                                 const std::vector<service::Role>& roles,
-                                 service::Operation operation) {
-  std::vector<service::Role> able;
-  for (service::Role role : roles) {
-    if (service::MayPerform({principal, role}, operation).ok()) able.push_back(role);
-  }
-  if (able.empty()) {
-    return RuleViolation(fmt::format("not permitted: none of principal {}'s roles may {}",
-                                     principal, service::OperationName(operation)));
-  }
-  if (service::IsStep(operation) && able.size() > 1) {
-    std::string names;
-    for (service::Role role : able) {
-      names += fmt::format("{}{}", names.empty() ? "" : " or ", service::RoleName(role));
-    }
-    return InvalidArgument(fmt::format(
-        "principal {} may {} as {}: say which with --as, since the event records the role",
-        principal, service::OperationName(operation), names));
-  }
-  for (service::Role role : able) {
-    if (SeesEverySecondment(role)) return role;
-  }
-  return able.front();
-}
-
 Result<service::Desk*> Env::RemoteDesk(service::Operation operation) {
   ASSIGN_OR_RETURN(server::ConnectOptions options, Connection());
   ASSIGN_OR_RETURN(session_, server::RemoteSession::Open(options));
@@ -175,7 +140,7 @@ Result<service::Desk*> Env::RemoteDesk(service::Operation operation) {
     ASSIGN_OR_RETURN(role, server::ParseRole(*globals_.role));
   } else {
     ASSIGN_OR_RETURN(auto who, session_->WhoAmI());
-    ASSIGN_OR_RETURN(role, ChooseRole(who.first, who.second, operation));
+    ASSIGN_OR_RETURN(role, service::ChooseRole(who.first, who.second, operation, "--as"));
   }
   ASSIGN_OR_RETURN(desk_, session_->OpenDesk(*role));
   return desk_.get();

@@ -85,15 +85,6 @@ class Env {
   std::unique_ptr<service::Desk> desk_;
 };
 
-// The role a principal holding `roles` acts in through --connect when --as is not given: the
-// one role that may take a step (InvalidArgument asking for --as when several may, since the
-// event records the role); for anything else the first that may, preferring one that sees
-// every secondment over one limited to those naming it. RuleViolation "not permitted: ..."
-// when none may.
-Result<service::Role> ChooseRole(const std::string& principal,
-                                 const std::vector<service::Role>& roles,
-                                 service::Operation operation);
-
 // The past position asked for with --at-position P or --known-at TIMESTAMP, or nullopt for
 // "now". InvalidArgument when both are given, or P is past the head.
 Result<std::optional<Position>> LedgerTime(const Args& args, service::Desk& desk);

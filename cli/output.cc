@@ -12,24 +12,10 @@
 namespace secondment::cli {
 namespace {
 
+using service::ActualDays;
+using service::ConvertingOn;
+
 std::string DateText(const CivilDate& date) { return date.year == 0 ? "" : FormatDate(date); }
-
-std::string DateJson(const std::optional<CivilDate>& date) {
-  return date ? DateJson(*date) : "null";
-}
-
-std::string RolesJson(const std::vector<schema::Role>& roles) {
-  std::string out = "[";
-  for (auto role : roles)
-    out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(RoleName(role)));
-  return out + "]";
-}
-
-std::string StringsJson(const std::vector<std::string>& values) {
-  std::string out = "[";
-  for (const auto& v : values) out += fmt::format("{}{}", out.size() > 1 ? "," : "", JsonString(v));
-  return out + "]";
-}
 
 // A recorded value for a summary: "(none)" when empty.
 std::string Shown(capnp::Text::Reader text) {
@@ -147,91 +133,6 @@ std::vector<std::string> EventCsvRow(const RecordedEvent& recorded) {
           PayloadJson(e)};
 }
 
-// The conversion still to come (StatusOn says active), if any.
-std::optional<CivilDate> ConvertingOn(const Secondment& s, const CivilDate& today) {
-  if (StatusOn(s, today) == s.status) return std::nullopt;
-  return s.converted_on;
-}
-
-std::optional<int> ActualDays(const Secondment& s, const CivilDate& today) {
-  if (!s.actual_start) return std::nullopt;
-  CivilDate end = s.returned_on    ? *s.returned_on
-                  : s.converted_on ? std::min(*s.converted_on, std::max(today, *s.actual_start))
-                                   : std::max(today, *s.actual_start);
-  return static_cast<int>(DaysFromCivil(end) - DaysFromCivil(*s.actual_start));
-}
-
-std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today) {
-  std::string approvals;
-  for (auto scope : {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION,
-                     schema::Scope::CORRECTION}) {
-    const Approvals* granted =
-        scope == schema::Scope::PLACEMENT ? &s.placement
-        : scope == schema::Scope::EXTENSION
-            ? (s.extension_request ? &s.extension_request->approvals : nullptr)
-        : scope == schema::Scope::CONVERSION
-            ? (s.conversion_request ? &s.conversion_request->approvals : nullptr)
-            : (s.correction_request ? &s.correction_request->approvals : nullptr);
-    if (granted == nullptr) continue;
-    approvals +=
-        fmt::format("{}{}:{{\"granted\":{},\"outstanding\":{}}}", approvals.empty() ? "" : ",",
-                    JsonString(ScopeName(scope)), RolesJson(granted->granted),
-                    RolesJson(OutstandingApprovals(s, scope, policy)));
-  }
-  std::string extensions;
-  for (const auto& x : s.extensions) {
-    extensions += fmt::format("{}{{\"previousEnd\":{},\"newEnd\":{},\"cumulativeDays\":{}}}",
-                              extensions.empty() ? "" : ",", DateJson(x.previous_end),
-                              DateJson(x.new_end), x.cumulative_days);
-  }
-  std::string requests;
-  if (s.extension_request) {
-    requests += fmt::format(",\"extensionRequested\":{{\"until\":{},\"rationale\":{}}}",
-                            DateJson(s.extension_request->until),
-                            JsonString(s.extension_request->rationale));
-  }
-  if (s.conversion_request) {
-    requests += fmt::format(
-        ",\"conversionProposed\":{{\"newRole\":{},\"effectiveDate\":{},\"recruitmentRef\":{}}}",
-        JsonString(s.conversion_request->new_role), DateJson(s.conversion_request->effective),
-        JsonString(s.conversion_request->recruitment_ref));
-  }
-  if (s.correction_request) {
-    const Correction& c = s.correction_request->correction;
-    requests += fmt::format(
-        ",\"correctionProposed\":{{\"field\":{},\"oldValue\":{},\"newValue\":{},\"reason\":{}}}",
-        JsonString(c.field), JsonString(c.old_value), JsonString(c.new_value),
-        JsonString(c.reason));
-  }
-  if (auto converting = ConvertingOn(s, today)) {
-    requests += fmt::format(",\"convertingOn\":{}", DateJson(*converting));
-  }
-  std::optional<int> actual_days = ActualDays(s, today);
-  return fmt::format(
-      "{{\"id\":{},\"state\":{},\"employeeId\":{},\"homeOrg\":{},\"homeUnit\":{},"
-      "\"homeManager\":{},\"hostOrg\":{},\"hostUnit\":{},\"hostManager\":{},\"kind\":{},"
-      "\"roleTitle\":{},\"objectives\":{},\"plannedStart\":{},\"plannedEnd\":{},\"actualStart\":{},"
-      "\"ftePercent\":{},\"country\":{},\"location\":{},\"cost\":{},\"backfillPlan\":{},"
-      "\"agreement\":{},\"approvals\":{{{}}},\"plannedDays\":{},\"actualDays\":{},"
-      "\"cumulativeDays\":{},\"extensions\":[{}]{},"
-      "\"feedbackCount\":{},\"handoverCount\":{},\"returnedOn\":{},\"returnedEarly\":{},"
-      "\"convertedOn\":{},\"convertedRole\":{},\"closingReason\":{}}}",
-      JsonString(s.id), JsonString(StateNameOn(s, today)), JsonString(s.employee_id),
-      JsonString(s.home.org), JsonString(s.home.unit), JsonString(s.home.manager_id),
-      JsonString(s.host.org), JsonString(s.host.unit), JsonString(s.host.manager_id),
-      JsonString(KindName(s.kind)), JsonString(s.role_title), StringsJson(s.objectives),
-      DateJson(s.planned_start), DateJson(s.planned_end), DateJson(s.actual_start), s.fte_percent,
-      JsonString(s.country), JsonString(s.location), JsonString(CostName(s.cost)),
-      JsonString(s.backfill),
-      s.agreement_reference ? fmt::format("{{\"reference\":{},\"version\":{}}}",
-                                          JsonString(*s.agreement_reference), s.agreement_version)
-                            : "null",
-      approvals, s.PlannedDays(), actual_days ? std::to_string(*actual_days) : "null",
-      s.CumulativeDays(), extensions, requests, s.feedback_count, s.handover_count,
-      DateJson(s.returned_on), s.returned_early ? "true" : "false", DateJson(s.converted_on),
-      JsonString(s.converted_role), JsonString(s.closing_reason));
-}
-
 std::string SecondmentText(const Secondment& s, const Policy& policy, const CivilDate& today) {
   auto roles = [](const std::vector<schema::Role>& list) {
     std::string out;
@@ -324,9 +225,5 @@ std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEve
 }
 
 CivilDate Today() { return DateOfMicros(SystemClock().NowMicros()); }
-
-std::string_view StateNameOn(const Secondment& s, const CivilDate& today) {
-  return StatusName(StatusOn(s, today));
-}
 
 }  // namespace secondment::cli

@@ -14,6 +14,7 @@
 #include "ledger/event/event_json.h"
 #include "ledger/lifecycle/lifecycle.h"
 #include "ledger/lifecycle/policy.h"
+#include "service/json_views.h"
 
 namespace secondment::cli {
 
@@ -29,18 +30,21 @@ std::string EventLine(const RecordedEvent& event);
 std::vector<std::string> EventCsvHeader();
 std::vector<std::string> EventCsvRow(const RecordedEvent& event);
 
-// The secondment as a JSON object (see docs/cli.md) and as lines for people.
-// A secondment as `show` prints it, as of business date `today` (a conversion that takes
-// effect later shows as active, "converting on D"; actual days run to today while active).
-std::string SecondmentJson(const Secondment& s, const Policy& policy, const CivilDate& today);
+// The JSON of secondments, placements and alerts: service/json_views.h.
+using service::AlertJson;
+using service::FoldedJson;
+using service::PlacementJson;
+using service::SecondmentJson;
+using service::StateNameOn;
+
+// A secondment as `show` prints it for people, as of business date `today` (a conversion that
+// takes effect later shows as active, "converting on D"; actual days run to today while active).
 std::string SecondmentText(const Secondment& s, const Policy& policy, const CivilDate& today);
 // For a Corrected or Voided event: the position of the step it corrects (when known) and a
 // note to print beside that step, e.g. "corrected by #12: planned_end 2027-03-31 -> ...".
 std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEvent& event);
 // Today's business date (UTC, the ledger's time zone).
 CivilDate Today();
-// The state as of `today`: "active" for a conversion that takes effect later.
-std::string_view StateNameOn(const Secondment& s, const CivilDate& today);
 
 }  // namespace secondment::cli
 

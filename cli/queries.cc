@@ -70,17 +70,7 @@ int RunPlacements(Env& env, const Args& args) {
   const std::vector<Placement>& placements = *listed;
   if (env.json()) {
     for (const auto& p : placements) {
-      std::fprintf(Out(),
-                   "{\"id\":%s,\"employeeId\":%s,\"homeOrg\":%s,\"homeUnit\":%s,\"hostOrg\":%s,"
-                   "\"hostUnit\":%s,\"kind\":%s,\"country\":%s,\"roleTitle\":%s,\"start\":%s,"
-                   "\"plannedEnd\":%s,\"end\":%s}\n",
-                   JsonString(p.id).c_str(), JsonString(p.employee_id).c_str(),
-                   JsonString(p.home_org).c_str(), JsonString(p.home_unit).c_str(),
-                   JsonString(p.host_org).c_str(), JsonString(p.host_unit).c_str(),
-                   JsonString(KindName(p.kind)).c_str(), JsonString(p.country).c_str(),
-                   JsonString(p.role_title).c_str(), JsonString(FormatDate(p.start)).c_str(),
-                   JsonString(FormatDate(p.planned_end)).c_str(),
-                   p.end ? JsonString(FormatDate(*p.end)).c_str() : "null");
+      std::fprintf(Out(), "%s\n", PlacementJson(p).c_str());
     }
     return 0;
   }
@@ -121,10 +111,7 @@ int RunStatus(Env& env, const Args& args) {
   for (const auto& folded : *rows) {
     const Secondment& s = folded.state;
     if (env.json()) {
-      std::string json = SecondmentJson(s, *policy, today);
-      json.pop_back();  // add where it stands
-      std::fprintf(Out(), "%s,\"lastPosition\":%llu,\"version\":%u}\n", json.c_str(),
-                   static_cast<unsigned long long>(folded.last_position), folded.version);
+      std::fprintf(Out(), "%s\n", FoldedJson(folded, *policy, today).c_str());
       continue;
     }
     std::string outstanding;
@@ -167,8 +154,7 @@ int RunAlerts(Env& env, const Args& args) {
   std::vector<Row> rows;
   for (const auto& a : *alerts) {
     if (env.json()) {
-      std::fprintf(Out(), "{\"alert\":%s,\"id\":%s,\"why\":%s}\n", JsonString(a.kind).c_str(),
-                   JsonString(a.id).c_str(), JsonString(a.why).c_str());
+      std::fprintf(Out(), "%s\n", AlertJson(a).c_str());
     } else if (args.Has("csv")) {
       rows.push_back({a.kind, a.id, a.why});
     } else {

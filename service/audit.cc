@@ -64,6 +64,11 @@ Result<HistoryProof> LedgerService::Prove(const Caller& caller, const std::strin
   return proof;
 }
 
+Result<std::vector<SignedCheckpoint>> LedgerService::Checkpoints(const Caller& caller) {
+  RETURN_IF_ERROR(MayPerform(caller, Operation::kTreeHead));
+  return LogCheckpoints(*log_).List();
+}
+
 Result<SignedCheckpoint> LedgerService::MakeCheckpoint(const Caller& caller,
                                                        const SigningKey& key) {
   RETURN_IF_ERROR(MayPerform(caller, Operation::kMakeCheckpoint));

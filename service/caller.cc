@@ -221,4 +221,37 @@ bool MaySee(const Caller& caller, const Secondment& s) {
   return MayPerform(caller, Operation::kList).ok() && !NotNamed(caller, s).has_value();
 }
 
+namespace {
+
+bool SeesEverySecondment(Role role) {
+  return role != Role::kHomeManager && role != Role::kHostManager && role != Role::kSecondee;
+}
+
+}  // namespace
+
+Result<Role> ChooseRole(const std::string& principal, const std::vector<Role>& roles,
+                        Operation operation, std::string_view how_to_say) {
+  std::vector<Role> able;
+  for (Role role : roles) {
+    if (MayPerform({principal, role}, operation).ok()) able.push_back(role);
+  }
+  if (able.empty()) {
+    return RuleViolation(fmt::format("not permitted: none of principal {}'s roles may {}",
+                                     principal, OperationName(operation)));
+  }
+  if (IsStep(operation) && able.size() > 1) {
+    std::string names;
+    for (Role role : able) {
+      names += fmt::format("{}{}", names.empty() ? "" : " or ", RoleName(role));
+    }
+    return InvalidArgument(fmt::format(
+        "principal {} may {} as {}: say which with {}, since the event records the role", principal,
+        OperationName(operation), names, how_to_say));
+  }
+  for (Role role : able) {
+    if (SeesEverySecondment(role)) return role;
+  }
+  return able.front();
+}
+
 }  // namespace secondment::service

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/base/status.h"
 #include "ledger/lifecycle/lifecycle.h"
@@ -99,6 +100,14 @@ Status MayActOn(const Caller& caller, Operation operation, const Secondment& s);
 
 // Whether the caller may see secondment `s` in a list (kList rows).
 bool MaySee(const Caller& caller, const Secondment& s);
+
+// The role a principal holding `roles` acts in when it does not say: the one role that may
+// take a step (InvalidArgument asking for `how_to_say` when several may, since the event
+// records the role); for anything else the first that may, preferring one that sees every
+// secondment over one limited to those naming it. RuleViolation "not permitted: ..." when none
+// may.
+Result<Role> ChooseRole(const std::string& principal, const std::vector<Role>& roles,
+                        Operation operation, std::string_view how_to_say);
 
 }  // namespace secondment::service
 

@@ -39,6 +39,17 @@ struct AlertQuery {
   std::optional<CivilDate> today;
 };
 
+// One thing that waits for the caller (LedgerService::ToDo).
+struct ToDoItem {
+  // "approve" (an open request waiting for the caller's approval), "sign" or "start" (an
+  // approved placement, for hr), or an alert's kind: "return_not_recorded", "overdue",
+  // "over_maximum", "ending_soon".
+  std::string kind;
+  std::string id;                      // the secondment
+  std::optional<schema::Scope> scope;  // for "approve"
+  std::string why;
+};
+
 // The ledger's identity and its Merkle tree now.
 struct TreeHeadView {
   std::string ledger_id;  // 32 lowercase hex digits

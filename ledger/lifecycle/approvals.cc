@@ -188,4 +188,16 @@ std::vector<schema::Role> OutstandingApprovals(const Secondment& s, schema::Scop
   return outstanding;
 }
 
+bool AwaitsApprovalFrom(const Secondment& s, schema::Scope scope, const Actor& actor,
+                        const Policy& policy) {
+  std::vector<schema::Role> outstanding = OutstandingApprovals(s, scope, policy);
+  if (std::find(outstanding.begin(), outstanding.end(), actor.role) == outstanding.end()) {
+    return false;
+  }
+  Context ctx;
+  ctx.policy = &policy;
+  ctx.actor = actor;
+  return rules::CheckFourEyes(s, scope, ctx).ok();
+}
+
 }  // namespace secondment

@@ -332,6 +332,11 @@ void EvolveInPlace(Secondment& state, schema::Event::Reader event);
 // when no request of that scope is open.
 std::vector<schema::Role> OutstandingApprovals(const Secondment& state, schema::Scope scope,
                                                const Policy& policy);
+// Whether the open `scope` request waits for an approval that `actor` may give: their role is
+// outstanding and the four-eyes rule lets them (a to-do list's question; the date rules and
+// the named manager are the command's to check).
+bool AwaitsApprovalFrom(const Secondment& state, schema::Scope scope, const Actor& actor,
+                        const Policy& policy);
 
 // Limits on command input: identifiers and free text.
 inline constexpr size_t kMaxIdLength = 64;
