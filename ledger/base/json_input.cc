@@ -235,17 +235,24 @@ std::optional<capnp::JsonValue::Reader> JsonObject::Find(std::string_view name) 
 }
 
 Status JsonObject::CheckKnownFields(const std::vector<std::string_view>& allowed) const {
+  // Each field matches one allowed name; a name given twice is refused, not "last one wins".
+  std::vector<bool> seen(allowed.size(), false);
   for (auto field : fields_) {
     std::string_view name(field.getName().cStr(), field.getName().size());
-    bool known = std::any_of(allowed.begin(), allowed.end(),
-                             [&](std::string_view a) { return SameName(name, a); });
-    if (!known) {
-      std::string shown(name.substr(0, 40));
-      for (char& c : shown) {
-        if (static_cast<unsigned char>(c) < 0x20) c = '?';
-      }
+    auto match = std::find_if(allowed.begin(), allowed.end(),
+                              [&](std::string_view a) { return SameName(name, a); });
+    std::string shown(name.substr(0, 40));
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    }
+    if (match == allowed.end()) {
       return InvalidArgument(fmt::format("unknown field '{}' in {}", shown, where_));
     }
+    size_t index = static_cast<size_t>(match - allowed.begin());
+    if (seen[index]) {
+      return InvalidArgument(fmt::format("field '{}' is given twice in {}", shown, where_));
+    }
+    seen[index] = true;
   }
   return Status::Ok();
 }
