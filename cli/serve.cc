@@ -1,4 +1,5 @@
-// serve: the ledger over Cap'n Proto RPC (server/rpc.h), until SIGTERM or SIGINT.
+// serve: the ledger over Cap'n Proto RPC (server/rpc.h) and HTTP (server/http.h), until SIGTERM
+// or SIGINT.
 
 #include <fmt/format.h>
 
@@ -20,9 +21,11 @@ int RunServe(Env& env, const Args& args) {
     return Fail(InvalidArgument("serve takes no arguments; see secondment serve --help"));
   }
   server::ServeOptions options;
-  auto listen = args.Required("listen");
-  if (!listen.ok()) return Fail(listen.status());
-  options.listen = *listen;
+  options.listen = args.Get("listen").value_or("");
+  options.http_listen = args.Get("http").value_or("");
+  if (options.listen.empty() && options.http_listen.empty()) {
+    return Fail(InvalidArgument("serve needs --listen HOST:PORT, --http HOST:PORT, or both"));
+  }
   auto tokens = args.Required("tokens");
   if (!tokens.ok()) return Fail(tokens.status());
   options.tokens_path = *tokens;
@@ -84,9 +87,17 @@ int RunServe(Env& env, const Args& args) {
       }
     }
   };
-  Status served = server::Serve(**ledger, options, [&](unsigned port) {
-    std::printf("serving %s on port %u (%s)\n", env.globals().data.c_str(), port,
-                options.tls_certificate_pem ? "TLS" : "plain TCP");
+  Status served = server::Serve(**ledger, options, [&](const server::Listening& ports) {
+    if (ports.rpc_port != 0) {
+      std::printf("serving %s on port %u (%s)\n", env.globals().data.c_str(), ports.rpc_port,
+                  options.tls_certificate_pem ? "TLS" : "plain TCP");
+    }
+    if (ports.http_port != 0) {
+      std::string host = options.http_listen.substr(0, options.http_listen.rfind(':'));
+      std::printf("http on %s://%s:%u/ (serving %s)\n",
+                  options.tls_certificate_pem ? "https" : "http", host.c_str(), ports.http_port,
+                  env.globals().data.c_str());
+    }
     std::fflush(stdout);
   });
   Status relayed = relay ? relay->Stop() : Status::Ok();
@@ -100,10 +111,12 @@ int RunServe(Env& env, const Args& args) {
 
 std::vector<CommandDef> ServeCommandDefs() {
   return {{"serve",
-           "serve --listen HOST:PORT --tokens FILE [--tls-cert F --tls-key F] [--nats URL "
-           "[--stream NAME] [--subject-prefix P]]",
-           "serve the ledger over Cap'n Proto RPC to clients with tokens, each within its roles",
+           "serve [--listen HOST:PORT] [--http HOST:PORT] --tokens FILE [--tls-cert F --tls-key "
+           "F] [--nats URL [--stream NAME] [--subject-prefix P]]",
+           "serve the ledger over Cap'n Proto RPC (--listen) and HTTP with its web page (--http) "
+           "to clients with tokens, each within its roles",
            {{"listen"},
+            {"http"},
             {"tokens"},
             {"tls-cert"},
             {"tls-key"},

@@ -24,7 +24,9 @@
 #include "projections/row.h"
 #include "schemas/api.capnp.h"
 #include "server/connection.h"
+#include "server/context.h"
 #include "server/desk_server.h"
+#include "server/http.h"
 #include "server/tokens.h"
 #include "server/wire.h"
 #include "server/workers.h"
@@ -42,39 +44,6 @@ constexpr auto kFeedRecheck = std::chrono::milliseconds(250);
 std::string RemoteConsumerName(const Principal& principal, const std::string& name) {
   return fmt::format("rpc.{}.{}", principal.id, name);
 }
-
-// Wakes the feeds waiting on the loop once an append through this server is acknowledged.
-// (The server holds the ledger open for writing: every append comes through it.)
-class AppendSignal {
- public:
-  kj::Promise<void> Next() {
-    // Forget the waiters that gave up (their feed woke on its timer, or ended).
-    waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(),
-                                  [](auto& waiter) { return !waiter->isWaiting(); }),
-                   waiting_.end());
-    auto paf = kj::newPromiseAndFulfiller<void>();
-    waiting_.push_back(kj::mv(paf.fulfiller));
-    return kj::mv(paf.promise);
-  }
-
-  void Notify() {
-    auto waiting = kj::mv(waiting_);
-    waiting_.clear();
-    for (auto& waiter : waiting) waiter->fulfill();
-  }
-
- private:
-  std::vector<kj::Own<kj::PromiseFulfiller<void>>> waiting_;
-};
-
-// What every object of one server shares.
-struct ServerContext {
-  service::LedgerService& ledger;
-  Workers& workers;
-  TokenSource& tokens;
-  kj::Timer& timer;
-  AppendSignal& appended;
-};
 
 // One client's follow: where it stands and what it wants.
 struct FollowState {
@@ -403,8 +372,9 @@ Status CheckKeypair(const std::string& certificate_pem, const std::string& key_p
 
 }  // namespace
 
-Status ValidateServeOptions(const ServeOptions& options) {
-  const std::string& listen = options.listen;
+namespace {
+
+Status CheckHostPort(const std::string& listen, std::string_view flag) {
   size_t colon = listen.rfind(':');
   std::string_view port =
       colon == std::string::npos ? std::string_view() : std::string_view(listen).substr(colon + 1);
@@ -413,9 +383,20 @@ Status ValidateServeOptions(const ServeOptions& options) {
                  std::stoul(std::string(port)) <= 65535;
   if (colon == std::string::npos || colon == 0 || !port_ok) {
     return InvalidArgument(fmt::format(
-        "--listen '{}' is not HOST:PORT with a port from 0 to 65535 (for example 127.0.0.1:7443)",
+        "{} '{}' is not HOST:PORT with a port from 0 to 65535 (for example 127.0.0.1:7443)", flag,
         listen.substr(0, 100)));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateServeOptions(const ServeOptions& options) {
+  if (options.listen.empty() && options.http_listen.empty()) {
+    return InvalidArgument("serve needs --listen HOST:PORT, --http HOST:PORT, or both");
+  }
+  if (!options.listen.empty()) RETURN_IF_ERROR(CheckHostPort(options.listen, "--listen"));
+  if (!options.http_listen.empty()) RETURN_IF_ERROR(CheckHostPort(options.http_listen, "--http"));
   if (!std::filesystem::is_regular_file(options.tokens_path)) {
     return InvalidArgument(
         fmt::format("the tokens file {} does not exist; make it with secondment token add",
@@ -493,18 +474,40 @@ kj::Promise<void> RpcServer::Accept(kj::ConnectionReceiver& listener) {
 
 void RpcServer::WaitForCalls() { impl_->workers.WaitIdle(); }
 
+ServerContext& RpcServer::context() { return impl_->context; }
+
+kj::TlsContext* RpcServer::tls() { return impl_->tls.get(); }
+
 Status Serve(service::LedgerService& ledger, const ServeOptions& options,
-             const std::function<void(unsigned port)>& on_listening) {
+             const std::function<void(const Listening&)>& on_listening) {
   RETURN_IF_ERROR(ValidateServeOptions(options));
   Status result = Status::Ok();
   KJ_IF_MAYBE (exception, kj::runCatchingExceptions([&] {
                  auto io = kj::setupAsyncIo();
                  kj::Timer& timer = io.provider->getTimer();
-                 auto address =
-                     io.provider->getNetwork().parseAddress(options.listen).wait(io.waitScope);
-                 auto listener = address->listen();
+                 auto listen = [&](const std::string& where) {
+                   return io.provider->getNetwork()
+                       .parseAddress(where)
+                       .wait(io.waitScope)
+                       ->listen();
+                 };
                  RpcServer server(ledger, options, timer);
-                 auto serving = server.Accept(*listener);
+                 Listening ports;
+                 // (Declared before the promises that use them, so destroyed after them.)
+                 kj::Own<kj::ConnectionReceiver> rpc_listener;
+                 kj::Own<HttpApi> http;
+                 if (!options.listen.empty()) {
+                   rpc_listener = listen(options.listen);
+                   ports.rpc_port = rpc_listener->getPort();
+                 }
+                 if (!options.http_listen.empty()) {
+                   auto http_listener = listen(options.http_listen);
+                   ports.http_port = http_listener->getPort();
+                   http = kj::heap<HttpApi>(server.context(), server.tls(), kj::mv(http_listener));
+                 }
+                 kj::Promise<void> serving = kj::NEVER_DONE;
+                 if (rpc_listener) serving = server.Accept(*rpc_listener);
+                 if (http) serving = serving.exclusiveJoin(http->Serve());
                  std::function<kj::Promise<void>()> ticking = [&]() -> kj::Promise<void> {
                    return timer.afterDelay(1 * kj::SECONDS).then([&] {
                      if (options.tick) options.tick();
@@ -512,7 +515,7 @@ Status Serve(service::LedgerService& ledger, const ServeOptions& options,
                    });
                  };
                  auto ticks = ticking().eagerlyEvaluate(nullptr);
-                 on_listening(listener->getPort());
+                 on_listening(ports);
                  // (Lives as long as the loop: the timer's continuations call it.)
                  std::function<kj::Promise<void>()> watch = [&]() -> kj::Promise<void> {
                    if (options.stop->load()) return kj::READY_NOW;
@@ -525,8 +528,9 @@ Status Serve(service::LedgerService& ledger, const ServeOptions& options,
                  }
                  serving.exclusiveJoin(kj::mv(stop)).wait(io.waitScope);
                })) {
-    result = IOError(
-        fmt::format("serving on {}: {}", options.listen, exception->getDescription().cStr()));
+    result = IOError(fmt::format("serving on {}: {}",
+                                 options.listen.empty() ? options.http_listen : options.listen,
+                                 exception->getDescription().cStr()));
   }
   return result;
 }

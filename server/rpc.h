@@ -18,6 +18,7 @@
 #define SECONDMENT_SERVER_RPC_H_
 
 #include <kj/async-io.h>
+#include <kj/compat/tls.h>
 #include <kj/timer.h>
 
 #include <atomic>
@@ -31,8 +32,13 @@
 
 namespace secondment::server {
 
+struct ServerContext;  // server/context.h
+
 struct ServeOptions {
-  std::string listen;       // HOST:PORT (port 0: any free port)
+  // HOST:PORT (port 0: any free port) of the Cap'n Proto RPC, of the HTTP API and page
+  // (server/http.h), or both; an empty one is not served.
+  std::string listen;
+  std::string http_listen;
   std::string tokens_path;  // read again whenever it changes, so revocation takes effect
   size_t workers = 16;      // threads that run the calls, off the event loop
   // A connection that has not authenticated this long after it opened is closed.
@@ -48,7 +54,8 @@ struct ServeOptions {
   const std::atomic<bool>* stop = nullptr;
 };
 
-// OK when the options can serve: `listen` is HOST:PORT with a port from 0 to 65535, the tokens
+// OK when the options can serve: `listen` and `http_listen` (one at least) are HOST:PORT with a
+// port from 0 to 65535, the tokens
 // file exists and reads as one (server/tokens.h), and the TLS certificate and key, when given,
 // are PEM that belong together. Else InvalidArgument with one line saying which. It opens no
 // ledger: check before opening one.
@@ -73,18 +80,27 @@ class RpcServer {
   kj::Promise<void> Accept(kj::ConnectionReceiver& listener);
   // Blocks until no call runs on a worker thread, including those whose client is gone.
   void WaitForCalls();
+  // What another door on the same loop shares with it (the HTTP API), and its TLS, if any.
+  ServerContext& context();
+  kj::TlsContext* tls();
 
  private:
   struct Impl;
   kj::Own<Impl> impl_;
 };
 
+// The ports a server listens on (0: that door is not served).
+struct Listening {
+  unsigned rpc_port = 0;
+  unsigned http_port = 0;
+};
+
 // Serves `ledger` (borrowed; opened for writing) until SIGTERM or SIGINT, or `stop`;
-// `on_listening(port)` is called once it accepts connections. InvalidArgument as
+// `on_listening` is called once it accepts connections. InvalidArgument as
 // ValidateServeOptions; IOError when it cannot listen (an address in use, a host that does not
 // resolve).
 Status Serve(service::LedgerService& ledger, const ServeOptions& options,
-             const std::function<void(unsigned port)>& on_listening);
+             const std::function<void(const Listening&)>& on_listening);
 
 // Blocks SIGTERM and SIGINT for the server's event loop to take; call first in main's thread.
 void CaptureStopSignals();

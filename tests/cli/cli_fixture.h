@@ -16,13 +16,6 @@
 
 namespace secondment::testing {
 
-// A shell word holding `text` exactly.
-inline std::string Quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // The number of lines in `text`.
 inline size_t Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 

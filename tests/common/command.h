@@ -12,6 +12,13 @@
 
 namespace secondment::testing {
 
+// A shell word holding `text` exactly.
+inline std::string Quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 struct CommandOutcome {
   int exit_code = -1;  // -1 when the command did not exit normally
   std::string output;  // its standard output (redirect 2>&1 in `command` for stderr too)

@@ -74,7 +74,8 @@ class RpcTest : public ::testing::Test {
       options.stop_on_signals = false;
       options.stop = &stop_;
       options.login_within = login_within_;
-      served_ = server::Serve(*ledger_, options, [&](unsigned p) { listening.set_value(p); });
+      served_ = server::Serve(*ledger_, options,
+                              [&](const server::Listening& p) { listening.set_value(p.rpc_port); });
     });
     ASSERT_EQ(port.wait_for(std::chrono::seconds(20)), std::future_status::ready);
     address_ = "127.0.0.1:" + std::to_string(port.get());
