@@ -147,11 +147,18 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
     bool stream = r.method == "GET" && r.path.size() == 4 && r.path[0] == "api" &&
                   r.path[1] == "v1" && r.path[2] == "events" && r.path[3] == "stream";
     std::optional<std::string> last_event_id = get(table->last_event_id);
+    // A chunked body past the limit fails the read: that is 413 too.
     return body.readAllText(kMaxHttpBody + 1)
+        .then([](kj::String text) -> kj::Maybe<kj::String> { return kj::mv(text); },
+              [](kj::Exception&&) -> kj::Maybe<kj::String> { return nullptr; })
         .then([this, r = std::move(r), stream, last_event_id, close,
-               &response](kj::String text) mutable -> kj::Promise<void> {
-          if (text.size() > kMaxHttpBody) return Send(response, TooLarge(), close);
-          r.body = std::string(text.cStr(), text.size());
+               &response](kj::Maybe<kj::String> read) mutable -> kj::Promise<void> {
+          kj::String* text = nullptr;
+          KJ_IF_MAYBE (t, read) text = t;
+          if (text == nullptr || text->size() > kMaxHttpBody) {
+            return Send(response, TooLarge(), close);
+          }
+          r.body = std::string(text->cStr(), text->size());
           if (stream) return Stream(std::move(r), last_event_id, response, close);
           if (queued >= kMaxQueued) {
             return Send(response,

@@ -8,7 +8,7 @@ namespace internal {
 LogCore& CoreOf(EventLog& log) { return *log.core_; }
 }  // namespace internal
 
-EventLog::EventLog(std::unique_ptr<internal::LogCore> core) : core_(std::move(core)) {}
+EventLog::EventLog(std::unique_ptr<LogStats> stats) : stats_(std::move(stats)) {}
 EventLog::~EventLog() = default;
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const Options& options) {
@@ -21,8 +21,10 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, const O
   core.logger = options.logger;
   core.block_cache_bytes = options.block_cache_bytes;
   core.tables = options.tables;
-  ASSIGN_OR_RETURN(auto opened, internal::LogCore::Open(dir, std::move(core)));
-  return std::unique_ptr<EventLog>(new EventLog(std::move(opened)));
+  std::unique_ptr<EventLog> log(new EventLog(std::make_unique<LogStats>()));
+  core.stats = log->stats_.get();
+  ASSIGN_OR_RETURN(log->core_, internal::LogCore::Open(dir, std::move(core)));
+  return log;
 }
 
 Result<AppendResult> EventLog::Append(std::string_view stream, ExpectedVersion expected,
@@ -72,7 +74,7 @@ Result<std::optional<Position>> EventLog::FindEvent(const EventId& id) {
   return found.front();
 }
 
-const LogStats& EventLog::stats() const { return core_->stats(); }
+const LogStats& EventLog::stats() const { return *stats_; }
 
 const std::string& EventLog::dir() const { return core_->dir(); }
 

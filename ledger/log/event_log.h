@@ -162,7 +162,8 @@ class EventLog {
 
  private:
   friend internal::LogCore& internal::CoreOf(EventLog& log);
-  explicit EventLog(std::unique_ptr<internal::LogCore> core);
+  explicit EventLog(std::unique_ptr<LogStats> stats);
+  std::unique_ptr<LogStats> stats_;  // before core_: the writer counts into it until it stops
   std::unique_ptr<internal::LogCore> core_;
 };
 

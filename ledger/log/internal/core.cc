@@ -51,7 +51,7 @@ Status LogCore::Open() {
     writer_options.clock = clock_;
     writer_options.logger = options_.logger.get();
     writer_options.on_commit = [this] { NotifyHead(); };
-    writer_options.stats = &stats_;
+    writer_options.stats = options_.stats;
     ASSIGN_OR_RETURN(MerkleFrontier tree, MerkleFrontier::Load(head, Tree()));
     writer_ =
         std::make_unique<Writer>(store_.get(), writer_options, std::move(tree), last_recorded_at);

@@ -41,6 +41,7 @@ struct CoreOptions {
   std::shared_ptr<spdlog::logger> logger;  // null: silent
   size_t block_cache_bytes = 512 << 20;
   std::vector<std::string> tables;
+  LogStats* stats = nullptr;  // borrowed; the writer counts its commits there when set
 };
 
 // Where one stream stands, as LastInStream finds it within the head.
@@ -73,7 +74,6 @@ class LogCore {
 
   // What the other interfaces share.
   Store& store() { return *store_; }
-  const LogStats& stats() const { return stats_; }
   // The stored Merkle tree, for ledger/log/internal/merkle.h.
   SubtreeSource Tree();
   // 32 lowercase hex digits.
@@ -106,7 +106,6 @@ class LogCore {
   const Clock* clock_ = nullptr;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Writer> writer_;  // null when read-only
-  LogStats stats_;
   std::atomic<Position> read_only_head_{0};
   Mutex checkpoint_mu_;
   Mutex head_mu_;

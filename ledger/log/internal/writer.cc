@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "ledger/base/assert.h"
+#include "ledger/log/stats.h"
 
 namespace secondment::internal {
 namespace {

@@ -33,7 +33,10 @@
 #include "ledger/event/append.h"
 #include "ledger/log/internal/merkle.h"
 #include "ledger/log/internal/store.h"
-#include "ledger/log/stats.h"
+
+namespace secondment {
+struct LogStats;  // ledger/log/stats.h
+}  // namespace secondment
 
 namespace secondment::internal {
 
