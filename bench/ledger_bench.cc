@@ -20,6 +20,7 @@
 
 #include "bench/audit_bench.h"
 #include "bench/bench_util.h"
+#include "bench/http_bench.h"
 #include "bench/projection_bench.h"
 #include "bench/raw_baseline.h"
 #include "bench/relay_bench.h"
@@ -249,6 +250,13 @@ int Main(int argc, char** argv) {
     figures["rpc_append_1s_eps"].values.push_back(rpc.eps_1s);
     figures["rpc_append_16s_eps"].values.push_back(rpc.eps_16s);
     figures["feed_lag_p99_ms"].values.push_back(rpc.feed_lag_p99_ms);
+    progress(fmt::format("run {}/{}: the HTTP API", run, config.runs));
+    HttpFigures http = HttpServe(config.dir + "/http", 200, 4000);
+    figures["http_append_16c_eps"].values.push_back(http.append_16c_eps);
+    figures["http_append_16c_vs_rpc"].values.push_back(http.append_16c_eps / rpc.eps_16s);
+    figures["http_placements_p50_ms"].values.push_back(http.placements_p50_ms);
+    figures["http_placements_p99_ms"].values.push_back(http.placements_p99_ms);
+    figures["sse_catchup_eps"].values.push_back(http.sse_catchup_eps);
     ProveFigures prove = ProveMicros(*log, 200);
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);

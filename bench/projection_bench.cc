@@ -27,7 +27,7 @@ double AsOfReplaySeconds(EventLog& log) {
   return Seconds(start);
 }
 
-QueryFigures PlacementsQuery(const std::string& dir, int active, int queries) {
+void BuildPlacements(const std::string& dir, int active, int others) {
   std::filesystem::remove_all(dir);
   Options options;
   options.durability = Durability::kNoSync;  // setting up, not measuring appends
@@ -38,7 +38,7 @@ QueryFigures PlacementsQuery(const std::string& dir, int active, int queries) {
   SystemClock clock;
   Secondments secondments(log.get(), Policy::Default(), &clock);
   Actor hr{"hr-1", schema::Role::HR};
-  int total = active + active / 10;
+  int total = active + others;
   for (int i = 0; i < total; ++i) {
     std::string id = fmt::format("Q-{:05d}", i);
     ProposeCommand c;
@@ -68,6 +68,13 @@ QueryFigures PlacementsQuery(const std::string& dir, int active, int queries) {
     Check(secondments.Execute(id, StartCommand{CivilDate{2026, 1, 5}}, hr).status(), "start");
   }
   Check(projections::Projector(log.get()).CatchUp().status(), "catch-up");
+}
+
+QueryFigures PlacementsQuery(const std::string& dir, int active, int queries) {
+  BuildPlacements(dir, active, active / 10);
+  auto opened = EventLog::Open(dir, {.tables = projections::ProjectionTables()});
+  Check(opened.status(), "opening the query ledger");
+  auto log = std::move(opened).value();
   projections::PlacementFilter filter;
   filter.host_org = "org-target";
   std::vector<double> micros;

@@ -25,6 +25,11 @@ struct QueryFigures {
 // tenth as many), then `queries` timed placements queries for that org.
 QueryFigures PlacementsQuery(const std::string& dir, int active, int queries);
 
+// A new ledger in `dir` with `active` secondments started at host org "org-target" (planned
+// 2026-01-05 to 2026-12-18) and `others` at other hosts, each proposed, approved, signed and
+// started, with its projections caught up.
+void BuildPlacements(const std::string& dir, int active, int others);
+
 }  // namespace secondment::bench
 
 #endif  // SECONDMENT_BENCH_PROJECTION_BENCH_H_

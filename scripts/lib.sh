@@ -11,8 +11,13 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   librocksdb-dev capnproto libcapnp-dev libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libnats-dev nats-server openssl
+  libnats-dev nats-server openssl curl
 )
+
+# What the web page's browser test (tests/web) needs: Debian's Chromium, and Node.js with npm
+# when the machine has no node (playwright-core comes from the npm registry, pinned by
+# tests/web/package-lock.json; it downloads no browser).
+WEB_PACKAGES=(chromium)
 
 # What scripts/sanitize and scripts/fuzz add: clang with its sanitizer and libFuzzer runtimes,
 # and llvm-symbolizer for readable reports.
@@ -30,6 +35,12 @@ ensure_packages() {  # [EXTRA_PACKAGE]...
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+}
+
+ensure_web_packages() {
+  ensure_packages "${WEB_PACKAGES[@]}"
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  ensure_packages nodejs npm
 }
 
 build() {

@@ -10,14 +10,16 @@
 #include <future>
 #include <thread>
 
+#include "bench/http_client.h"
 #include "ledger/base/clock.h"
 #include "ledger/base/date.h"
 #include "server/rpc.h"
 #include "server/tokens.h"
-#include "tests/common/http_client.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment::testing {
+
+using namespace secondment::http_client;  // NOLINT: the tests' client
 
 class HttpTest : public ::testing::Test {
  protected:

@@ -1,8 +1,9 @@
-// A small blocking HTTP/1.1 client over a real socket on 127.0.0.1, for the tests of the HTTP
-// API: one request per connection (Connection: close), or an event stream read as it comes.
+// A small blocking HTTP/1.1 client over a real socket on 127.0.0.1, for the HTTP API's tests
+// and benchmark: one request per connection (Connection: close), requests one after another
+// on a kept-alive connection, or an event stream read as it comes.
 
-#ifndef SECONDMENT_TESTS_COMMON_HTTP_CLIENT_H_
-#define SECONDMENT_TESTS_COMMON_HTTP_CLIENT_H_
+#ifndef SECONDMENT_BENCH_HTTP_CLIENT_H_
+#define SECONDMENT_BENCH_HTTP_CLIENT_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-namespace secondment::testing {
+namespace secondment::http_client {
 
 struct HttpReply {
   int status = 0;                              // 0: no answer
@@ -128,6 +129,46 @@ inline HttpReply HttpCall(int port, const std::string& method, const std::string
   return reply;
 }
 
+// Requests one after another on one kept-alive connection (answers with Content-Length).
+class KeptAlive {
+ public:
+  explicit KeptAlive(int port) : fd_(HttpConnect(port)) {}
+  ~KeptAlive() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  KeptAlive(const KeptAlive&) = delete;
+  KeptAlive& operator=(const KeptAlive&) = delete;
+
+  HttpReply Call(const std::string& method, const std::string& target,
+                 const HttpHeaderList& headers = {}, const std::string& body = "") {
+    HttpReply reply;
+    if (fd_ < 0 || !HttpSendAll(fd_, HttpRequestText(method, target, headers, body, false))) {
+      return reply;
+    }
+    size_t body_at = std::string::npos;
+    for (;;) {
+      if (body_at == std::string::npos) body_at = HttpParseHead(raw_, &reply);
+      if (body_at != std::string::npos) {
+        size_t length = std::stoul(
+            reply.Header("content-length").empty() ? "0" : reply.Header("content-length"));
+        if (raw_.size() >= body_at + length) {
+          reply.body = raw_.substr(body_at, length);
+          raw_.erase(0, body_at + length);
+          return reply;
+        }
+      }
+      char buffer[65536];
+      ssize_t n = ::recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) return HttpReply{};
+      raw_.append(buffer, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_;
+  std::string raw_;
+};
+
 // An open event stream (Server-Sent Events), read as events come.
 class SseClient {
  public:
@@ -217,6 +258,6 @@ class SseClient {
   bool ended_ = false;
 };
 
-}  // namespace secondment::testing
+}  // namespace secondment::http_client
 
-#endif  // SECONDMENT_TESTS_COMMON_HTTP_CLIENT_H_
+#endif  // SECONDMENT_BENCH_HTTP_CLIENT_H_
