@@ -14,6 +14,7 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -218,35 +219,38 @@ class SseClient {
     // The body is chunked: take whole chunks into the event text.
     for (;;) {
       size_t line_end = raw_.find("\r\n", body_at_);
-      if (line_end == std::string::npos) return;
+      if (line_end == std::string::npos) break;
       size_t size = std::stoul(raw_.substr(body_at_, line_end - body_at_), nullptr, 16);
-      if (raw_.size() < line_end + 2 + size + 2) return;
-      text_ += raw_.substr(line_end + 2, size);
+      if (raw_.size() < line_end + 2 + size + 2) break;
+      text_.append(raw_, line_end + 2, size);
       body_at_ = line_end + 2 + size + 2;
       if (size == 0) ended_ = true;
-      Split();
     }
+    Split();
+    raw_.erase(0, body_at_);  // what is parsed goes
+    body_at_ = 0;
   }
 
   // Moves the complete events of the text read into events_.
   void Split() {
-    for (size_t end; (end = text_.find("\n\n")) != std::string::npos;) {
-      std::string block = text_.substr(0, end);
-      text_.erase(0, end + 2);
+    size_t begin = 0;  // (the text is cut once at the end, not once an event)
+    for (size_t end; (end = text_.find("\n\n", begin)) != std::string::npos; begin = end + 2) {
+      std::string_view block(text_.data() + begin, end - begin);
       Event e;
       size_t at = 0;
       while (at <= block.size()) {
         size_t next = block.find('\n', at);
-        std::string line =
-            block.substr(at, next == std::string::npos ? std::string::npos : next - at);
-        if (line.rfind("id: ", 0) == 0) e.id = line.substr(4);
-        if (line.rfind("event: ", 0) == 0) e.type = line.substr(7);
-        if (line.rfind("data: ", 0) == 0) e.data = line.substr(6);
-        if (next == std::string::npos) break;
+        std::string_view line =
+            block.substr(at, next == std::string_view::npos ? std::string_view::npos : next - at);
+        if (line.substr(0, 4) == "id: ") e.id = line.substr(4);
+        if (line.substr(0, 7) == "event: ") e.type = line.substr(7);
+        if (line.substr(0, 6) == "data: ") e.data = line.substr(6);
+        if (next == std::string_view::npos) break;
         at = next + 1;
       }
-      if (!e.id.empty()) events_.push_back(e);
+      if (!e.id.empty()) events_.push_back(std::move(e));
     }
+    text_.erase(0, begin);
   }
 
  private:
