@@ -135,10 +135,9 @@ HttpFigures HttpServe(const std::string& dir, int count, int others) {
       http_client::SseClient stream(port, "/api/v1/events/stream",
                                     {{"Authorization", "Bearer " + *feed_token}});
       auto start = Clock::now();
-      auto events = stream.Read(head, std::chrono::seconds(120));
+      size_t events = stream.Drain(head, std::chrono::seconds(120));
       double seconds = Seconds(start);
-      if (events.size() < head)
-        Die(6, fmt::format("http: the stream delivered {} of {}", events.size(), head));
+      if (events < head) Die(6, fmt::format("http: the stream delivered {} of {}", events, head));
       rates.push_back(static_cast<double>(head) / seconds);
     }
     figures.sse_catchup_eps = Median(rates);

@@ -207,6 +207,44 @@ class SseClient {
     }
     return events_;
   }
+  // Reads until `count` events have come or `timeout` passes, counting them without keeping
+  // them (each event ends with a blank line; the server never splits one across chunks).
+  // Returns the number read so far.
+  size_t Drain(size_t count, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<char> buffer(1 << 20);
+    bool head_done = false;
+    std::string head_text;
+    char last = 0;
+    auto count_in = [&](std::string_view got) {
+      if (got.empty()) return;
+      if (last == '\n' && got[0] == '\n') ++drained_;
+      for (size_t i = 0; i + 1 < got.size(); ++i) drained_ += got[i] == '\n' && got[i + 1] == '\n';
+      last = got.back();
+    };
+    while (drained_ < count && fd_ >= 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+      if (n <= 0) break;
+      std::string_view got(buffer.data(), static_cast<size_t>(n));
+      if (head_done) {
+        count_in(got);
+        continue;
+      }
+      head_text.append(got);
+      size_t end = head_text.find("\r\n\r\n");
+      if (end == std::string::npos) continue;
+      HttpParseHead(head_text, &head_);
+      head_done = true;
+      count_in(std::string_view(head_text).substr(end + 4));
+    }
+    return drained_;
+  }
+
   const HttpReply& head() const { return head_; }
   bool ended() const { return ended_; }
 
@@ -259,6 +297,7 @@ class SseClient {
   size_t body_at_ = std::string::npos;
   HttpReply head_;
   std::vector<Event> events_;
+  size_t drained_ = 0;
   bool ended_ = false;
 };
 

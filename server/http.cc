@@ -5,6 +5,7 @@
 #include <kj/compat/url.h>
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <memory>
 
@@ -323,8 +324,13 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
           std::find(feed->types.begin(), feed->types.end(), type) == feed->types.end()) {
         continue;
       }
-      *text +=
-          fmt::format("id: {}\nevent: {}\ndata: {}\n\n", event.position(), type, EventJson(event));
+      *text += "id: ";
+      fmt::format_to(std::back_inserter(*text), "{}", event.position());
+      *text += "\nevent: ";
+      *text += type;
+      *text += "\ndata: ";
+      AppendEventJson(*text, event);
+      *text += "\n\n";
     }
     if (text->empty()) return kj::evalLater([this, feed] { return Pump(feed); });
     feed->last_write = now;

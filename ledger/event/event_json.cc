@@ -4,6 +4,8 @@
 #include <capnp/schema.h>
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include "ledger/base/date.h"
 #include "ledger/base/hash.h"
 #include "ledger/base/json_input.h"
@@ -17,67 +19,100 @@ std::string Hex(capnp::Data::Reader data) {
   return ToHex(std::string_view(reinterpret_cast<const char*>(data.begin()), data.size()));
 }
 
-std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type);
+// Every rendering below appends to one buffer: an event is written without a string per field.
+void AppendInteger(std::string& out, int64_t value) { fmt::format_to(std::back_inserter(out), "{}", value); }
+
+void AppendValue(std::string& out, capnp::DynamicValue::Reader value, capnp::Type type);
 
 // A struct: every field that is set (the active member only, for a union).
-std::string StructJson(capnp::DynamicStruct::Reader reader) {
+void AppendStruct(std::string& out, capnp::DynamicStruct::Reader reader) {
   auto schema = reader.getSchema();
   if (schema == capnp::Schema::from<schema::Date>()) {
     auto date = reader.as<schema::Date>();
-    return DateJson(CivilDate{date.getYear(), date.getMonth(), date.getDay()});
+    out += DateJson(CivilDate{date.getYear(), date.getMonth(), date.getDay()});
+    return;
   }
-  std::string out = "{";
+  out += '{';
+  bool first = true;
   // Pointer fields (text, data, structs, lists) show when set; scalars always show.
   auto add = [&](capnp::StructSchema::Field field) {
     auto type = field.getType();
     bool pointer = type.isText() || type.isData() || type.isStruct() || type.isList();
     if (pointer && !reader.has(field)) return;
-    out += fmt::format("{}{}:{}", out.size() > 1 ? "," : "",
-                       JsonString(field.getProto().getName().cStr()),
-                       ValueJson(reader.get(field), type));
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, field.getProto().getName().cStr());
+    out += ':';
+    AppendValue(out, reader.get(field), type);
   };
   for (auto field : schema.getNonUnionFields()) add(field);
   KJ_IF_MAYBE (active, reader.which()) {
     add(*active);
   }
-  return out + "}";
+  out += '}';
 }
 
-std::string ValueJson(capnp::DynamicValue::Reader value, capnp::Type type) {
+void AppendValue(std::string& out, capnp::DynamicValue::Reader value, capnp::Type type) {
   switch (value.getType()) {
     case capnp::DynamicValue::VOID:
-      return "null";
+      out += "null";
+      return;
     case capnp::DynamicValue::BOOL:
-      return value.as<bool>() ? "true" : "false";
+      out += value.as<bool>() ? "true" : "false";
+      return;
     case capnp::DynamicValue::INT:
-      return fmt::format("{}", value.as<int64_t>());
+      AppendInteger(out, value.as<int64_t>());
+      return;
     case capnp::DynamicValue::UINT:
-      return fmt::format("{}", value.as<uint64_t>());
+      fmt::format_to(std::back_inserter(out), "{}", value.as<uint64_t>());
+      return;
     case capnp::DynamicValue::FLOAT:
-      return fmt::format("{}", value.as<double>());
-    case capnp::DynamicValue::TEXT:
-      return JsonString(value.as<capnp::Text>().cStr());
+      fmt::format_to(std::back_inserter(out), "{}", value.as<double>());
+      return;
+    case capnp::DynamicValue::TEXT: {
+      auto text = value.as<capnp::Text>();
+      AppendJsonString(out, std::string_view(text.cStr(), text.size()));
+      return;
+    }
     case capnp::DynamicValue::DATA:
-      return JsonString(Hex(value.as<capnp::Data>()));
+      AppendJsonString(out, Hex(value.as<capnp::Data>()));
+      return;
     case capnp::DynamicValue::ENUM: {
       KJ_IF_MAYBE (enumerant, value.as<capnp::DynamicEnum>().getEnumerant()) {
-        return JsonString(SnakeCase(enumerant->getProto().getName().cStr()));
+        AppendJsonString(out, SnakeCase(enumerant->getProto().getName().cStr()));
+        return;
       }
-      return fmt::format("{}", value.as<capnp::DynamicEnum>().getRaw());
+      AppendInteger(out, value.as<capnp::DynamicEnum>().getRaw());
+      return;
     }
     case capnp::DynamicValue::STRUCT:
-      return StructJson(value.as<capnp::DynamicStruct>());
+      AppendStruct(out, value.as<capnp::DynamicStruct>());
+      return;
     case capnp::DynamicValue::LIST: {
       auto list = value.as<capnp::DynamicList>();
       auto element = list.getSchema().getElementType();
-      std::string out = "[";
-      for (auto item : list)
-        out += fmt::format("{}{}", out.size() > 1 ? "," : "", ValueJson(item, element));
-      return out + "]";
+      out += '[';
+      bool first = true;
+      for (auto item : list) {
+        if (!first) out += ',';
+        first = false;
+        AppendValue(out, item, element);
+      }
+      out += ']';
+      return;
     }
     default:
-      return "null";
+      out += "null";
   }
+}
+
+void AppendPayload(std::string& out, schema::Event::Reader e) {
+  capnp::DynamicStruct::Reader payload = e.getPayload();
+  KJ_IF_MAYBE (field, payload.which()) {
+    AppendValue(out, payload.get(*field), field->getType());
+    return;
+  }
+  out += "{}";
 }
 
 }  // namespace
@@ -87,11 +122,9 @@ std::string DateJson(const CivilDate& date) {
 }
 
 std::string PayloadJson(schema::Event::Reader e) {
-  capnp::DynamicStruct::Reader payload = e.getPayload();
-  KJ_IF_MAYBE (field, payload.which()) {
-    return ValueJson(payload.get(*field), field->getType());
-  }
-  return "{}";
+  std::string out;
+  AppendPayload(out, e);
+  return out;
 }
 
 std::string EventIdText(capnp::Data::Reader id) {
@@ -99,15 +132,25 @@ std::string EventIdText(capnp::Data::Reader id) {
   return parsed.ok() ? parsed->ToString() : Hex(id);
 }
 
-std::string JsonString(std::string_view text) {
+void AppendJsonString(std::string& out, std::string_view text) {
   // Stored text is UTF-8 (every input is checked); bytes from elsewhere, an audit bundle or a
   // proof under check, may not be, and the JSON must still be valid.
   std::string valid;
+  out += '"';
+  size_t plain = 0;  // the run of bytes that need no escape, appended at once
+  for (; plain < text.size(); ++plain) {
+    auto byte = static_cast<unsigned char>(text[plain]);
+    if (byte < 0x20 || byte == '"' || byte == '\\' || byte >= 0x7F) break;
+  }
+  if (plain == text.size()) {
+    out.append(text);
+    out += '"';
+    return;
+  }
   if (!IsValidUtf8(text)) {
     valid = ReplaceInvalidUtf8(text);
     text = valid;
   }
-  std::string out = "\"";
   for (char c : text) {
     auto byte = static_cast<unsigned char>(c);
     switch (c) {
@@ -128,13 +171,20 @@ std::string JsonString(std::string_view text) {
         break;
       default:
         if (byte < 0x20 || byte == 0x7F) {
-          out += fmt::format("\\u{:04x}", byte);
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", byte);
         } else {
           out += c;
         }
     }
   }
-  return out + "\"";
+  out += '"';
+}
+
+std::string JsonString(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  AppendJsonString(out, text);
+  return out;
 }
 
 std::string Timestamp(int64_t micros) {
@@ -145,15 +195,35 @@ std::string Timestamp(int64_t micros) {
 }
 
 std::string EventJson(const RecordedEvent& recorded) {
+  std::string out;
+  out.reserve(512);
+  AppendEventJson(out, recorded);
+  return out;
+}
+
+void AppendEventJson(std::string& out, const RecordedEvent& recorded) {
   auto e = recorded.Get();
-  return fmt::format(
-      "{{\"position\":{},\"recordedAt\":{},\"streamId\":{},\"streamVersion\":{},\"eventId\":{},"
-      "\"effectiveDate\":{},\"actor\":{},\"role\":{},\"type\":{},\"payload\":{}}}",
-      recorded.position(), JsonString(Timestamp(e.getRecordedAtMicros())),
-      JsonString(e.getStreamId().cStr()), e.getStreamVersion(),
-      JsonString(EventIdText(e.getEventId())), DateJson(DateOf(e.getEffectiveDate())),
-      JsonString(e.getActor().getId().cStr()), JsonString(RoleName(e.getActor().getRole())),
-      JsonString(EventTypeName(e)), PayloadJson(e));
+  out += "{\"position\":";
+  fmt::format_to(std::back_inserter(out), "{}", recorded.position());
+  out += ",\"recordedAt\":\"";
+  out += Timestamp(e.getRecordedAtMicros());
+  out += "\",\"streamId\":";
+  AppendJsonString(out, e.getStreamId().cStr());
+  out += ",\"streamVersion\":";
+  fmt::format_to(std::back_inserter(out), "{}", e.getStreamVersion());
+  out += ",\"eventId\":\"";
+  out += EventIdText(e.getEventId());
+  out += "\",\"effectiveDate\":";
+  out += DateJson(DateOf(e.getEffectiveDate()));
+  out += ",\"actor\":";
+  AppendJsonString(out, e.getActor().getId().cStr());
+  out += ",\"role\":";
+  AppendJsonString(out, RoleName(e.getActor().getRole()));
+  out += ",\"type\":";
+  AppendJsonString(out, EventTypeName(e));
+  out += ",\"payload\":";
+  AppendPayload(out, e);
+  out += '}';
 }
 
 }  // namespace secondment

@@ -14,8 +14,9 @@
 
 namespace secondment {
 
-// A JSON string literal, escaped.
+// A JSON string literal, escaped; and the same appended to `out`.
 std::string JsonString(std::string_view text);
+void AppendJsonString(std::string& out, std::string_view text);
 
 // "2026-03-31T09:15:02.123456Z".
 std::string Timestamp(int64_t micros);
@@ -23,6 +24,8 @@ std::string Timestamp(int64_t micros);
 // One event as a JSON object: position, recordedAt, streamId, streamVersion, eventId,
 // effectiveDate, actor, role, type, payload.
 std::string EventJson(const RecordedEvent& event);
+// The same, appended to `out` (a feed writing many events into one buffer).
+void AppendEventJson(std::string& out, const RecordedEvent& event);
 
 // The event's payload as a JSON object.
 std::string PayloadJson(schema::Event::Reader event);
