@@ -14,8 +14,8 @@
 #include <cctype>
 #include <chrono>
 #include <map>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 

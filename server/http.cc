@@ -5,8 +5,8 @@
 #include <kj/compat/url.h>
 
 #include <algorithm>
-#include <iterator>
 #include <chrono>
+#include <iterator>
 #include <memory>
 
 #include "ledger/event/event_json.h"
@@ -21,8 +21,6 @@ constexpr size_t kFeedBatch = 1024;
 constexpr auto kFeedIdle = 250 * kj::MILLISECONDS;
 constexpr auto kKeepAlive = std::chrono::seconds(15);
 constexpr auto kRecheckToken = std::chrono::seconds(1);
-// Requests waiting for a worker beyond this are answered 503 at once.
-constexpr size_t kMaxQueued = 4096;
 
 // Response headers the routes set by name.
 constexpr const char* kResponseHeaders[] = {"ETag",
@@ -50,8 +48,10 @@ struct Feed {
 }  // namespace
 
 struct HttpApi::Impl final : public kj::HttpServerCallbacks {
-  Impl(ServerContext& context, kj::TlsContext* tls, kj::Own<kj::ConnectionReceiver> port)
+  Impl(ServerContext& context, kj::TlsContext* tls, kj::Own<kj::ConnectionReceiver> port,
+       size_t max_waiting)
       : context(context),
+        max_waiting(max_waiting),
         routes(context.ledger, context.tokens, counters),
         table(MakeTable()),
         listener(tls ? tls->wrapPort(kj::mv(port)) : kj::mv(port)),
@@ -161,7 +161,7 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
           }
           r.body = std::string(text->cStr(), text->size());
           if (stream) return Stream(std::move(r), last_event_id, response, close);
-          if (queued >= kMaxQueued) {
+          if (queued >= max_waiting) {
             return Send(response,
                         ProblemAnswer(503, "unavailable", 7, "the server is too busy; try again",
                                       std::nullopt),
@@ -339,6 +339,7 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
   }
 
   ServerContext& context;
+  const size_t max_waiting;
   bool closing = false;  // what shouldClose() answers now
   HttpCounters counters;
   HttpRoutes routes;
@@ -349,8 +350,8 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
 };
 
 HttpApi::HttpApi(ServerContext& context, kj::TlsContext* tls,
-                 kj::Own<kj::ConnectionReceiver> listener)
-    : impl_(kj::heap<Impl>(context, tls, kj::mv(listener))) {}
+                 kj::Own<kj::ConnectionReceiver> listener, size_t max_waiting)
+    : impl_(kj::heap<Impl>(context, tls, kj::mv(listener), max_waiting)) {}
 
 HttpApi::~HttpApi() = default;
 

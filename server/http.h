@@ -19,7 +19,9 @@ namespace secondment::server {
 class HttpApi {
  public:
   // `context` is borrowed and must outlive the API; `tls` (may be null: plain HTTP) too.
-  HttpApi(ServerContext& context, kj::TlsContext* tls, kj::Own<kj::ConnectionReceiver> listener);
+  // Requests waiting for a worker beyond `max_waiting` are answered 503 at once.
+  HttpApi(ServerContext& context, kj::TlsContext* tls, kj::Own<kj::ConnectionReceiver> listener,
+          size_t max_waiting);
   // Closes every connection, then waits for the requests running on workers.
   ~HttpApi();
   HttpApi(const HttpApi&) = delete;

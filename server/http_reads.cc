@@ -261,16 +261,18 @@ Result<HttpAnswer> GetTreeHead(RouteCall& call) {
                                 JsonString(tree.ledger_id), tree.head.size, ToHex(tree.head.root)));
 }
 
+std::string CheckpointJson(const SignedCheckpoint& c) {
+  return fmt::format(
+      "{{\"ledger\":{},\"size\":{},\"root\":\"{}\",\"time\":\"{}\",\"keyId\":{},\"note\":{}}}",
+      JsonString(c.checkpoint.ledger_id), c.checkpoint.size, ToHex(c.checkpoint.root),
+      FormatMicros(c.checkpoint.time_micros), JsonString(c.key_id), JsonString(c.Note()));
+}
+
 Result<HttpAnswer> ListCheckpoints(RouteCall& call) {
   RETURN_IF_ERROR(CheckQueryParams(call.request, {}));
   ASSIGN_OR_RETURN(auto checkpoints, call.routes.ledger().Checkpoints(call.caller));
   std::vector<std::string> items;
-  for (const SignedCheckpoint& c : checkpoints) {
-    items.push_back(fmt::format(
-        "{{\"ledger\":{},\"size\":{},\"root\":\"{}\",\"time\":\"{}\",\"keyId\":{},\"note\":{}}}",
-        JsonString(c.checkpoint.ledger_id), c.checkpoint.size, ToHex(c.checkpoint.root),
-        FormatMicros(c.checkpoint.time_micros), JsonString(c.key_id), JsonString(c.Note())));
-  }
+  for (const SignedCheckpoint& c : checkpoints) items.push_back(CheckpointJson(c));
   return ListAnswer(call.request, "checkpoints", items);
 }
 

@@ -67,6 +67,7 @@ const std::vector<Route>& Table() {
       {"GET", {"api", "v1", "log"}, Operation::kReadLog, ReadLog},
       {"GET", {"api", "v1", "tree-head"}, Operation::kTreeHead, GetTreeHead},
       {"GET", {"api", "v1", "checkpoints"}, Operation::kTreeHead, ListCheckpoints},
+      {"POST", {"api", "v1", "checkpoints"}, Operation::kStoreCheckpoint, StoreCheckpoint},
       {"GET", {"api", "v1", "verify"}, Operation::kAudit, Verify},
       {"GET", {"api", "v1", "policy"}, Operation::kReadSecondment, GetPolicy},
   };
@@ -372,7 +373,10 @@ HttpAnswer HttpRoutes::Handle(const HttpRequest& request) {
           detail.remove_prefix(std::string_view("unauthenticated: ").size());
           return ProblemAnswer(401, "unauthenticated", 2, detail, std::nullopt);
         }
-        if (who.status().code() == StatusCode::kRuleViolation && request.method == "POST") {
+        // (A proposal's or a step's body: checked before the permission.)
+        bool lifecycle =
+            step_operation.has_value() || (found && found->operation == Operation::kPropose);
+        if (who.status().code() == StatusCode::kRuleViolation && lifecycle) {
           std::string step = found ? "" : call.params["step"];
           std::vector<std::string_view> fields;
           if (!step.empty()) fields = StepFields(step);

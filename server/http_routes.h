@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ledger/base/status.h"
+#include "ledger/integrity/checkpoint.h"
 #include "server/tokens.h"
 #include "service/caller.h"
 #include "service/ledger_service.h"
@@ -128,6 +129,8 @@ Result<HttpAnswer> GetToDo(RouteCall& call);
 Result<HttpAnswer> ReadLog(RouteCall& call);
 Result<HttpAnswer> GetTreeHead(RouteCall& call);
 Result<HttpAnswer> ListCheckpoints(RouteCall& call);
+// POST: a checkpoint signed elsewhere ({"note","publicKey"}), checked against this log.
+Result<HttpAnswer> StoreCheckpoint(RouteCall& call);
 Result<HttpAnswer> Verify(RouteCall& call);
 Result<HttpAnswer> GetPolicy(RouteCall& call);
 Result<HttpAnswer> Propose(RouteCall& call);
@@ -135,6 +138,9 @@ Result<HttpAnswer> Step(RouteCall& call);  // params["step"] names it
 // OK when the request's body reads as step `step` (empty: a proposal), else what is wrong:
 // malformed input is 400 whoever sends it, before the role's permission is asked.
 Status CheckBody(const HttpRequest& request, const std::string& step);
+
+// A stored checkpoint as JSON: ledger, size, root, time, keyId, note.
+std::string CheckpointJson(const SignedCheckpoint& checkpoint);
 
 // Prometheus text of the ledger's and the doors' counters.
 std::string MetricsText(service::LedgerService& ledger, const HttpCounters& counters);

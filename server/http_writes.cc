@@ -8,6 +8,7 @@
 
 #include "ledger/base/json_input.h"
 #include "ledger/event/event_json.h"
+#include "ledger/integrity/checkpoint.h"
 #include "ledger/lifecycle/proposal_json.h"
 #include "ledger/lifecycle/step_json.h"
 #include "server/http_routes.h"
@@ -119,6 +120,23 @@ Result<HttpAnswer> Propose(RouteCall& call) {
   HttpAnswer answer = OutcomeAnswer(ledger, outcome, 201);
   answer.headers.emplace_back("Location", fmt::format("/api/v1/secondments/{}", outcome.id));
   return answer;
+}
+
+Result<HttpAnswer> StoreCheckpoint(RouteCall& call) {
+  RETURN_IF_ERROR(CheckQueryParams(call.request, {}));
+  call.fields = {"note", "publicKey"};
+  ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(call.request.body, kBody, kMaxHttpBody));
+  ASSIGN_OR_RETURN(JsonObject object, doc.RootObject());
+  object.SetLooseNames(true);
+  RETURN_IF_ERROR(object.CheckKnownFields({"note", "publicKey"}));
+  ASSIGN_OR_RETURN(auto note, object.String("note"));
+  ASSIGN_OR_RETURN(auto pem, object.String("publicKey"));
+  if (!note) return InvalidArgument("note is required in the request body");
+  if (!pem) return InvalidArgument("publicKey is required in the request body");
+  ASSIGN_OR_RETURN(SignedCheckpoint checkpoint, ParseCheckpointNote(*note));
+  ASSIGN_OR_RETURN(PublicKey key, PublicKey::FromPem(*pem));
+  RETURN_IF_ERROR(call.routes.ledger().StoreCheckpoint(call.caller, checkpoint, key));
+  return JsonAnswer(CheckpointJson(checkpoint), 201);
 }
 
 Result<HttpAnswer> Step(RouteCall& call) {

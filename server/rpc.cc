@@ -503,7 +503,8 @@ Status Serve(service::LedgerService& ledger, const ServeOptions& options,
                  if (!options.http_listen.empty()) {
                    auto http_listener = listen(options.http_listen);
                    ports.http_port = http_listener->getPort();
-                   http = kj::heap<HttpApi>(server.context(), server.tls(), kj::mv(http_listener));
+                   http = kj::heap<HttpApi>(server.context(), server.tls(), kj::mv(http_listener),
+                                            options.http_max_waiting);
                  }
                  kj::Promise<void> serving = kj::NEVER_DONE;
                  if (rpc_listener) serving = server.Accept(*rpc_listener);

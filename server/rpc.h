@@ -41,6 +41,8 @@ struct ServeOptions {
   std::string http_listen;
   std::string tokens_path;  // read again whenever it changes, so revocation takes effect
   size_t workers = 16;      // threads that run the calls, off the event loop
+  // HTTP requests waiting for a worker beyond this are answered 503 at once.
+  size_t http_max_waiting = 4096;
   // A connection that has not authenticated this long after it opened is closed.
   std::chrono::milliseconds login_within{10000};
   std::optional<std::string> tls_certificate_pem;  // with the key: TLS only

@@ -12,9 +12,9 @@
   function facts(object, labels) {
     return h('dl', { class: 'details' }, Object.entries(object).map(([key, value]) => {
       const text = scalar(value) ? SL.dash(value)
-        : Array.isArray(value) ? `${value.length} (${value.map((v) => (scalar(v) ? v : v.keyId || v.size || '')).filter(Boolean).join(', ') || 'see below'})`
+        : Array.isArray(value) ? (value.length ? value.map((v) => (scalar(v) ? v : JSON.stringify(v))).join(', ') : 'none')
           : JSON.stringify(value);
-      return h('div', { class: `detail${String(text).length > 40 ? ' detail-wide' : ''}` },
+      return h('div', { class: `detail${String(text).length > 24 ? ' detail-wide' : ''}` },
         h('dt', null, (labels && labels[key]) || SL.words(key.replace(/([A-Z])/g, ' $1').toLowerCase())),
         h('dd', { class: /root|hash|ledger|id$/i.test(key) ? 'mono' : null }, text));
     }));

@@ -45,10 +45,15 @@
 
   const VOIDABLE = ['started', 'returned', 'feedbackRecorded', 'handoverRecorded'];
 
-  function voidField(events) {
+  // The recorded steps a void may name: starts, returns, feedback and handovers not voided yet.
+  SL.voidable = (events) => {
     const voided = new Set(events.filter((e) => e.type === 'voided')
       .map((e) => Number(SL.fieldsOf(e).position)));
-    const candidates = events.filter((e) => VOIDABLE.includes(e.type) && !voided.has(Number(e.position)));
+    return events.filter((e) => VOIDABLE.includes(e.type) && !voided.has(Number(e.position)));
+  };
+
+  function voidField(events) {
+    const candidates = SL.voidable(events);
     if (!candidates.length) {
       return { name: 'position', label: 'Event to void (position)', type: 'number', min: 1, required: true };
     }

@@ -98,8 +98,7 @@
         empty: 'No alerts: every placement is on track.',
         columns: [
           { label: 'Secondment', value: (a) => SL.idLink(a.id) },
-          { label: 'Alert', value: (a) => SL.alertBadge(a.alert) },
-          { label: 'Why', value: (a) => a.why, class: 'wrap' },
+          { label: 'Alert', value: (a) => h('div', null, SL.alertBadge(a.alert), h('p', { class: 'why' }, a.why)), class: 'wrap' },
         ],
         rows,
       }));
@@ -158,8 +157,9 @@
         empty: 'Nothing waits for you.',
         columns: [
           { label: 'Secondment', value: (t) => SL.idLink(t.id) },
-          { label: 'What', value: (t) => TODO_NAMES[t.kind] ? h('strong', null, TODO_NAMES[t.kind](t)) : SL.alertBadge(t.kind) },
-          { label: 'Why', value: (t) => t.why, class: 'wrap' },
+          { label: 'What', class: 'wrap', value: (t) => h('div', null,
+            TODO_NAMES[t.kind] ? h('strong', null, TODO_NAMES[t.kind](t)) : SL.alertBadge(t.kind),
+            h('p', { class: 'why' }, t.why)) },
         ],
         rows,
       }));

@@ -133,7 +133,7 @@
       ['Host manager', s.hostManager],
       ['Country', s.country],
       ['Location', s.location],
-      ['Cost', s.cost && s.cost !== 'unspecified' ? SL.words(s.cost) : ''],
+      ['Cost', s.cost && s.cost !== 'unspecified' ? SL.words(s.cost) : 'Not stated'],
       ['Planned', `${SL.dash(s.plannedStart)} to ${SL.dash(s.plannedEnd)} (${s.plannedDays} days)`],
       ['Actual start', s.actualStart ? `${s.actualStart}${s.actualDays != null ? ` (${s.actualDays} days${s.returnedOn || s.convertedOn ? '' : ' so far'})` : ''}` : 'Not started'],
       ['Cumulative', `${s.cumulativeDays} days`],
@@ -221,15 +221,20 @@
       h('div', { class: 'toolbar' },
         h('p', { class: 'muted' }, `Version ${s.version}, last event #${s.lastPosition}`),
         h('div', { class: 'buttons' },
-          h('button', { type: 'button', class: 'btn btn-secondary', onclick: reload }, 'Reload'),
-          SL.state.role === 'auditor'
-            ? h('button', { type: 'button', class: 'btn btn-secondary', onclick: () => SL.downloadProof(s.id) }, 'Download proof')
-            : null)));
+          h('button', { type: 'button', class: 'btn btn-secondary', onclick: reload }, 'Reload'))));
 
-    const steps = Array.isArray(s.steps) ? s.steps : [];
+    // A void needs a recorded start, return, feedback or handover to point at.
+    const steps = (Array.isArray(s.steps) ? s.steps : []).filter((step) => step !== 'void' || SL.voidable(events).length);
+    const auditor = SL.state.role === 'auditor';
     const actions = h('section', { class: 'card actions-card', 'aria-labelledby': 'actions-title' },
-      h('h2', { id: 'actions-title' }, 'Actions'));
-    if (!steps.length) {
+      h('h2', { id: 'actions-title' }, auditor ? 'Audit' : 'Actions'));
+    if (auditor) {
+      actions.append(
+        h('p', { class: 'muted small' }, 'Its history within the latest stored checkpoint, each event with its inclusion proof, to check offline with ',
+          h('code', null, 'secondment verify-proof'), '.'),
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'btn btn-primary', onclick: () => SL.downloadProof(s.id) }, 'Download proof')));
+    } else if (!steps.length) {
       actions.append(h('p', { class: 'muted' }, `Nothing you may do on ${s.id} now, as ${SL.roleName(SL.state.role)}.`));
     } else {
       const grid = h('div', { class: 'step-grid' });

@@ -65,6 +65,9 @@ class HttpTest : public ::testing::Test {
       options.tokens_path = dir_.Sub("tokens");
       options.stop_on_signals = false;
       options.stop = &stop_;
+      options.http_max_waiting = max_waiting_;
+      options.tls_certificate_pem = cert_;
+      options.tls_key_pem = key_;
       served_ = server::Serve(*ledger_, options, [&](const server::Listening& ports) {
         listening.set_value(ports.http_port);
       });
@@ -76,7 +79,13 @@ class HttpTest : public ::testing::Test {
     if (!server_.joinable()) return;
     stop_ = true;
     server_.join();
+    stop_ = false;
     EXPECT_TRUE(served_.ok()) << served_.ToString();
+  }
+  // Serves again with the options as they are now.
+  void Restart() {
+    Stop();
+    Start();
   }
 
   static std::string Today(int plus_days = 0) {
@@ -125,6 +134,8 @@ class HttpTest : public ::testing::Test {
   std::thread server_;
   Status served_;
   int port_ = 0;
+  size_t max_waiting_ = 4096;
+  std::optional<std::string> cert_, key_;
   std::string hr_, hr2_, home_, host_, auditor_, payroll_;
 };
 

@@ -2,6 +2,12 @@
 // would drive it, the conventions (idempotent retry, ETag and If-Match, a revoked token),
 // every error status with nothing written, CSV, /metrics and /healthz.
 
+#include <fstream>
+#include <sstream>
+
+#include "ledger/event/event_json.h"
+#include "ledger/integrity/history_proof.h"
+#include "tests/common/command.h"
 #include "tests/server/http_fixture.h"
 
 namespace secondment::testing {
@@ -263,6 +269,67 @@ TEST_F(HttpTest, ThePageIsServedFromTheBinary) {
   EXPECT_EQ(Get("", "/app.js").Header("content-type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(Get("", "/style.css").Header("content-type"), "text/css; charset=utf-8");
   EXPECT_EQ(Get("", "/no-such-file.js").status, 404);
+}
+
+TEST_F(HttpTest, AServerWithNoRoomLeftAnswers503WithRetryAfter) {
+  max_waiting_ = 0;  // every request finds the workers' queue full
+  Restart();
+  auto busy = Get(hr_, "/api/v1/placements");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.Header("retry-after"), "1");
+  EXPECT_TRUE(Has(busy.body, "\"code\":\"unavailable\"")) << busy.body;
+  EXPECT_TRUE(Has(busy.body, "\"exitStatus\":7")) << busy.body;
+  EXPECT_EQ(Post(hr_, "/api/v1/secondments", ProposalBody("emp-1")).status, 503);
+  EXPECT_EQ(ledger_->Head(), 0u);
+}
+
+TEST_F(HttpTest, TlsWithTheSameCertificateOptionsAsTheRpc) {
+  std::string cert_path = dir_.Sub("cert.pem"), key_path = dir_.Sub("key.pem");
+  ASSERT_TRUE(MakeLoopbackCertificate(cert_path, key_path));
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  cert_ = read(cert_path);
+  key_ = read(key_path);
+  Restart();
+  std::string url = "https://127.0.0.1:" + std::to_string(port_);
+  auto trusted =
+      RunCommand("curl -s --max-time 10 --cacert " + Quote(cert_path) + " " + url + "/healthz");
+  EXPECT_EQ(trusted.exit_code, 0);
+  EXPECT_EQ(trusted.output, "{\"status\":\"ok\",\"head\":0}");
+  auto whoami = RunCommand("curl -s --max-time 10 --cacert " + Quote(cert_path) +
+                           " -H 'Authorization: Bearer " + hr_ + "' " + url + "/api/v1/whoami");
+  EXPECT_TRUE(Has(whoami.output, "\"principal\":\"hr-1\"")) << whoami.output;
+  // Not trusted without the certificate; plain HTTP on the TLS port gets no answer.
+  EXPECT_NE(RunCommand("curl -s --max-time 10 " + url + "/healthz").exit_code, 0);
+  EXPECT_EQ(Get("", "/healthz").status, 0);
+}
+
+TEST_F(HttpTest, AnAuditorStoresACheckpointSignedElsewhereAndDownloadsAProof) {
+  Active("SEC-1", "emp-1");
+  auto key = SigningKey::Generate();
+  ASSERT_TRUE(key.ok());
+  auto head = ledger_->GetTreeHead(service::Caller::Administrator());
+  ASSERT_TRUE(head.ok());
+  SignedCheckpoint signed_note = key->Sign(
+      Checkpoint{head->ledger_id, head->head.size, head->head.root, SystemClock().NowMicros()});
+  std::string body = "{\"note\":" + JsonString(signed_note.Note()) +
+                     ",\"publicKey\":" + JsonString(key->Public().Pem()) + "}";
+  EXPECT_EQ(Post(hr_, "/api/v1/checkpoints", body).status, 403);
+  auto stored = Post(auditor_, "/api/v1/checkpoints", body);
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  EXPECT_TRUE(Has(stored.body, "\"size\":" + std::to_string(head->head.size) + ","));
+  EXPECT_TRUE(
+      Has(Get(auditor_, "/api/v1/checkpoints").body, "\"keyId\":\"" + key->Public().KeyId()));
+  auto proof = Get(auditor_, "/api/v1/secondments/SEC-1/proof");
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  auto parsed = HistoryProof::FromJson(proof.body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(Get(auditor_, "/api/v1/secondments/SEC-1/proof?size=1").status, 404);
+  EXPECT_EQ(Post(auditor_, "/api/v1/checkpoints", R"({"note":"x","publicKey":"y"})").status, 400);
 }
 
 }  // namespace
