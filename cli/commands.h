@@ -21,13 +21,11 @@ struct CommandDef {
 
 CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
-CommandDef ApproveCommandDef();
-CommandDef RefuseCommandDef();
-CommandDef PolicyCommandDef();               // policy show
-std::vector<CommandDef> StepCommandDefs();   // withdraw, sign, start, handover, feedback, ...
-std::vector<CommandDef> ReadCommandDefs();   // show, history, log
-std::vector<CommandDef> QueryCommandDefs();  // placements, status, alerts, rebuild
-std::vector<CommandDef> AuditCommandDefs();  // verify, keygen, checkpoint
+CommandDef PolicyCommandDef();                      // policy show
+std::vector<CommandDef> StepCommandDefs();          // approve, refuse, withdraw, sign, start, ...
+std::vector<CommandDef> ReadCommandDefs();          // show, history, log
+std::vector<CommandDef> QueryCommandDefs();         // placements, status, alerts, rebuild
+std::vector<CommandDef> AuditCommandDefs();         // verify, keygen, checkpoint
 std::vector<CommandDef> OfflineAuditCommandDefs();  // prove, verify-proof, audit-bundle, ...
 std::vector<CommandDef> RelayCommandDefs();         // relay
 std::vector<CommandDef> TokenCommandDefs();         // token add, token revoke

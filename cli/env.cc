@@ -177,12 +177,6 @@ Result<std::optional<Position>> LedgerTime(const Args& args, service::Desk& desk
   return std::optional<Position>(static_cast<Position>(*position));
 }
 
-Status SetStepDate(const Args& args, Command& command) {
-  ASSIGN_OR_RETURN(std::optional<CivilDate> date, args.Date("date"));
-  if (date) std::visit([&](auto& c) { c.date = date; }, command);
-  return Status::Ok();
-}
-
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
                      const Command& command) {
   if (!env.remote()) {

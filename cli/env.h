@@ -94,10 +94,6 @@ inline std::vector<OptionSpec> LedgerTimeOptions() { return {{"known-at"}, {"at-
 
 // Records `command` on secondment `id` (nullopt: a proposal with a generated id) and prints the
 // outcome. Returns the exit status.
-// Sets the command's business date from --date (nullopt: today, decided by the ledger).
-// InvalidArgument for a malformed date.
-Status SetStepDate(const Args& args, Command& command);
-
 int ExecuteAndReport(Env& env, std::string_view name, std::optional<std::string> id,
                      const Command& command);
 

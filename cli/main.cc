@@ -20,8 +20,7 @@
 namespace secondment::cli {
 
 std::vector<CommandDef> AllCommands() {
-  std::vector<CommandDef> all = {InitCommandDef(), ProposeCommandDef(), ApproveCommandDef(),
-                                 RefuseCommandDef()};
+  std::vector<CommandDef> all = {InitCommandDef(), ProposeCommandDef()};
   for (auto& c : StepCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ReadCommandDefs()) all.push_back(std::move(c));
   for (auto& c : QueryCommandDefs()) all.push_back(std::move(c));

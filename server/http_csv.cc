@@ -49,10 +49,13 @@ std::string CellOf(capnp::JsonCodec& codec, capnp::JsonValue::Reader value) {
 
 }  // namespace
 
-Result<std::string> JsonObjectsToCsv(const std::vector<std::string>& objects) {
+Result<std::string> JsonObjectsToCsv(const std::vector<std::string>& objects,
+                                     const std::vector<std::string_view>& header) {
+  constexpr size_t kMaxColumns = 200;
   capnp::JsonCodec codec;
-  std::vector<std::string> columns;
-  std::string out;
+  std::vector<std::string> columns(header.begin(), header.end());
+  std::vector<std::map<std::string, std::string>> rows;
+  rows.reserve(objects.size());
   for (const std::string& object : objects) {
     capnp::MallocMessageBuilder message;
     auto root = message.initRoot<capnp::JsonValue>();
@@ -62,19 +65,20 @@ Result<std::string> JsonObjectsToCsv(const std::vector<std::string>& objects) {
       return Corruption("a list item is not JSON");
     }
     if (!root.isObject()) return Corruption("a list item is not a JSON object");
-    std::map<std::string, std::string> cells;
+    auto& cells = rows.emplace_back();
     for (auto field : root.getObject()) {
       std::string name = field.getName().cStr();
-      if (columns.size() < 200 && out.empty() &&
+      if (columns.size() < kMaxColumns &&
           std::find(columns.begin(), columns.end(), name) == columns.end()) {
         columns.push_back(name);
       }
       cells[name] = CellOf(codec, field.getValue());
     }
-    if (out.empty()) {
-      for (size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + Quoted(columns[i]);
-      out += "\r\n";
-    }
+  }
+  std::string out;
+  for (size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + Quoted(columns[i]);
+  out += "\r\n";
+  for (const auto& cells : rows) {
     for (size_t i = 0; i < columns.size(); ++i) {
       auto it = cells.find(columns[i]);
       out += (i ? "," : "") + (it == cells.end() ? std::string() : Quoted(it->second));

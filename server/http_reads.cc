@@ -16,6 +16,26 @@ namespace {
 
 using service::Operation;
 
+// The CSV columns of each list (docs/http.md): the fields every item has, in their order.
+const std::vector<std::string_view> kSecondmentColumns = {
+    "id",          "state",         "employeeId",    "homeOrg",      "homeUnit",
+    "homeManager", "hostOrg",       "hostUnit",      "hostManager",  "kind",
+    "roleTitle",   "objectives",    "plannedStart",  "plannedEnd",   "actualStart",
+    "ftePercent",  "country",       "location",      "cost",         "backfillPlan",
+    "agreement",   "approvals",     "plannedDays",   "actualDays",   "cumulativeDays",
+    "extensions",  "feedbackCount", "handoverCount", "returnedOn",   "returnedEarly",
+    "convertedOn", "convertedRole", "closingReason", "lastPosition", "version"};
+const std::vector<std::string_view> kPlacementColumns = {
+    "id",   "employeeId", "homeOrg",   "homeUnit", "hostOrg",    "hostUnit",
+    "kind", "country",    "roleTitle", "start",    "plannedEnd", "end"};
+const std::vector<std::string_view> kEventColumns = {
+    "position",      "recordedAt", "streamId", "streamVersion", "eventId",
+    "effectiveDate", "actor",      "role",     "type",          "payload"};
+const std::vector<std::string_view> kAlertColumns = {"alert", "id", "why"};
+const std::vector<std::string_view> kToDoColumns = {"kind", "id", "scope", "why"};
+const std::vector<std::string_view> kCheckpointColumns = {"ledger", "size",  "root",
+                                                          "time",   "keyId", "note"};
+
 const std::vector<std::string_view> kFilters = {"hostOrg", "hostUnit", "homeOrg", "homeUnit",
                                                 "kind",    "country",  "employee"};
 
@@ -90,6 +110,13 @@ std::string StepsJson(const service::Caller& caller, const Secondment& s, const 
   bool active = s.status == SecondmentStatus::kActive;
   bool before_start =
       s.status == SecondmentStatus::kProposed || s.status == SecondmentStatus::kApproved;
+  // Corrections as the policy allows them; a void needs a fact to void.
+  bool corrects = role && std::find(policy.correctors.begin(), policy.correctors.end(), *role) !=
+                              policy.correctors.end();
+  bool voidable =
+      std::any_of(s.facts.begin(), s.facts.end(), [](const Fact& fact) { return !fact.voided; });
+  bool convertible = active && !s.conversion_request &&
+                     (!policy.feedback_before_conversion || s.feedback_count > 0);
   const Candidate candidates[] = {
       {"approve", Operation::kApprove, awaits},
       {"refuse", Operation::kRefuse, awaits},
@@ -100,9 +127,9 @@ std::string StepsJson(const service::Caller& caller, const Secondment& s, const 
       {"feedback", Operation::kFeedback, active},
       {"request-extension", Operation::kRequestExtension, active && !s.extension_request},
       {"return", Operation::kReturn, active},
-      {"propose-conversion", Operation::kProposeConversion, active && !s.conversion_request},
-      {"correct", Operation::kCorrect, !s.correction_request},
-      {"void", Operation::kVoid, !s.correction_request},
+      {"propose-conversion", Operation::kProposeConversion, convertible},
+      {"correct", Operation::kCorrect, corrects && !s.correction_request},
+      {"void", Operation::kVoid, corrects && voidable && !s.correction_request},
   };
   std::vector<std::string> steps;
   for (const Candidate& c : candidates) {
@@ -146,7 +173,7 @@ Result<HttpAnswer> ListSecondments(RouteCall& call) {
   for (const auto& folded : rows) {
     items.push_back(service::FoldedJson(folded, ledger.policy(), today));
   }
-  return ListAnswer(call.request, "secondments", items);
+  return ListAnswer(call.request, "secondments", items, kSecondmentColumns);
 }
 
 Result<HttpAnswer> GetSecondment(RouteCall& call) {
@@ -167,7 +194,7 @@ Result<HttpAnswer> GetHistory(RouteCall& call) {
   RETURN_IF_ERROR(CheckQueryParams(call.request, {"atPosition"}));
   ASSIGN_OR_RETURN(auto at, AtPosition(call.request));
   ASSIGN_OR_RETURN(auto events, call.routes.ledger().History(call.caller, call.params["id"], at));
-  return ListAnswer(call.request, "events", EventsJson(events));
+  return ListAnswer(call.request, "events", EventsJson(events), kEventColumns);
 }
 
 Result<HttpAnswer> GetEmployeeHistory(RouteCall& call) {
@@ -175,7 +202,7 @@ Result<HttpAnswer> GetEmployeeHistory(RouteCall& call) {
   ASSIGN_OR_RETURN(auto at, AtPosition(call.request));
   ASSIGN_OR_RETURN(auto events,
                    call.routes.ledger().EmployeeHistory(call.caller, call.params["employee"], at));
-  return ListAnswer(call.request, "events", EventsJson(events));
+  return ListAnswer(call.request, "events", EventsJson(events), kEventColumns);
 }
 
 Result<HttpAnswer> GetProof(RouteCall& call) {
@@ -214,7 +241,7 @@ Result<HttpAnswer> ListPlacements(RouteCall& call) {
   std::vector<std::string> items;
   items.reserve(placements.size());
   for (const auto& p : placements) items.push_back(service::PlacementJson(p));
-  return ListAnswer(call.request, "placements", items);
+  return ListAnswer(call.request, "placements", items, kPlacementColumns);
 }
 
 Result<HttpAnswer> ListAlerts(RouteCall& call) {
@@ -225,7 +252,7 @@ Result<HttpAnswer> ListAlerts(RouteCall& call) {
   ASSIGN_OR_RETURN(auto alerts, call.routes.ledger().ListAlerts(call.caller, query));
   std::vector<std::string> items;
   for (const auto& a : alerts) items.push_back(service::AlertJson(a));
-  return ListAnswer(call.request, "alerts", items);
+  return ListAnswer(call.request, "alerts", items, kAlertColumns);
 }
 
 Result<HttpAnswer> GetToDo(RouteCall& call) {
@@ -233,7 +260,7 @@ Result<HttpAnswer> GetToDo(RouteCall& call) {
   ASSIGN_OR_RETURN(auto todo, call.routes.ledger().ToDo(call.caller));
   std::vector<std::string> items;
   for (const auto& item : todo) items.push_back(service::ToDoJson(item));
-  return ListAnswer(call.request, "todo", items);
+  return ListAnswer(call.request, "todo", items, kToDoColumns);
 }
 
 Result<HttpAnswer> ReadLog(RouteCall& call) {
@@ -246,9 +273,10 @@ Result<HttpAnswer> ReadLog(RouteCall& call) {
   ASSIGN_OR_RETURN(auto format, QueryParam(call.request, "format"));
   if (format == "csv" || (!format && call.request.accept &&
                           call.request.accept->find("text/csv") != std::string::npos)) {
-    return ListAnswer(call.request, "events", EventsJson(events));
+    return ListAnswer(call.request, "events", EventsJson(events), kEventColumns);
   }
-  ASSIGN_OR_RETURN(HttpAnswer answer, ListAnswer(call.request, "events", EventsJson(events)));
+  ASSIGN_OR_RETURN(HttpAnswer answer,
+                   ListAnswer(call.request, "events", EventsJson(events), kEventColumns));
   answer.body.pop_back();
   answer.body += fmt::format(",\"head\":{}}}", std::max(head, ledger.Head()));
   return answer;
@@ -273,7 +301,7 @@ Result<HttpAnswer> ListCheckpoints(RouteCall& call) {
   ASSIGN_OR_RETURN(auto checkpoints, call.routes.ledger().Checkpoints(call.caller));
   std::vector<std::string> items;
   for (const SignedCheckpoint& c : checkpoints) items.push_back(CheckpointJson(c));
-  return ListAnswer(call.request, "checkpoints", items);
+  return ListAnswer(call.request, "checkpoints", items, kCheckpointColumns);
 }
 
 Result<HttpAnswer> Verify(RouteCall& call) {

@@ -9,7 +9,7 @@
 
 #include "ledger/base/text.h"
 #include "ledger/event/event_json.h"
-#include "ledger/lifecycle/step_json.h"
+#include "ledger/lifecycle/step_input.h"
 #include "server/http_csv.h"
 #include "server/web_assets.h"
 
@@ -142,9 +142,9 @@ namespace {
 
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
-// Whether `word` appears in `text` as a whole word, ignoring case.
-bool HasWord(std::string_view text, std::string_view word) {
-  if (word.empty()) return false;
+// Where `word` first appears in `text` as a whole word, ignoring case; npos when it does not.
+size_t FindWord(std::string_view text, std::string_view word) {
+  if (word.empty()) return std::string_view::npos;
   auto lower = [](char c) {
     return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   };
@@ -154,9 +154,13 @@ bool HasWord(std::string_view text, std::string_view word) {
     if (!same) continue;
     bool starts = i == 0 || !IsWordChar(text[i - 1]);
     bool ends = i + word.size() == text.size() || !IsWordChar(text[i + word.size()]);
-    if (starts && ends) return true;
+    if (starts && ends) return i;
   }
-  return false;
+  return std::string_view::npos;
+}
+
+bool HasWord(std::string_view text, std::string_view word) {
+  return FindWord(text, word) != std::string_view::npos;
 }
 
 // The body field a message is about: one the message names (after "cannot VERB ID: "), else
@@ -168,9 +172,15 @@ std::optional<std::string_view> FieldOf(std::string_view message,
       message.remove_prefix(colon + 2);
     }
   }
+  // The field named first is the one the message is about ("end date D is not after start
+  // date S" is about the end).
+  std::optional<std::string_view> first;
+  size_t first_at = std::string_view::npos;
   for (std::string_view field : fields) {
-    if (HasWord(message, field)) return field;
+    size_t at = FindWord(message, field);
+    if (at < first_at) first = field, first_at = at;
   }
+  if (first) return first;
   bool has_date = std::find(fields.begin(), fields.end(), "date") != fields.end();
   if (has_date && (HasWord(message, "today") || HasWord(message, "dated") ||
                    HasWord(message, "before") || HasWord(message, "after"))) {
@@ -180,6 +190,22 @@ std::optional<std::string_view> FieldOf(std::string_view message,
 }
 
 }  // namespace
+
+std::vector<std::string_view> StepBodyFields(std::string_view step) {
+  // (Spelled as a body spells them; kept for the life of the process.)
+  static const std::map<std::string, std::vector<std::string>, std::less<>> kFields = [] {
+    std::map<std::string, std::vector<std::string>, std::less<>> fields;
+    for (std::string_view name : StepNames()) {
+      auto& list = fields[std::string(name)];
+      for (std::string_view field : StepFields(name)) list.push_back(JsonFieldName(field));
+      if (name == "handover") list.push_back("duties");
+    }
+    return fields;
+  }();
+  auto it = kFields.find(step);
+  if (it == kFields.end()) return {};
+  return std::vector<std::string_view>(it->second.begin(), it->second.end());
+}
 
 std::vector<std::string> HttpRouteList() {
   std::vector<std::string> routes;
@@ -379,7 +405,7 @@ HttpAnswer HttpRoutes::Handle(const HttpRequest& request) {
         if (who.status().code() == StatusCode::kRuleViolation && lifecycle) {
           std::string step = found ? "" : call.params["step"];
           std::vector<std::string_view> fields;
-          if (!step.empty()) fields = StepFields(step);
+          if (!step.empty()) fields = StepBodyFields(step);
           if (Status body = CheckBody(request, step); !body.ok())
             return Problem(body, false, fields);
         }
@@ -425,12 +451,13 @@ Status CheckQueryParams(const HttpRequest& request, const std::vector<std::strin
 }
 
 Result<HttpAnswer> ListAnswer(const HttpRequest& request, std::string_view name,
-                              const std::vector<std::string>& items) {
+                              const std::vector<std::string>& items,
+                              const std::vector<std::string_view>& header) {
   ASSIGN_OR_RETURN(auto format, QueryParam(request, "format"));
   bool csv = format ? *format == "csv"
                     : request.accept && request.accept->find("text/csv") != std::string::npos;
   if (csv) {
-    ASSIGN_OR_RETURN(std::string text, JsonObjectsToCsv(items));
+    ASSIGN_OR_RETURN(std::string text, JsonObjectsToCsv(items, header));
     HttpAnswer answer;
     answer.content_type = "text/csv; charset=utf-8";
     answer.body = std::move(text);

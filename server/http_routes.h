@@ -110,9 +110,11 @@ Result<std::optional<std::string>> QueryParam(const HttpRequest& request, std::s
 // InvalidArgument naming the first query parameter not in `allowed`.
 Status CheckQueryParams(const HttpRequest& request, const std::vector<std::string_view>& allowed);
 // The list `name` of `items` (JSON objects) as {"name":[...]}, or as CSV when the request asks
-// for it (Accept: text/csv, or ?format=csv).
+// for it (Accept: text/csv, or ?format=csv), with `header` as its first columns (an empty
+// list is that header row).
 Result<HttpAnswer> ListAnswer(const HttpRequest& request, std::string_view name,
-                              const std::vector<std::string>& items);
+                              const std::vector<std::string>& items,
+                              const std::vector<std::string_view>& header);
 // A JSON answer.
 HttpAnswer JsonAnswer(std::string body, unsigned status = 200);
 
@@ -135,6 +137,8 @@ Result<HttpAnswer> Verify(RouteCall& call);
 Result<HttpAnswer> GetPolicy(RouteCall& call);
 Result<HttpAnswer> Propose(RouteCall& call);
 Result<HttpAnswer> Step(RouteCall& call);  // params["step"] names it
+// The body fields of step `step` as a body spells them ("newRole"), for refusals to name.
+std::vector<std::string_view> StepBodyFields(std::string_view step);
 // OK when the request's body reads as step `step` (empty: a proposal), else what is wrong:
 // malformed input is 400 whoever sends it, before the role's permission is asked.
 Status CheckBody(const HttpRequest& request, const std::string& step);

@@ -10,7 +10,7 @@
 #include "ledger/event/event_json.h"
 #include "ledger/integrity/checkpoint.h"
 #include "ledger/lifecycle/proposal_json.h"
-#include "ledger/lifecycle/step_json.h"
+#include "ledger/lifecycle/step_input.h"
 #include "server/http_routes.h"
 #include "service/json_views.h"
 
@@ -93,7 +93,8 @@ Result<Command> StepCommand(const std::string& step, std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(body, kBody, kMaxHttpBody));
   ASSIGN_OR_RETURN(JsonObject object, doc.RootObject());
-  return ParseStepJson(step, object);
+  ASSIGN_OR_RETURN(JsonStepInput input, JsonStepInput::Of(step, object));
+  return ParseStep(step, input);
 }
 
 }  // namespace
@@ -142,7 +143,7 @@ Result<HttpAnswer> StoreCheckpoint(RouteCall& call) {
 Result<HttpAnswer> Step(RouteCall& call) {
   RETURN_IF_ERROR(CheckQueryParams(call.request, {}));
   const std::string& step = call.params["step"];
-  call.fields = StepFields(step);
+  call.fields = StepBodyFields(step);
   ASSIGN_OR_RETURN(WriteOptions options, OptionsOf(call));
   ASSIGN_OR_RETURN(Command command, StepCommand(step, call.request.body));
   service::LedgerService& ledger = call.routes.ledger();

@@ -243,7 +243,7 @@
       const primary = ordered.filter((name) => SL.PRIMARY_STEPS.includes(name));
       const rest = ordered.filter((name) => !primary.includes(name));
       for (const step of primary.concat(rest)) {
-        grid.append(SL.stepForm(s, step, etag, events, reload, primary.includes(step) || ordered.length <= 2));
+        grid.append(SL.stepForm(s, step, etag, events, reload, primary.includes(step) || ordered.length === 1));
       }
       actions.append(h('p', { class: 'muted small' }, `What you may do now, as ${SL.roleName(SL.state.role)}.`), grid);
     }

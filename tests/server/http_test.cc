@@ -215,6 +215,11 @@ TEST_F(HttpTest, EveryErrorStatusIsProblemJsonAndWritesNothing) {
   EXPECT_TRUE(Has(dated.body, "\"field\":\"date\"")) << dated.body;
   auto missing = Post(hr_, s1 + "/request-extension", R"({"rationale":"more"})");
   EXPECT_TRUE(Has(missing.body, "\"field\":\"until\"")) << missing.body;
+  std::string backwards = ProposalBody("emp-8", "SEC-8");
+  backwards.replace(backwards.find(Today(180)), 10, Today(-30));
+  auto ends_first = Post(hr_, "/api/v1/secondments", backwards);
+  EXPECT_EQ(ends_first.status, 400) << ends_first.body;
+  EXPECT_TRUE(Has(ends_first.body, "\"field\":\"end\"")) << ends_first.body;
 }
 
 TEST_F(HttpTest, ARevokedTokenIsRefusedAtItsNextRequest) {
@@ -240,6 +245,10 @@ TEST_F(HttpTest, ListsDownloadAsCsv) {
   EXPECT_EQ(by_accept.body.rfind("id,state,employeeId,", 0), 0u) << by_accept.body;
   EXPECT_TRUE(Has(Get(hr_, "/api/v1/secondments/SEC-1/history?format=csv").body,
                   "position,recordedAt,streamId,"));
+  // An empty list is its header row.
+  EXPECT_EQ(Get(hr_, "/api/v1/alerts?format=csv").body, "alert,id,why\r\n");
+  EXPECT_EQ(Get(hr_, "/api/v1/placements?format=csv&hostOrg=none").body.substr(0, 14),
+            "id,employeeId,");
 }
 
 TEST_F(HttpTest, HealthAndPrometheusMetrics) {

@@ -475,10 +475,10 @@ try {
       expect(line.join('').trim().length > 0, 'neither a proof nor a refusal');
       console.log(`# no proof (no checkpoint stored yet): ${line.join(' ').trim()}`);
     }
+    await aud.screenshot({ path: path.join(outDir, 'audit.png'), fullPage: true });
     await openSecondment(aud, id);
     expect(await aud.locator('form[id^="step-"]').count() === 0, 'the auditor is offered steps');
     await aud.getByRole('button', { name: 'Download proof' }).waitFor();
-    await aud.screenshot({ path: path.join(outDir, 'audit.png'), fullPage: true });
     await aud.context().close();
     current = hr;
   });
