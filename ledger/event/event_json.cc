@@ -20,7 +20,9 @@ std::string Hex(capnp::Data::Reader data) {
 }
 
 // Every rendering below appends to one buffer: an event is written without a string per field.
-void AppendInteger(std::string& out, int64_t value) { fmt::format_to(std::back_inserter(out), "{}", value); }
+void AppendInteger(std::string& out, int64_t value) {
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
 
 void AppendValue(std::string& out, capnp::DynamicValue::Reader value, capnp::Type type);
 
