@@ -18,6 +18,7 @@
 #include "bench/bench_util.h"
 #include "bench/http_client.h"
 #include "bench/projection_bench.h"
+#include "bench/rpc_bench.h"
 #include "server/tokens.h"
 
 namespace secondment::bench {
@@ -26,13 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using http_client::HttpHeaderList;
 using http_client::KeptAlive;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string ProposalBody(int client, int i) {
   return fmt::format(
@@ -55,26 +49,9 @@ HttpFigures HttpServe(const std::string& dir, int count, int others) {
   auto feed_token = tokens.Add({"bench-feed", {server::Role::kSubscriber}});
   if (!hr_token.ok() || !feed_token.ok() || !tokens.Save(dir + "/tokens").ok())
     Die(6, "http: cannot write the tokens file");
-  std::string out = dir + "/serve.out";
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);  // a bench that dies takes its server with it
-    std::freopen(out.c_str(), "w", stdout);
-    std::freopen((dir + "/serve.err").c_str(), "w", stderr);
-    std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
-    execl(SECONDMENT_BIN, "secondment", "--data", data.c_str(), "serve", "--http", "127.0.0.1:0",
-          "--tokens", tokens_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::regex port_line("http://127\\.0\\.0\\.1:([0-9]+)/");
-  std::smatch m;
-  std::string text;
-  auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (!std::regex_search(text = Slurp(out), m, port_line)) {
-    if (Clock::now() > deadline) Die(6, "http: the server did not start");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  int port = std::stoi(m[1].str());
+  auto [pid, port_text] =
+      StartServer(dir, {"--http", "127.0.0.1:0"}, "http://127\\.0\\.0\\.1:([0-9]+)/");
+  int port = std::stoi(port_text);
   HttpHeaderList hr = {{"Authorization", "Bearer " + *hr_token},
                        {"Content-Type", "application/json"}};
   HttpFigures figures{};

@@ -71,6 +71,35 @@ std::unique_ptr<Writer> OpenWriter(const server::ConnectOptions& options) {
 
 }  // namespace
 
+std::pair<pid_t, std::string> StartServer(const std::string& dir,
+                                          const std::vector<std::string>& args,
+                                          const std::string& ready) {
+  std::string out = dir + "/serve.out";
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // a bench that dies takes its server with it
+    std::freopen(out.c_str(), "w", stdout);
+    std::freopen((dir + "/serve.err").c_str(), "w", stderr);
+    std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
+    std::vector<const char*> argv = {"secondment", "--data", data.c_str(), "serve"};
+    for (const std::string& arg : args) argv.push_back(arg.c_str());
+    argv.push_back("--tokens");
+    argv.push_back(tokens_path.c_str());
+    argv.push_back(nullptr);
+    execv(SECONDMENT_BIN, const_cast<char* const*>(argv.data()));
+    _exit(127);
+  }
+  std::regex ready_line(ready);
+  std::smatch m;
+  std::string text;
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!std::regex_search(text = Slurp(out), m, ready_line)) {
+    if (Clock::now() > deadline) Die(6, "the server did not start: " + Slurp(dir + "/serve.err"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return {pid, m[1].str()};
+}
+
 RpcFigures RpcAppend(const std::string& dir, int count) {
   constexpr int kSessions = 16;
   std::filesystem::remove_all(dir);
@@ -81,27 +110,9 @@ RpcFigures RpcAppend(const std::string& dir, int count) {
   if (!hr_token.ok() || !feed_token.ok() || !tokens.Save(dir + "/tokens").ok())
     Die(6, "rpc: cannot write the tokens file");
   Check(service::LedgerService::Create(dir + "/ledger").status(), "rpc: creating the ledger");
-  std::string out = dir + "/serve.out";
-  pid_t pid = fork();
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);  // a bench that dies takes its server with it
-    std::freopen(out.c_str(), "w", stdout);
-    std::freopen((dir + "/serve.err").c_str(), "w", stderr);
-    std::string data = dir + "/ledger", tokens_path = dir + "/tokens";
-    execl(SECONDMENT_BIN, "secondment", "--data", data.c_str(), "serve", "--listen", "127.0.0.1:0",
-          "--tokens", tokens_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  std::regex port_line("on port ([0-9]+)");
-  std::smatch m;
-  std::string text;
-  auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (!std::regex_search(text = Slurp(out), m, port_line)) {
-    if (Clock::now() > deadline) Die(6, "rpc: the server did not start");
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  auto [pid, port] = StartServer(dir, {"--listen", "127.0.0.1:0"}, "on port ([0-9]+)");
   server::ConnectOptions options;
-  options.address = fmt::format("127.0.0.1:{}", m[1].str());
+  options.address = fmt::format("127.0.0.1:{}", port);
   options.token = *hr_token;
   RpcFigures figures{};
 

@@ -4,7 +4,11 @@
 #ifndef SECONDMENT_BENCH_RPC_BENCH_H_
 #define SECONDMENT_BENCH_RPC_BENCH_H_
 
+#include <sys/types.h>
+
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace secondment::bench {
 
@@ -19,6 +23,13 @@ struct RpcFigures {
 // (each one durable append of two events, with the projections caught up): `count` from one
 // session, then `count` from each of 16 sessions at once while a subscriber follows the feed.
 RpcFigures RpcAppend(const std::string& dir, int count);
+
+// Starts `secondment --data DIR/ledger serve ARGS... --tokens DIR/tokens` (its output in
+// DIR/serve.out and DIR/serve.err; it dies with the bench) and waits up to 60 s for its output
+// to match `ready`. Returns its pid and the match's first group (the port).
+std::pair<pid_t, std::string> StartServer(const std::string& dir,
+                                          const std::vector<std::string>& args,
+                                          const std::string& ready);
 
 }  // namespace secondment::bench
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 
 #include "ledger/event/event_json.h"
 #include "ledger/event/vocabulary.h"
@@ -314,28 +315,57 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
           .exclusiveJoin(context.timer.afterDelay(kFeedIdle))
           .then([this, feed] { return Pump(feed); });
     }
-    auto events = ledger.ReadLog(feed->who.caller, feed->next, kFeedBatch);
-    if (!events.ok()) return kj::READY_NOW;
-    auto text = kj::heap<std::string>();
-    for (const RecordedEvent& event : *events) {
-      feed->next = event.position() + 1;
-      std::string_view type = EventTypeName(event.Get());
-      if (!feed->types.empty() &&
-          std::find(feed->types.begin(), feed->types.end(), type) == feed->types.end()) {
-        continue;
+    return Render(feed, feed->next).then([this, feed](Rendered r) {
+      return Deliver(feed, kj::mv(r));
+    });
+  }
+
+  // A batch of the log from one position, as the stream's text (the type filter applied).
+  struct Rendered {
+    std::string text;
+    Position next = 0;  // the position after the last event read
+  };
+
+  // Reads and renders on a worker, so that the loop writes one batch while the next is made.
+  kj::Promise<Rendered> Render(const std::shared_ptr<Feed>& feed, Position from) {
+    return context.workers.Run<Rendered>([ledger = &context.ledger, caller = feed->who.caller,
+                                          types = feed->types, from]() -> Rendered {
+      Rendered r{{}, from};
+      auto events = ledger->ReadLog(caller, from, kFeedBatch);
+      if (!events.ok()) throw std::runtime_error(events.status().ToString());
+      r.text.reserve(events->size() * 600);
+      for (const RecordedEvent& event : *events) {
+        r.next = event.position() + 1;
+        std::string_view type = EventTypeName(event.Get());
+        if (!types.empty() && std::find(types.begin(), types.end(), type) == types.end()) {
+          continue;
+        }
+        r.text += "id: ";
+        fmt::format_to(std::back_inserter(r.text), "{}", event.position());
+        r.text += "\nevent: ";
+        r.text += type;
+        r.text += "\ndata: ";
+        AppendEventJson(r.text, event);
+        r.text += "\n\n";
       }
-      *text += "id: ";
-      fmt::format_to(std::back_inserter(*text), "{}", event.position());
-      *text += "\nevent: ";
-      *text += type;
-      *text += "\ndata: ";
-      AppendEventJson(*text, event);
-      *text += "\n\n";
+      return r;
+    });
+  }
+
+  // Writes a rendered batch; while it goes out, the next batch is rendered when there is more.
+  kj::Promise<void> Deliver(std::shared_ptr<Feed> feed, Rendered r) {
+    feed->next = std::max(feed->next, r.next);
+    if (r.text.empty()) return kj::evalLater([this, feed] { return Pump(feed); });
+    feed->last_write = std::chrono::steady_clock::now();
+    auto text = kj::heap<std::string>(std::move(r.text));
+    auto written = feed->stream->write(text->data(), text->size()).attach(kj::mv(text));
+    if (feed->next > context.ledger.Head() ||
+        feed->last_write - feed->last_check >= kRecheckToken) {
+      return written.then([this, feed] { return Pump(feed); });  // (Pump waits, or rechecks)
     }
-    if (text->empty()) return kj::evalLater([this, feed] { return Pump(feed); });
-    feed->last_write = now;
-    auto written = feed->stream->write(text->data(), text->size());
-    return written.attach(kj::mv(text)).then([this, feed] { return Pump(feed); });
+    auto next = Render(feed, feed->next);
+    return written.then([next = kj::mv(next)]() mutable { return kj::mv(next); })
+        .then([this, feed](Rendered more) { return Deliver(feed, kj::mv(more)); });
   }
 
   ServerContext& context;
