@@ -233,14 +233,7 @@ struct HttpApi::Impl final : public kj::HttpServerCallbacks {
           };
           if (Status s = CheckQueryParams(r, {"from", "types"}); !s.ok()) return refuse(s);
           auto who = routes->Authenticate(r, service::Operation::kReadLog);
-          if (!who.ok()) {
-            if (who.status().code() == StatusCode::kUnavailable) {
-              opened.refused = ProblemAnswer(401, "unauthenticated", 2,
-                                             who.status().message().substr(17), std::nullopt);
-              return opened;
-            }
-            return refuse(who.status());
-          }
+          if (!who.ok()) return refuse(who.status());
           if (Status s = service::MayPerform(who->caller, service::Operation::kReadLog); !s.ok()) {
             return refuse(s);
           }

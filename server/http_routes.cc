@@ -18,6 +18,10 @@ namespace {
 
 using service::Operation;
 
+// How Authenticate marks a refused token (Problem answers it 401): the Status codes have no
+// "unauthenticated" of their own.
+constexpr std::string_view kUnauthenticated = "unauthenticated: ";
+
 struct Route {
   std::string_view method;
   std::vector<std::string_view> pattern;  // segments; "{name}" matches any one
@@ -281,6 +285,11 @@ HttpAnswer HttpRoutes::Problem(const Status& status, bool if_match,
       http = 404, code = "not_found", exit_status = 5;
       break;
     case StatusCode::kUnavailable:
+      if (message.rfind(kUnauthenticated, 0) == 0) {
+        return ProblemAnswer(401, "unauthenticated", 2,
+                             std::string_view(message).substr(kUnauthenticated.size()),
+                             std::nullopt);
+      }
       http = 503, code = "unavailable", exit_status = 7;
       break;
   }
@@ -293,12 +302,14 @@ Result<Authenticated> HttpRoutes::Authenticate(const HttpRequest& request, Opera
   if (!request.authorization || request.authorization->size() <= kBearer.size() ||
       !std::equal(kBearer.begin(), kBearer.end(), request.authorization->begin(),
                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-    return Status(StatusCode::kUnavailable, "unauthenticated: no Authorization: Bearer token");
+    return Status(StatusCode::kUnavailable,
+                  std::string(kUnauthenticated) + "no Authorization: Bearer token");
   }
   std::string_view token = std::string_view(*request.authorization).substr(kBearer.size());
   ASSIGN_OR_RETURN(std::optional<Principal> principal, tokens_.Authenticate(token));
   if (!principal) {
-    return Status(StatusCode::kUnavailable, "unauthenticated: the token is not known or revoked");
+    return Status(StatusCode::kUnavailable,
+                  std::string(kUnauthenticated) + "the token is not known or revoked");
   }
   service::Role role;
   if (request.role) {
@@ -393,12 +404,6 @@ HttpAnswer HttpRoutes::Handle(const HttpRequest& request) {
     if (operation) {
       auto who = Authenticate(request, *operation);
       if (!who.ok()) {
-        if (who.status().code() == StatusCode::kUnavailable) {
-          // (Authenticate's "unauthenticated: ..." refusals.)
-          std::string_view detail = who.status().message();
-          detail.remove_prefix(std::string_view("unauthenticated: ").size());
-          return ProblemAnswer(401, "unauthenticated", 2, detail, std::nullopt);
-        }
         // (A proposal's or a step's body: checked before the permission.)
         bool lifecycle =
             step_operation.has_value() || (found && found->operation == Operation::kPropose);

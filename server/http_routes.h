@@ -65,8 +65,8 @@ class HttpRoutes {
   // Answers `request` (on a worker thread: it may block on the disk).
   HttpAnswer Handle(const HttpRequest& request);
 
-  // The caller of `request` for `operation` (the role header or ChooseRole), or the problem to
-  // answer with.
+  // The caller of `request` for `operation` (the role header or ChooseRole), or the refusal
+  // to answer with Problem (a refused token is 401 there).
   Result<Authenticated> Authenticate(const HttpRequest& request, service::Operation operation);
   // Whether the token of `principal` still names it (a revoked one ends an open feed).
   bool StillValid(const HttpRequest& request, const Principal& principal);
