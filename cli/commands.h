@@ -21,6 +21,7 @@ struct CommandDef {
 
 CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
+CommandDef ImportCommandDef();                      // import FILE
 CommandDef PolicyCommandDef();                      // policy show
 std::vector<CommandDef> StepCommandDefs();          // approve, refuse, withdraw, sign, start, ...
 std::vector<CommandDef> ReadCommandDefs();          // show, history, log

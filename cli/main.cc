@@ -30,6 +30,7 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : TokenCommandDefs()) all.push_back(std::move(c));
   for (auto& c : ServeCommandDefs()) all.push_back(std::move(c));
   for (auto& c : BackupCommandDefs()) all.push_back(std::move(c));
+  all.push_back(ImportCommandDef());
   all.push_back(PolicyCommandDef());
   return all;
 }

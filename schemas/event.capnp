@@ -252,4 +252,8 @@ struct Event {
     correctionProposed @25 :CorrectionProposed;
     voided @26 :Voided;
   }
+
+  source @27 :Text;
+  # Given by the caller: where an imported event came from ("FILE:LINE" of `secondment import`);
+  # empty for a step recorded directly.
 }

@@ -2,7 +2,6 @@
 // and conditional with If-Match (docs/http.md, "Conventions").
 
 #include <fmt/format.h>
-#include <openssl/sha.h>
 
 #include <cstring>
 
@@ -33,14 +32,7 @@ Result<EventId> IdempotentId(const std::string& key, const std::string& principa
     }
   }
   if (auto uuid = EventId::Parse(key); uuid.ok() && !uuid->IsNil()) return *uuid;
-  std::string input = principal + '\n' + key;
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-  std::array<uint8_t, EventId::kSize> bytes;
-  std::memcpy(bytes.data(), digest, bytes.size());
-  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x80);  // UUID version 8 (custom)
-  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 9562 variant
-  return EventId(bytes);
+  return EventId::FromName(principal + '\n' + key);
 }
 
 // If-Match: "7" (or 7, or W/"7") names a version; * only asks that the secondment exists.

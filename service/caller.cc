@@ -21,7 +21,7 @@ const std::vector<Op>& Allowed(Role role) {
       Op::kPropose, Op::kApprove,  Op::kRefuse,           Op::kWithdraw,     Op::kSign,
       Op::kStart,   Op::kHandover, Op::kRequestExtension, Op::kReturn,       Op::kProposeConversion,
       Op::kCorrect, Op::kVoid,     Op::kReadSecondment,   Op::kReadEmployee, Op::kList,
-      Op::kAlerts,  Op::kReadLog,  Op::kTreeHead,         Op::kRebuild};
+      Op::kAlerts,  Op::kReadLog,  Op::kTreeHead,         Op::kRebuild,      Op::kImport};
   static const std::vector<Op> kManager = {
       Op::kApprove,        Op::kRefuse, Op::kHandover, Op::kFeedback, Op::kRequestExtension,
       Op::kReadSecondment, Op::kList,   Op::kCorrect,  Op::kVoid};
@@ -35,7 +35,8 @@ const std::vector<Op>& Allowed(Role role) {
   static const std::vector<Op> kAdministrator = {
       Op::kReadSecondment, Op::kReadEmployee, Op::kList,    Op::kAlerts,
       Op::kReadLog,        Op::kTreeHead,     Op::kAudit,   Op::kStoreCheckpoint,
-      Op::kMakeCheckpoint, Op::kExport,       Op::kRebuild, Op::kBackup};
+      Op::kMakeCheckpoint, Op::kExport,       Op::kRebuild, Op::kBackup,
+      Op::kImport};
   switch (role) {
     case Role::kHr:
       return kHr;
@@ -178,6 +179,8 @@ std::string_view OperationName(Operation operation) {
       return "rebuild";
     case Op::kBackup:
       return "back up";
+    case Op::kImport:
+      return "import";
   }
   return "act";
 }

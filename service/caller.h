@@ -78,6 +78,7 @@ enum class Operation {
   kExport,           // audit bundles written beside the ledger
   kRebuild,
   kBackup,
+  kImport,  // a file of past steps (service/import.h)
 };
 
 // True for the lifecycle steps (kPropose to kProposeConversion): what records an event.

@@ -45,6 +45,7 @@
 #include "projections/projector.h"
 #include "projections/queries.h"
 #include "service/caller.h"
+#include "service/import.h"
 #include "service/requests.h"
 #include "service/secondments.h"
 
@@ -105,6 +106,13 @@ class LedgerService {
   // as WriteOptions (service/secondments.h) says.
   Result<Outcome> Execute(const Caller& caller, std::optional<std::string> id,
                           const Command& command, const WriteOptions& options = {});
+
+  // Imports a file of past steps read from `in` (service/import.h): every line is checked,
+  // then all of it is appended in one synced batch, or nothing when any line is refused (the
+  // report lists them). Hr or the local administrator. Errors: Unavailable when not opened for
+  // writing; Conflict when the ledger changed while the file was checked; IOError or
+  // Corruption from the log.
+  Result<ImportReport> Import(const Caller& caller, std::istream& in, const ImportOptions& options);
 
   // ---- Queries ----
   // `at` names a past position (as the ledger stood then: replayed, not read from the

@@ -8,10 +8,7 @@
 #include "ledger/event/schema_date.h"
 
 namespace secondment {
-namespace {
 
-// Whether deciding `command` needs the periods of the employee's other secondments: it claims
-// a period or may move one (the no-overlap rule).
 bool NeedsPeriods(const Command& command) {
   if (auto* approve = std::get_if<ApproveCommand>(&command)) {
     return approve->scope == schema::Scope::EXTENSION ||
@@ -24,7 +21,6 @@ bool NeedsPeriods(const Command& command) {
          std::holds_alternative<VoidCommand>(command);
 }
 
-// The position a void names: the command's, or that of the void waiting for approval.
 std::optional<Position> VoidPosition(const Secondment& state, const Command& command) {
   if (auto* v = std::get_if<VoidCommand>(&command)) return v->position;
   auto* approve = std::get_if<ApproveCommand>(&command);
@@ -34,8 +30,6 @@ std::optional<Position> VoidPosition(const Secondment& state, const Command& com
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 Secondments::Secondments(EventLog* log, Policy policy, const Clock* clock)
     : log_(log), policy_(std::move(policy)), clock_(clock) {}

@@ -32,6 +32,13 @@ namespace secondment {
 
 inline constexpr int kMaxAttempts = 5;
 
+// Whether deciding `command` needs the periods of the employee's other secondments: it claims
+// a period or may move one (the no-overlap rule).
+bool NeedsPeriods(const Command& command);
+// The position a void names: the command's, or that of the void waiting for the approval
+// `command` gives.
+std::optional<Position> VoidPosition(const Secondment& state, const Command& command);
+
 struct Outcome {
   std::string id;
   std::vector<Position> positions;  // of the events appended, in order

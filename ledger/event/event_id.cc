@@ -2,7 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "ledger/base/assert.h"
+#include "ledger/base/hash.h"
 
 namespace secondment {
 namespace {
@@ -22,6 +25,15 @@ EventId EventId::Random() {
   LEDGER_ASSERT(rc == 1, rc);
   bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0F) | 0x40);  // version 4
   bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3F) | 0x80);  // variant 1
+  return EventId(bytes);
+}
+
+EventId EventId::FromName(std::string_view name) {
+  Hash256 digest = Sha256(name);
+  std::array<uint8_t, kSize> bytes;
+  std::copy_n(digest.begin(), kSize, bytes.begin());
+  bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x80);  // UUID version 8 (custom)
+  bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 9562 variant
   return EventId(bytes);
 }
 

@@ -25,6 +25,9 @@ class EventId {
 
   // A random version-4 UUID from OpenSSL's CSPRNG.
   static EventId Random();
+  // A version-8 UUID from the SHA-256 of `name`: the same name, the same id (how a retried
+  // request or a re-imported line finds what it wrote the first time).
+  static EventId FromName(std::string_view name);
   // From (hi, lo) as the big-endian halves of the 128 bits.
   static EventId FromHalves(uint64_t hi, uint64_t lo);
   // Exactly 16 bytes, else InvalidArgument.

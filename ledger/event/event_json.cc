@@ -225,6 +225,10 @@ void AppendEventJson(std::string& out, const RecordedEvent& recorded) {
   AppendJsonString(out, EventTypeName(e));
   out += ",\"payload\":";
   AppendPayload(out, e);
+  if (e.hasSource()) {
+    out += ",\"source\":";
+    AppendJsonString(out, e.getSource().cStr());
+  }
   out += '}';
 }
 

@@ -22,7 +22,7 @@ void AppendJsonString(std::string& out, std::string_view text);
 std::string Timestamp(int64_t micros);
 
 // One event as a JSON object: position, recordedAt, streamId, streamVersion, eventId,
-// effectiveDate, actor, role, type, payload.
+// effectiveDate, actor, role, type, payload, and source for an imported event.
 std::string EventJson(const RecordedEvent& event);
 // The same, appended to `out` (a feed writing many events into one buffer).
 void AppendEventJson(std::string& out, const RecordedEvent& event);

@@ -30,11 +30,20 @@ Result<std::string> JsonRequired(const JsonObject& o, std::string_view name) {
 Result<Proposal> ParseProposalJson(std::string_view text, const std::string& where) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, where));
   ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
+  return ParseProposalObject(o, {});
+}
+
+Result<Proposal> ParseProposalObject(const JsonObject& object,
+                                     const std::vector<std::string_view>& also) {
+  JsonObject o = object;
+  const std::string& where = o.where();
   o.SetLooseNames(true);  // "homeOrg", "home-org" (as the option) and "home_org" all work
-  RETURN_IF_ERROR(o.CheckKnownFields(
-      {"id",          "employee", "homeOrg",    "homeUnit",  "homeManager", "hostOrg", "hostUnit",
-       "hostManager", "kind",     "roleTitle",  "start",     "end",         "fte",     "country",
-       "location",    "cost",     "objectives", "objective", "backfill",    "date"}));
+  std::vector<std::string_view> allowed = {
+      "id",          "employee", "homeOrg",    "homeUnit",  "homeManager", "hostOrg", "hostUnit",
+      "hostManager", "kind",     "roleTitle",  "start",     "end",         "fte",     "country",
+      "location",    "cost",     "objectives", "objective", "backfill",    "date"};
+  allowed.insert(allowed.end(), also.begin(), also.end());
+  RETURN_IF_ERROR(o.CheckKnownFields(allowed));
   Proposal p;
   ProposeCommand& c = p.command;
   ASSIGN_OR_RETURN(p.id, o.String("id"));

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "ledger/base/json_input.h"
 #include "ledger/base/status.h"
 #include "ledger/lifecycle/lifecycle.h"
 
@@ -21,6 +23,12 @@ struct Proposal {
 
 // `where` names the input in messages (a path, or "the proposal").
 Result<Proposal> ParseProposalJson(std::string_view text, const std::string& where);
+
+// The same from an object already parsed (messages name it by its where()), which may also
+// hold the fields in `also` (the fields of what carries the proposal, such as an import line's
+// "key"): the caller reads those.
+Result<Proposal> ParseProposalObject(const JsonObject& object,
+                                     const std::vector<std::string_view>& also);
 
 }  // namespace secondment
 

@@ -164,8 +164,6 @@ const StepDef* Find(std::string_view step) {
   return nullptr;
 }
 
-constexpr char kBody[] = "the request body";
-
 }  // namespace
 
 const std::vector<std::string_view>& StepNames() {
@@ -209,7 +207,8 @@ std::string JsonFieldName(std::string_view option) {
 }
 
 // A handover's duties are "duties" in a body (a list), or "duty" as the option.
-Result<JsonStepInput> JsonStepInput::Of(std::string_view step, const JsonObject& object) {
+Result<JsonStepInput> JsonStepInput::Of(std::string_view step, const JsonObject& object,
+                                        const std::vector<std::string_view>& also) {
   if (Find(step) == nullptr) {
     return InvalidArgument(fmt::format("unknown step '{}'", step.substr(0, 40)));
   }
@@ -217,6 +216,7 @@ Result<JsonStepInput> JsonStepInput::Of(std::string_view step, const JsonObject&
   for (std::string_view field : StepFields(step)) names.push_back(JsonFieldName(field));
   if (step == "handover") names.push_back("duties");
   std::vector<std::string_view> allowed(names.begin(), names.end());
+  allowed.insert(allowed.end(), also.begin(), also.end());
   JsonObject o = object;
   o.SetLooseNames(true);
   RETURN_IF_ERROR(o.CheckKnownFields(allowed));
@@ -227,7 +227,7 @@ Result<JsonStepInput> JsonStepInput::Of(std::string_view step, const JsonObject&
       return (text.ok() && text->has_value()) || (list.ok() && list->has_value());
     };
     if (given("duty") && given("duties")) {
-      return InvalidArgument(fmt::format("give duties or duty in {}, not both", kBody));
+      return InvalidArgument(fmt::format("give duties or duty in {}, not both", o.where()));
     }
   }
   return JsonStepInput(std::move(o));
@@ -262,17 +262,18 @@ Result<std::optional<CivilDate>> JsonStepInput::Date(std::string_view name) cons
   if (!text) return std::optional<CivilDate>();
   auto date = ParseDate(*text);
   if (!date.ok()) {
-    return InvalidArgument(fmt::format("{} for {} in {}", date.status().message(), field, kBody));
+    return InvalidArgument(
+        fmt::format("{} for {} in {}", date.status().message(), field, object_.where()));
   }
   return std::optional<CivilDate>(*date);
 }
 
 Status JsonStepInput::Missing(std::string_view name) const {
-  return InvalidArgument(fmt::format("{} is required in {}", JsonFieldName(name), kBody));
+  return InvalidArgument(fmt::format("{} is required in {}", JsonFieldName(name), object_.where()));
 }
 
 std::string JsonStepInput::What(std::string_view name) const {
-  return fmt::format("{} in {}", JsonFieldName(name), kBody);
+  return fmt::format("{} in {}", JsonFieldName(name), object_.where());
 }
 
 }  // namespace secondment

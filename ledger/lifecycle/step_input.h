@@ -50,12 +50,14 @@ std::vector<std::string_view> StepFields(std::string_view step);
 // InvalidArgument for an unknown step, or as the input says.
 Result<Command> ParseStep(std::string_view step, const StepInput& input);
 
-// A JSON body as a step's input (unknown and repeated fields are refused first). `where`
-// names the body in messages.
+// A JSON object as a step's input (unknown and repeated fields are refused first). Messages
+// name the object as its `where()` does ("the request body").
 class JsonStepInput final : public StepInput {
  public:
-  // `object` is borrowed. InvalidArgument for a field that is not one of `step`'s.
-  static Result<JsonStepInput> Of(std::string_view step, const JsonObject& object);
+  // `object` is borrowed. InvalidArgument for a field that is neither one of `step`'s nor in
+  // `also` (the fields of what carries the step, such as an import line's "key").
+  static Result<JsonStepInput> Of(std::string_view step, const JsonObject& object,
+                                  const std::vector<std::string_view>& also = {});
 
   Result<std::optional<std::string>> Text(std::string_view name) const override;
   Result<std::vector<std::string>> Texts(std::string_view name) const override;

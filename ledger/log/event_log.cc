@@ -38,6 +38,10 @@ Result<AppendResult> EventLog::Append(std::vector<StreamAppend> appends) {
   return core_->Append(appends);
 }
 
+Result<AppendResult> EventLog::AppendAfter(Position head, std::vector<StreamAppend> appends) {
+  return core_->Append(appends, head);
+}
+
 Result<std::vector<RecordedEvent>> EventLog::ReadStream(std::string_view stream, StreamVersion from,
                                                         size_t max) {
   return core_->ReadStream(stream, from, max);

@@ -117,6 +117,14 @@ class EventLog {
   // parts of the call left it. Errors as above.
   Result<AppendResult> Append(std::vector<StreamAppend> appends);
 
+  // Appends an import (service/import.h): as Append(appends), with no bound on the number of
+  // events, and only when they come right after position `head` (Conflict "the log has moved
+  // on from position H" otherwise), so that the caller may decide what the events say knowing
+  // the positions they get. All of it lands in one batch with one sync, or none of it: a crash
+  // at any moment leaves the log without any of it or with all of it. The events are held in
+  // memory until then (about twice their encoded size).
+  Result<AppendResult> AppendAfter(Position head, std::vector<StreamAppend> appends);
+
   // At most `max` events of `stream` from version `from`, in version order.
   // NotFound when the stream has no events; empty when `from` is past its end.
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,

@@ -73,7 +73,8 @@ Status LogCore::RequireWritable(std::string_view what) const {
   return Unavailable(fmt::format("{} needs the ledger at {} open for writing", what, dir_));
 }
 
-Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends) {
+Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
+                                     std::optional<Position> head) {
   if (!writer_) return Unavailable(fmt::format("ledger at {} is open read-only", dir_));
   if (appends.empty()) return InvalidArgument("an append needs at least one stream");
   size_t total = 0;
@@ -84,7 +85,7 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends) {
       return InvalidArgument(fmt::format("the append to stream {} has no events", append.stream));
     }
     total += append.events.size();
-    if (total > kMaxEventsPerAppend) {
+    if (!head && total > kMaxEventsPerAppend) {
       return InvalidArgument(fmt::format("an append holds at most {} events", kMaxEventsPerAppend));
     }
     for (NewEvent& event : append.events) {
@@ -99,7 +100,7 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends) {
       builder.setEventId(kj::arrayPtr(id.data(), id.size()));
     }
   }
-  return writer_->Submit(appends, total);
+  return writer_->Submit(appends, total, head);
 }
 
 // A follower (a secondary instance) can catch up with the primary's list of files before

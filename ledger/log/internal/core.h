@@ -61,7 +61,9 @@ class LogCore {
   LogCore& operator=(const LogCore&) = delete;
 
   // The operations of EventLog, with its contracts.
-  Result<AppendResult> Append(std::vector<StreamAppend>& appends);
+  // With `head`: an import (EventLog::AppendAfter), unbounded, committed only right after it.
+  Result<AppendResult> Append(std::vector<StreamAppend>& appends,
+                              std::optional<Position> head = std::nullopt);
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
                                                 size_t max);
   Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);

@@ -58,8 +58,9 @@ void Writer::Stop() {
   while (leading_ || !queue_.empty()) idle_cv_.Wait();
 }
 
-Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count) {
-  Request request{&appends, event_count, std::nullopt};
+Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count,
+                                    std::optional<Position> expected_head) {
+  Request request{&appends, event_count, expected_head, std::nullopt};
   mu_.Lock();
   if (stopping_) {
     mu_.Unlock();
@@ -182,6 +183,11 @@ void Writer::CommitGroup(const std::vector<Request*>& group, std::vector<Request
           "{} of the {} event ids of this append are already stored (one at position {}); a "
           "retry must resend exactly the original events",
           stored.size(), request->event_count, stored.front()));
+      continue;
+    }
+    if (request->expected_head && *request->expected_head != next - 1) {
+      request->result = Conflict(fmt::format("the log has moved on from position {} (it is at {})",
+                                             *request->expected_head, next - 1));
       continue;
     }
     batch.SetSavePoint();

@@ -61,8 +61,11 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   // Commits `appends` (already validated by EventLog) and blocks until they are durable or
-  // refused. Thread-safe. Must not be called once the writer is being destroyed.
-  Result<AppendResult> Submit(std::vector<StreamAppend>& appends, size_t event_count);
+  // refused. With `expected_head`, they are committed only if they come right after that
+  // position (Conflict otherwise). Thread-safe. Must not be called once the writer is being
+  // destroyed.
+  Result<AppendResult> Submit(std::vector<StreamAppend>& appends, size_t event_count,
+                              std::optional<Position> expected_head = std::nullopt);
 
   // The last durable position. Thread-safe.
   Position Head() const { return head_.load(std::memory_order_acquire); }
@@ -76,6 +79,7 @@ class Writer {
   struct Request {
     std::vector<StreamAppend>* appends;
     size_t event_count;
+    std::optional<Position> expected_head;
     std::optional<Result<AppendResult>> result;  // written by the leader before kDone
     std::atomic<int> signal{kWait};              // waited on without mu_
   };

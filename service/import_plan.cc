@@ -1,0 +1,180 @@
+#include "service/import_plan.h"
+
+#include <fmt/format.h>
+
+#include "ledger/event/event.h"
+#include "ledger/lifecycle/streams.h"
+#include "service/secondments.h"
+
+namespace secondment::service {
+
+EventId ImportEventId(std::string_view key) {
+  return EventId::FromName(fmt::format("import\n{}", key));
+}
+
+ImportPlan::ImportPlan(EventLog* log, Position head, CivilDate today, std::string source)
+    : log_(log), head_(head), today_(today), source_(std::move(source)), next_(head + 1) {}
+
+std::vector<StreamAppend> ImportPlan::TakeAppends() {
+  std::vector<StreamAppend> appends = std::move(appends_);
+  appends_.clear();
+  return appends;
+}
+
+Result<ImportPlan::Stream*> ImportPlan::SecondmentOf(const std::string& id) {
+  if (auto it = secondments_.find(id); it != secondments_.end()) return &it->second;
+  RETURN_IF_ERROR(ValidateId(id, "secondment"));
+  Stream stream;
+  stream.state.id = id;
+  auto events = log_->ReadStream(SecondmentStream(id), 0, UINT32_MAX);
+  if (!events.ok() && events.status().code() != StatusCode::kNotFound) return events.status();
+  if (events.ok()) {
+    for (const RecordedEvent& event : *events) {
+      if (event.position() > head_) break;
+      EvolveInPlace(stream.state, event.Get());
+      stream.version = event.Get().getStreamVersion();
+    }
+  }
+  return &secondments_.emplace(id, std::move(stream)).first->second;
+}
+
+Result<ImportPlan::Stream*> ImportPlan::EmployeeOf(const std::string& id) {
+  if (auto it = employees_.find(id); it != employees_.end()) return &it->second;
+  RETURN_IF_ERROR(ValidateId(id, "employee"));
+  Stream stream;
+  stream.loaded_claims = true;
+  auto events = log_->ReadStream(EmployeeStream(id), 0, UINT32_MAX);
+  if (!events.ok() && events.status().code() != StatusCode::kNotFound) return events.status();
+  if (events.ok()) {
+    for (const RecordedEvent& event : *events) {
+      if (event.position() > head_) break;
+      stream.version = event.Get().getStreamVersion();
+      auto payload = event.Get().getPayload();
+      if (payload.isPeriodClaimed()) {
+        stream.claims.insert(payload.getPeriodClaimed().getSecondmentId().cStr());
+      }
+    }
+  }
+  return &employees_.emplace(id, std::move(stream)).first->second;
+}
+
+// As Secondments::LoadEmployee: the days the employee's other secondments hold as of today.
+Result<std::vector<ClaimedPeriod>> ImportPlan::OtherPeriods(Stream& employee,
+                                                            const std::string& except) {
+  std::vector<ClaimedPeriod> periods;
+  for (const std::string& id : employee.claims) {
+    if (id == except) continue;
+    ASSIGN_OR_RETURN(Stream * other, SecondmentOf(id));
+    if (!other->version) continue;
+    if (auto held = HeldPeriod(other->state, today_)) {
+      periods.push_back({id, held->start, held->end});
+    }
+  }
+  return periods;
+}
+
+Result<VoidTarget> ImportPlan::VoidTargetAt(Position position) {
+  if (position == 0) return InvalidArgument("position must be 1 or more");
+  if (position > head_) {
+    return InvalidArgument(fmt::format(
+        "a void in an import names a step recorded before it (position {} or less), not #{}", head_,
+        position));
+  }
+  ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
+  if (events.empty()) return NotFound(fmt::format("no event at position {}", position));
+  auto event = events.front().Get();
+  auto id = event.getEventId();
+  return VoidTarget{position, event.getStreamId().cStr(),
+                    std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
+                    std::string(EventTypeName(event))};
+}
+
+Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& policy, bool* already) {
+  *already = false;
+  EventId first_id = ImportEventId(c.key);
+  if (auto it = lines_of_ids_.find(first_id); it != lines_of_ids_.end()) {
+    return InvalidArgument(fmt::format("key '{}' is used on line {} already", c.key, it->second));
+  }
+  ASSIGN_OR_RETURN(std::optional<Position> stored, log_->FindEvent(first_id));
+  if (stored && *stored <= head_) {
+    ASSIGN_OR_RETURN(auto events, log_->ReadAll(*stored, 1));
+    if (events.empty())
+      return Corruption(fmt::format("event #{} is indexed but not read", *stored));
+    if (events.front().Get().getStreamId().cStr() != SecondmentStream(c.secondment)) {
+      return RuleViolation(fmt::format(
+          "key '{}' was imported before for another secondment (event #{})", c.key, *stored));
+    }
+    *already = true;
+    return Status::Ok();
+  }
+
+  bool proposing = std::holds_alternative<ProposeCommand>(c.command);
+  ASSIGN_OR_RETURN(Stream * secondment, SecondmentOf(c.secondment));
+  if (!proposing && !secondment->version) {
+    return NotFound(fmt::format("no secondment {}", c.secondment));
+  }
+  if (proposing && secondment->version) {
+    return Conflict(fmt::format("secondment {} already exists", c.secondment));
+  }
+  Context context;
+  context.policy = &policy;
+  context.actor = c.actor;
+  context.today = today_;
+  uint32_t derived = 0;
+  context.new_id = [&] {
+    return EventId::FromName(fmt::format("import\n{}\n{}", c.key, ++derived));
+  };
+  const std::string& employee_id =
+      proposing ? std::get<ProposeCommand>(c.command).employee_id : secondment->state.employee_id;
+  Stream* employee = nullptr;
+  if (NeedsPeriods(c.command)) {
+    ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
+    ASSIGN_OR_RETURN(context.other_periods, OtherPeriods(*employee, c.secondment));
+  }
+  if (auto position = VoidPosition(secondment->state, c.command)) {
+    ASSIGN_OR_RETURN(context.void_target, VoidTargetAt(*position));
+  }
+  ASSIGN_OR_RETURN(Decision decision, Decide(secondment->state, c.command, context));
+  decision.secondment_events.front().set_id(first_id);
+  if (!decision.employee_events.empty() && employee == nullptr) {
+    ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
+  }
+
+  // Nothing can fail from here on. Each event is stamped with the position it will get, so
+  // that the state folded here (which keeps the positions of its sources) is the one a
+  // replay folds.
+  std::string source = fmt::format("{}:{}", source_, line);
+  for (NewEvent& event : decision.secondment_events) {
+    auto builder = event.Mutable();
+    builder.setPosition(next_++);
+    builder.setSource(source);
+    EvolveInPlace(secondment->state, event.Get());
+    lines_of_ids_.emplace(event.id(), line);
+  }
+  for (NewEvent& event : decision.employee_events) {
+    auto builder = event.Mutable();
+    builder.setPosition(next_++);
+    builder.setSource(source);
+    if (event.Get().getPayload().isPeriodClaimed()) employee->claims.insert(c.secondment);
+    lines_of_ids_.emplace(event.id(), line);
+  }
+  auto advance = [](Stream& stream, size_t count) {
+    StreamVersion first = stream.version ? *stream.version + 1 : 0;
+    stream.version = first + static_cast<StreamVersion>(count) - 1;
+  };
+  size_t count = decision.secondment_events.size();
+  appends_.push_back({SecondmentStream(c.secondment), ExpectedVersion::After(secondment->version),
+                      std::move(decision.secondment_events)});
+  advance(*secondment, count);
+  events_ += count;
+  if (!decision.employee_events.empty()) {
+    count = decision.employee_events.size();
+    appends_.push_back({EmployeeStream(employee_id), ExpectedVersion::After(employee->version),
+                        std::move(decision.employee_events)});
+    advance(*employee, count);
+    events_ += count;
+  }
+  return Status::Ok();
+}
+
+}  // namespace secondment::service
