@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <sstream>
@@ -18,6 +20,7 @@
 #include "ledger/log/event_log.h"
 #include "ledger/log/verify.h"
 #include "tests/common/command.h"
+#include "tests/common/import_lines.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment::testing {
@@ -181,6 +184,68 @@ TEST(CrashTest, ProposalsKilledAtRandomLeaveEveryCommandThatExitedZeroRecorded) 
   CommandOutcome verified =
       RunCommand(std::string(SECONDMENT_BIN) + " --data " + data + " verify 2>&1");
   EXPECT_EQ(verified.exit_code, 0) << verified.output;
+}
+
+// An import is one batch: killed at any moment, the ledger holds none of the file or all of it,
+// verifies, and the next import of the same file finishes the job (or finds it done).
+TEST(CrashTest, AnImportKilledAtRandomLeavesNoneOrAllOfTheFile) {
+  TempDir dir;
+  std::string data = dir.Sub("ledger");
+  std::string file = dir.Sub("past.jsonl");
+  constexpr int kSecondments = 2000;
+  constexpr Position kEvents = kSecondments * 9;  // 7 steps and two period claims each
+  std::ofstream(file) << ImportFile(1, kSecondments);
+  std::string bin = SECONDMENT_BIN;
+  ASSERT_EQ(RunCommand(bin + " --data " + data + " init").exit_code, 0);
+  // How long one import takes here, to kill within it (and a little after).
+  int64_t took_micros = 0;
+  {
+    TempDir timing;
+    std::string other = timing.Sub("ledger");
+    ASSERT_EQ(RunCommand(bin + " --data " + other + " init").exit_code, 0);
+    auto began = std::chrono::steady_clock::now();
+    ASSERT_EQ(RunCommand(bin + " --data " + other + " import " + file).exit_code, 0);
+    took_micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - began)
+                      .count();
+    ASSERT_GT(took_micros, 20000);
+  }
+  std::mt19937 random(20261130);
+  int found_none = 0, found_all = 0;
+  for (int round = 0; round < 20; ++round) {
+    Options read;
+    read.read_only = true;
+    Position before = 0;
+    {
+      auto log = EventLog::Open(data, read);
+      ASSERT_TRUE(log.ok()) << log.status().ToString();
+      before = (*log)->Head();
+    }
+    if (before == kEvents) {  // done: start again on a new ledger
+      std::filesystem::remove_all(data);
+      ASSERT_EQ(RunCommand(bin + " --data " + data + " init").exit_code, 0);
+    }
+    auto [pid, out] = Spawn({bin, "--data", data, "import", file});
+    std::this_thread::sleep_for(std::chrono::microseconds(random() % (took_micros * 5 / 4)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    Drain(out);
+    auto log = EventLog::Open(data, read);
+    ASSERT_TRUE(log.ok()) << "round " << round << ": " << log.status().ToString();
+    Position head = (*log)->Head();
+    ASSERT_TRUE(head == 0 || head == kEvents) << "round " << round << ": " << head << " events";
+    (head == 0 ? found_none : found_all)++;
+    auto report = VerifyLog(**log);
+    ASSERT_TRUE(report.ok()) << "round " << round << ": " << report.status().ToString();
+  }
+  // Both outcomes happened, and a last import completes whatever is there.
+  EXPECT_GT(found_none, 0);
+  EXPECT_GT(found_all, 0);
+  auto finish = RunCommand(bin + " --data " + data + " import " + file + " 2>&1");
+  ASSERT_EQ(finish.exit_code, 0) << finish.output;
+  auto status = RunCommand(bin + " --data " + data + " status --state returned --json");
+  EXPECT_EQ(std::count(status.output.begin(), status.output.end(), '\n'), kSecondments);
 }
 
 }  // namespace

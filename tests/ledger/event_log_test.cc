@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "ledger/base/hash.h"
+#include "ledger/log/verify.h"
 #include "tests/ledger/test_util.h"
 
 namespace secondment {
@@ -159,6 +160,32 @@ TEST_F(LedgerTest, FailedCheckInMultiEventAppendWritesNothing) {
   EXPECT_EQ(result.status().code(), StatusCode::kConflict);
   EXPECT_EQ(log_->Head(), 1u);
   EXPECT_EQ(log_->ReadStream("s", 0, 10)->size(), 1u);
+}
+
+// An import: more than an append's 1,000 events in one batch, right after the head it was
+// decided on, or not at all.
+TEST_F(LedgerTest, AppendAfterTakesAWholeImportOnlyRightAfterItsHead) {
+  ASSERT_TRUE(log_->Append("s-0", ExpectedVersion::Any(), Withdrawals(3)).ok());
+  auto import = [] {
+    std::vector<StreamAppend> appends;
+    for (int i = 0; i < 30; ++i) {
+      appends.push_back({"s-" + std::to_string(i % 7), ExpectedVersion::Any(), Withdrawals(100)});
+    }
+    return appends;
+  };
+  auto stale = log_->AppendAfter(2, import());
+  EXPECT_EQ(stale.status().code(), StatusCode::kConflict) << stale.status().ToString();
+  EXPECT_EQ(log_->Head(), 3u);
+  auto refused = log_->Append(import());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  auto appended = log_->AppendAfter(3, import());
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  ASSERT_EQ(appended->positions.size(), 3000u);
+  EXPECT_EQ(appended->positions.front(), 4u);
+  EXPECT_EQ(appended->positions.back(), 3003u);
+  EXPECT_EQ(log_->Head(), 3003u);
+  auto report = VerifyLog(*log_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
 }
 
 TEST_F(LedgerTest, AStreamMayAppearTwiceInOneCallCheckedInOrder) {
