@@ -224,6 +224,58 @@ std::optional<std::pair<Position, std::string>> CorrectionNote(const RecordedEve
   return std::nullopt;
 }
 
+std::vector<std::string> StatusHeader() {
+  return {"id",   "state",      "employee",      "home",         "host",
+          "kind", "country",    "planned_start", "planned_end",  "actual_start",
+          "days", "extensions", "outstanding",   "last_position"};
+}
+
+std::vector<std::string> StatusRow(const projections::Folded& folded, const Policy& policy,
+                                   const CivilDate& today) {
+  const Secondment& s = folded.state;
+  std::string outstanding;
+  for (auto scope :
+       {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION}) {
+    for (auto role : OutstandingApprovals(s, scope, policy)) {
+      outstanding +=
+          fmt::format("{}{}:{}", outstanding.empty() ? "" : " ", ScopeName(scope), RoleName(role));
+    }
+  }
+  return {s.id,
+          std::string(StateNameOn(s, today)),
+          s.employee_id,
+          s.home.org + "/" + s.home.unit,
+          s.host.org + "/" + s.host.unit,
+          std::string(KindName(s.kind)),
+          s.country,
+          FormatDate(s.planned_start),
+          FormatDate(s.planned_end),
+          s.actual_start ? FormatDate(*s.actual_start) : "",
+          std::to_string(s.CumulativeDays()),
+          std::to_string(s.extensions.size()),
+          outstanding,
+          std::to_string(folded.last_position)};
+}
+
+std::vector<std::string> PlacementHeader() {
+  return {"id",   "employee", "home_org", "home_unit",   "host_org", "host_unit",
+          "kind", "country",  "start",    "planned_end", "end"};
+}
+
+std::vector<std::string> PlacementRow(const projections::Placement& p) {
+  return {p.id,
+          p.employee_id,
+          p.home_org,
+          p.home_unit,
+          p.host_org,
+          p.host_unit,
+          std::string(KindName(p.kind)),
+          p.country,
+          FormatDate(p.start),
+          FormatDate(p.planned_end),
+          p.end ? FormatDate(*p.end) : ""};
+}
+
 CivilDate Today() { return DateOfMicros(SystemClock().NowMicros()); }
 
 }  // namespace secondment::cli

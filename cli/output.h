@@ -14,6 +14,7 @@
 #include "ledger/event/event_json.h"
 #include "ledger/lifecycle/lifecycle.h"
 #include "ledger/lifecycle/policy.h"
+#include "projections/queries.h"
 #include "service/json_views.h"
 
 namespace secondment::cli {
@@ -29,6 +30,14 @@ std::string EventLine(const RecordedEvent& event);
 // One event as a CSV row, and the header of such rows.
 std::vector<std::string> EventCsvHeader();
 std::vector<std::string> EventCsvRow(const RecordedEvent& event);
+
+// Rows of `status` and `placements` (and their exports), with their headers. A status row is
+// as of business date `today`.
+std::vector<std::string> StatusHeader();
+std::vector<std::string> StatusRow(const projections::Folded& folded, const Policy& policy,
+                                   const CivilDate& today);
+std::vector<std::string> PlacementHeader();
+std::vector<std::string> PlacementRow(const projections::Placement& p);
 
 // The JSON of secondments, placements and alerts: service/json_views.h.
 using service::AlertJson;

@@ -43,8 +43,6 @@ Result<PlacementFilter> Filter(const Args& args) {
   return f;
 }
 
-std::string DateOrEmpty(const std::optional<CivilDate>& d) { return d ? FormatDate(*d) : ""; }
-
 Status CheckNoPositional(const Args& args, std::string_view command) {
   if (args.positional().empty()) return Status::Ok();
   return InvalidArgument(fmt::format("{} takes no positional argument; unexpected '{}'", command,
@@ -75,14 +73,8 @@ int RunPlacements(Env& env, const Args& args) {
     return 0;
   }
   std::vector<Row> rows;
-  for (const auto& p : placements) {
-    rows.push_back({p.id, p.employee_id, p.home_org, p.home_unit, p.host_org, p.host_unit,
-                    std::string(KindName(p.kind)), p.country, FormatDate(p.start),
-                    FormatDate(p.planned_end), DateOrEmpty(p.end)});
-  }
-  PrintTable({"id", "employee", "home_org", "home_unit", "host_org", "host_unit", "kind", "country",
-              "start", "planned_end", "end"},
-             rows, args.Has("csv"));
+  for (const auto& p : placements) rows.push_back(PlacementRow(p));
+  PrintTable(PlacementHeader(), rows, args.Has("csv"));
   return 0;
 }
 
@@ -109,31 +101,14 @@ int RunStatus(Env& env, const Args& args) {
   if (!rows.ok()) return Fail(rows.status());
   std::vector<Row> table;
   for (const auto& folded : *rows) {
-    const Secondment& s = folded.state;
     if (env.json()) {
       std::fprintf(Out(), "%s\n", FoldedJson(folded, *policy, today).c_str());
       continue;
     }
-    std::string outstanding;
-    for (auto scope :
-         {schema::Scope::PLACEMENT, schema::Scope::EXTENSION, schema::Scope::CONVERSION}) {
-      for (auto role : OutstandingApprovals(s, scope, *policy)) {
-        outstanding += fmt::format("{}{}:{}", outstanding.empty() ? "" : " ", ScopeName(scope),
-                                   RoleName(role));
-      }
-    }
-    table.push_back({s.id, std::string(StateNameOn(s, today)), s.employee_id,
-                     s.home.org + "/" + s.home.unit, s.host.org + "/" + s.host.unit,
-                     std::string(KindName(s.kind)), s.country, FormatDate(s.planned_start),
-                     FormatDate(s.planned_end), DateOrEmpty(s.actual_start),
-                     std::to_string(s.CumulativeDays()), std::to_string(s.extensions.size()),
-                     outstanding, std::to_string(folded.last_position)});
+    table.push_back(StatusRow(folded, *policy, today));
   }
   if (!env.json()) {
-    PrintTable(
-        {"id", "state", "employee", "home", "host", "kind", "country", "planned_start",
-         "planned_end", "actual_start", "days", "extensions", "outstanding", "last_position"},
-        table, args.Has("csv"));
+    PrintTable(StatusHeader(), table, args.Has("csv"));
   }
   return 0;
 }

@@ -171,9 +171,20 @@ Result<std::optional<Folded>> GetSecondment(EventLog& log, std::string_view id) 
   return std::optional<Folded>(std::move(folded));
 }
 
+Status VisitSecondments(EventLog& log, const std::function<Status(const Folded&)>& visit) {
+  std::string prefix = std::string("s") + '\0';
+  Status inner;
+  RETURN_IF_ERROR(Tables(log).Scan(kStatusTable, prefix, PrefixEnd(prefix),
+                                   [&](std::string_view, std::string_view value) {
+                                     auto folded = DecodeSecondment(value);
+                                     inner = folded.ok() ? visit(*folded) : folded.status();
+                                     return inner.ok();
+                                   }));
+  return inner;
+}
+
 Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state) {
   std::vector<Folded> out;
-  Status inner;
   if (state) {
     std::string prefix = Key("st", StatusName(*state)) + '\0';
     std::vector<std::string> ids;
@@ -190,18 +201,10 @@ Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<Secondm
     }
     return out;
   }
-  std::string prefix = std::string("s") + '\0';
-  RETURN_IF_ERROR(Tables(log).Scan(kStatusTable, prefix, PrefixEnd(prefix),
-                                   [&](std::string_view, std::string_view value) {
-                                     auto folded = DecodeSecondment(value);
-                                     if (!folded.ok()) {
-                                       inner = folded.status();
-                                       return false;
-                                     }
-                                     out.push_back(std::move(folded).value());
-                                     return true;
-                                   }));
-  RETURN_IF_ERROR(inner);
+  RETURN_IF_ERROR(VisitSecondments(log, [&](const Folded& folded) {
+    out.push_back(folded);
+    return Status::Ok();
+  }));
   return out;
 }
 

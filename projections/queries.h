@@ -3,6 +3,7 @@
 #ifndef SECONDMENT_PROJECTIONS_QUERIES_H_
 #define SECONDMENT_PROJECTIONS_QUERIES_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ Result<std::vector<Placement>> ListPlacements(EventLog& log, const PlacementFilt
 
 // One secondment's row of the status projection, or nullopt when it has none.
 Result<std::optional<Folded>> GetSecondment(EventLog& log, std::string_view id);
+
+// Every secondment's row, in id order, one at a time (memory does not grow with the ledger). A
+// non-OK status from `visit` stops the scan and is returned.
+Status VisitSecondments(EventLog& log, const std::function<Status(const Folded&)>& visit);
 
 // Secondments (all, or those in `state`), sorted by id.
 Result<std::vector<Folded>> ListSecondments(EventLog& log, std::optional<SecondmentStatus> state);

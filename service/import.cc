@@ -124,10 +124,15 @@ Result<Actor> LineActor(const JsonObject& o, const std::string& fallback) {
   return actor;
 }
 
-// One JSON line: {"key", "command", "secondment", "actor", "as", ...the command's fields}.
-Result<ImportCommand> ParseJsonLine(std::string_view text, const std::string& actor) {
+// One JSON line: {"key", "command", "secondment", "actor", "as", ...the command's fields}, or
+// an exported event (nullopt when the ledger derives it).
+Result<std::optional<ImportCommand>> ParseJsonLine(std::string_view text,
+                                                   const std::string& actor) {
   ASSIGN_OR_RETURN(JsonDocument doc, JsonDocument::Parse(text, kLine, kMaxImportLineBytes));
   ASSIGN_OR_RETURN(JsonObject o, doc.RootObject());
+  ASSIGN_OR_RETURN(auto type, o.String("type"));
+  ASSIGN_OR_RETURN(auto has_command, o.String("command"));
+  if (type && !has_command) return ParseEventLine(o);
   static const std::vector<std::string_view> kEnvelope = {"key", "command", "secondment", "actor",
                                                           "as"};
   ImportCommand c;
@@ -154,7 +159,7 @@ Result<ImportCommand> ParseJsonLine(std::string_view text, const std::string& ac
   }
   if (!secondment) return InvalidArgument(fmt::format("secondment is required in {}", kLine));
   c.secondment = std::move(*secondment);
-  return c;
+  return std::optional<ImportCommand>(std::move(c));
 }
 
 }  // namespace
@@ -221,6 +226,7 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
     return Status::Ok();
   };
 
+  const Policy elsewhere = RecordedElsewhere(policy());
   if (options.format == ImportFormat::kJsonLines) {
     LineReader reader(in);
     std::string_view text;
@@ -232,12 +238,18 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
         continue;
       }
       if (IsBlank(text)) continue;
-      Result<ImportCommand> command = ParseJsonLine(text, actor);
+      Result<std::optional<ImportCommand>> command = ParseJsonLine(text, actor);
       if (!command.ok()) {
         malformed(line, command.status());
         continue;
       }
-      RETURN_IF_ERROR(add(line, {std::move(*command)}, policy()));
+      if (!*command) {  // an exported event that the commands before it make again
+        ++report.lines;
+        ++report.derived;
+        continue;
+      }
+      const Policy& decided_under = (*command)->was_at != 0 ? elsewhere : policy();
+      RETURN_IF_ERROR(add(line, {std::move(**command)}, decided_under));
     }
     if (in.bad()) return IOError(fmt::format("cannot read {}", options.name));
   } else {

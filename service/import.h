@@ -6,6 +6,8 @@
 //     commands (the HTTP API's bodies, docs/http.md). The key makes the line idempotent: the
 //     line's first event gets the id EventId::FromName("import\n" + K), so importing the same
 //     file twice writes nothing the second time, and a file that grew writes only its new lines.
+//     An event as `secondment export log` writes it is read as the command that recorded it
+//     (its id kept), so that the log of one ledger imports into another.
 //   - CSV of secondments as HR keeps them in a spreadsheet, one row per secondment: each row
 //     becomes the dated steps that lead to its state, recorded by actor `import` (approvals by
 //     the managers the row names).
@@ -68,6 +70,7 @@ struct ImportReport {
   uint64_t lines = 0;     // commands (JSON Lines) or rows (CSV) read
   uint64_t imported = 0;  // of them decided: written, or with check_only to be written
   uint64_t already = 0;   // of them recorded by an earlier import of the same keys: skipped
+  uint64_t derived = 0;   // of them exported events the ledger derives (made again, not read)
   uint64_t events = 0;    // events appended (or to be, with check_only)
   Position first = 0;     // positions of the events appended (0 when none)
   Position last = 0;

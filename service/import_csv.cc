@@ -207,12 +207,8 @@ Status ReadCsvImport(
     const std::function<void(uint64_t line, Status status)>& malformed,
     const std::function<Status(uint64_t line, const std::vector<ImportCommand>& commands,
                                const Policy& policy)>& add) {
-  // A row records steps taken elsewhere: the four-eyes rule, about people acting in this
-  // ledger, and the feedback a conversion waits for are not asked of it. Every other rule is.
-  Policy row_policy = policy;
-  row_policy.one_approval_per_person = false;
-  row_policy.requester_may_approve_as_hr = true;
-  row_policy.feedback_before_conversion = false;
+  // A row records steps taken elsewhere. Every other rule is asked of it.
+  Policy row_policy = RecordedElsewhere(policy);
 
   CsvReader reader(in);
   std::vector<std::string> fields;

@@ -12,6 +12,14 @@ EventId ImportEventId(std::string_view key) {
   return EventId::FromName(fmt::format("import\n{}", key));
 }
 
+Policy RecordedElsewhere(const Policy& policy) {
+  Policy relaxed = policy;
+  relaxed.one_approval_per_person = false;
+  relaxed.requester_may_approve_as_hr = true;
+  relaxed.feedback_before_conversion = false;
+  return relaxed;
+}
+
 ImportPlan::ImportPlan(EventLog* log, Position head, CivilDate today, std::string source)
     : log_(log), head_(head), today_(today), source_(std::move(source)), next_(head + 1) {}
 
@@ -75,10 +83,12 @@ Result<std::vector<ClaimedPeriod>> ImportPlan::OtherPeriods(Stream& employee,
 
 Result<VoidTarget> ImportPlan::VoidTargetAt(Position position) {
   if (position == 0) return InvalidArgument("position must be 1 or more");
-  if (position > head_) {
-    return InvalidArgument(fmt::format(
-        "a void in an import names a step recorded before it (position {} or less), not #{}", head_,
-        position));
+  if (position > head_) {  // a step of this import
+    auto planned = planned_targets_.find(position);
+    if (planned == planned_targets_.end()) {
+      return NotFound(fmt::format("no step at position {} that a void may name", position));
+    }
+    return planned->second;
   }
   ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
   if (events.empty()) return NotFound(fmt::format("no event at position {}", position));
@@ -91,7 +101,7 @@ Result<VoidTarget> ImportPlan::VoidTargetAt(Position position) {
 
 Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& policy, bool* already) {
   *already = false;
-  EventId first_id = ImportEventId(c.key);
+  EventId first_id = c.event_id.value_or(ImportEventId(c.key));
   if (auto it = lines_of_ids_.find(first_id); it != lines_of_ids_.end()) {
     return InvalidArgument(fmt::format("key '{}' is used on line {} already", c.key, it->second));
   }
@@ -110,6 +120,11 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
 
   bool proposing = std::holds_alternative<ProposeCommand>(c.command);
   ASSIGN_OR_RETURN(Stream * secondment, SecondmentOf(c.secondment));
+  // A void read from another ledger's export names a position there.
+  Command command = c.command;
+  if (auto* v = std::get_if<VoidCommand>(&command); v && c.was_at != 0) {
+    if (auto moved = moved_.find(v->position); moved != moved_.end()) v->position = moved->second;
+  }
   if (!proposing && !secondment->version) {
     return NotFound(fmt::format("no secondment {}", c.secondment));
   }
@@ -127,14 +142,14 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   const std::string& employee_id =
       proposing ? std::get<ProposeCommand>(c.command).employee_id : secondment->state.employee_id;
   Stream* employee = nullptr;
-  if (NeedsPeriods(c.command)) {
+  if (NeedsPeriods(command)) {
     ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
     ASSIGN_OR_RETURN(context.other_periods, OtherPeriods(*employee, c.secondment));
   }
-  if (auto position = VoidPosition(secondment->state, c.command)) {
+  if (auto position = VoidPosition(secondment->state, command)) {
     ASSIGN_OR_RETURN(context.void_target, VoidTargetAt(*position));
   }
-  ASSIGN_OR_RETURN(Decision decision, Decide(secondment->state, c.command, context));
+  ASSIGN_OR_RETURN(Decision decision, Decide(secondment->state, command, context));
   decision.secondment_events.front().set_id(first_id);
   if (!decision.employee_events.empty() && employee == nullptr) {
     ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
@@ -144,12 +159,24 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   // that the state folded here (which keeps the positions of its sources) is the one a
   // replay folds.
   std::string source = fmt::format("{}:{}", source_, line);
+  if (c.was_at != 0) moved_[c.was_at] = next_;
   for (NewEvent& event : decision.secondment_events) {
     auto builder = event.Mutable();
-    builder.setPosition(next_++);
+    Position position = next_++;
+    const auto& id = event.id().bytes();
+    builder.setPosition(position);
+    builder.setEventId(kj::arrayPtr(id.data(), id.size()));  // facts keep it: a void names it
     builder.setSource(source);
     EvolveInPlace(secondment->state, event.Get());
     lines_of_ids_.emplace(event.id(), line);
+    auto payload = builder.getPayload();
+    if (payload.isStarted() || payload.isReturned() || payload.isFeedbackRecorded() ||
+        payload.isHandoverRecorded()) {
+      planned_targets_[position] =
+          VoidTarget{position, SecondmentStream(c.secondment),
+                     std::string(reinterpret_cast<const char*>(id.data()), id.size()),
+                     std::string(EventTypeName(event.Get()))};
+    }
   }
   for (NewEvent& event : decision.employee_events) {
     auto builder = event.Mutable();

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger/base/json_input.h"
 #include "ledger/event/append.h"
 #include "ledger/event/event_id.h"
 #include "ledger/lifecycle/lifecycle.h"
@@ -27,10 +28,24 @@ struct ImportCommand {
   std::string secondment;
   Actor actor;
   Command command;
+  // An exported event read back: its id (kept as the first event's id instead), and its
+  // position in the ledger it came from (a later void names it so).
+  std::optional<EventId> event_id = std::nullopt;
+  Position was_at = 0;
 };
 
 // The id of the first event of the command with import key `key`.
 EventId ImportEventId(std::string_view key);
+
+// The policy that steps recorded elsewhere (a CSV row, another ledger's events) are decided
+// under: `policy` without the rules about people acting in this ledger, which held where they
+// were recorded: the four-eyes rule and the feedback a conversion waits for.
+Policy RecordedElsewhere(const Policy& policy);
+
+// An event as `export log` writes it, as the command that recorded it; nullopt for an event
+// the ledger derives itself (a period claim, a step a completing approval appends), which the
+// commands before it make again. InvalidArgument naming what is wrong.
+Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& object);
 
 class ImportPlan {
  public:
@@ -71,6 +86,8 @@ class ImportPlan {
   std::unordered_map<std::string, Stream> secondments_;
   std::unordered_map<std::string, Stream> employees_;
   std::unordered_map<EventId, uint64_t, EventIdHash> lines_of_ids_;  // planned ids -> line
+  std::unordered_map<Position, VoidTarget> planned_targets_;  // planned steps a void may name
+  std::unordered_map<Position, Position> moved_;  // exported events: where they were -> are
   std::vector<StreamAppend> appends_;
 };
 

@@ -131,6 +131,10 @@ class LedgerService {
   // One row per secondment the caller may see, in id order.
   Result<std::vector<projections::Folded>> ListSecondments(const Caller& caller,
                                                            const StatusQuery& query);
+  // Every secondment the caller may see, in id order, one at a time (what an export streams).
+  // A non-OK status from `visit` stops it and is returned.
+  Status VisitSecondments(const Caller& caller,
+                          const std::function<Status(const projections::Folded&)>& visit);
   // The placements the caller may see (projections::ListPlacements), in id order.
   Result<std::vector<projections::Placement>> ListPlacements(const Caller& caller,
                                                              const PlacementQuery& query);

@@ -131,6 +131,14 @@ Result<std::vector<projections::Folded>> LedgerService::ListSecondments(const Ca
   return seen;
 }
 
+Status LedgerService::VisitSecondments(
+    const Caller& caller, const std::function<Status(const projections::Folded&)>& visit) {
+  RETURN_IF_ERROR(MayPerform(caller, Operation::kList));
+  return projections::VisitSecondments(*log_, [&](const projections::Folded& folded) {
+    return MaySee(caller, folded.state) ? visit(folded) : Status::Ok();
+  });
+}
+
 Result<std::vector<projections::Placement>> LedgerService::ListPlacements(
     const Caller& caller, const PlacementQuery& query) {
   RETURN_IF_ERROR(MayPerform(caller, Operation::kList));
