@@ -21,6 +21,7 @@
 #include "bench/audit_bench.h"
 #include "bench/bench_util.h"
 #include "bench/http_bench.h"
+#include "bench/import_bench.h"
 #include "bench/projection_bench.h"
 #include "bench/raw_baseline.h"
 #include "bench/relay_bench.h"
@@ -40,6 +41,7 @@ struct Config {
   size_t prefix = 20000;
   int runs = 3;
   bool json = false;
+  bool only_import = false;  // --only import: just the import and export phase
   std::string dir;
 };
 
@@ -50,7 +52,9 @@ constexpr char kUsage[] =
     "  --streams S  secondments in the workload (default 100000)\n"
     "  --prefix P   events in the one-event-per-append phases (default 20000)\n"
     "  --runs R     repetitions; figures are medians (default 3)\n"
-    "  --dir D      where the stores are made (default: a new directory under $TMPDIR or /tmp)\n";
+    "  --only import  only the import and export of the workload (import_eps, export_eps)\n"
+    "  --dir D      where the stores are made (default: a new directory under $TMPDIR or /tmp;\n"
+    "               kept afterwards when $LEDGER_BENCH_KEEP is set)\n";
 
 uint64_t ParseCount(std::string_view flag, const char* text, uint64_t min, uint64_t max) {
   std::string_view s = text == nullptr ? "" : text;
@@ -82,6 +86,9 @@ Config ParseArgs(int argc, char** argv) {
       config.prefix = ParseCount(arg, next, 1, 100000000), ++i;
     } else if (arg == "--runs") {
       config.runs = static_cast<int>(ParseCount(arg, next, 1, 100)), ++i;
+    } else if (arg == "--only") {
+      if (next == nullptr || std::string_view(next) != "import") Die(2, "--only takes: import");
+      config.only_import = true, ++i;
     } else if (arg == "--dir") {
       if (next == nullptr || *next == '\0') Die(2, "--dir takes a directory");
       config.dir = next, ++i;
@@ -198,6 +205,13 @@ int Main(int argc, char** argv) {
   ReplayResult replay_result;
   double bytes_settled = 0, bytes_compacted = 0;
   for (int run = 1; run <= config.runs; ++run) {
+    progress(fmt::format("run {}/{}: the workload as commands, imported and exported", run,
+                         config.runs));
+    ImportFigures imported = ImportExport(config.dir + "/import", w);
+    figures["import_eps"].values.push_back(imported.import_eps);
+    figures["export_eps"].values.push_back(imported.export_eps);
+    figures["import_events"].values.push_back(static_cast<double>(imported.events));
+    if (config.only_import) continue;
     progress(
         fmt::format("run {}/{}: appends of {} events, one per append", run, config.runs, prefix));
     for (int writers : {1, 4, 16}) {
@@ -277,9 +291,10 @@ int Main(int argc, char** argv) {
     log.reset();
     std::filesystem::remove_all(loaded);
   }
-  std::filesystem::remove_all(config.dir);
+  if (std::getenv("LEDGER_BENCH_KEEP") == nullptr) std::filesystem::remove_all(config.dir);
 
-  std::string replay_check = ReplayCheck(replay_result, w, /*in_global_order=*/true);
+  std::string replay_check =
+      config.only_import ? "" : ReplayCheck(replay_result, w, /*in_global_order=*/true);
   if (config.json) {
     std::string out =
         fmt::format("{{\"workload\":\"v1\",\"streams\":{},\"events\":{},\"prefix\":{},\"runs\":{}",

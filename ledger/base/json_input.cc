@@ -212,15 +212,21 @@ Result<JsonObject> JsonDocument::RootObject() const {
 }
 
 bool JsonObject::SameName(std::string_view field, std::string_view name) const {
-  if (!loose_) return field == name;
-  auto fold = [](std::string_view text) {
-    std::string out;
-    for (char c : text) {
-      if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(c));
-    }
-    return out;
+  if (field == name) return true;
+  if (!loose_) return false;
+  // Letters and digits compared case-insensitively (ASCII), everything else skipped; without
+  // allocating, since every field of every line of an import is matched this way.
+  auto alnum = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   };
-  return fold(field) == fold(name);
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < field.size() && !alnum(field[i])) ++i;
+    while (j < name.size() && !alnum(name[j])) ++j;
+    if (i == field.size() || j == name.size()) return i == field.size() && j == name.size();
+    if (lower(field[i++]) != lower(name[j++])) return false;
+  }
 }
 
 std::optional<capnp::JsonValue::Reader> JsonObject::Find(std::string_view name) const {

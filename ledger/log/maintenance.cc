@@ -53,6 +53,8 @@ Status RestoreLedger(const std::string& backup_dir, const std::string& dir) {
   return Status::Ok();
 }
 
+Status FlushLedger(EventLog& log) { return internal::CoreOf(log).store().Flush(); }
+
 Status SettleLedger(EventLog& log) { return internal::CoreOf(log).store().Settle(); }
 
 Status CompactLedger(EventLog& log) { return internal::CoreOf(log).store().CompactAll(); }

@@ -23,6 +23,10 @@ Status BackupLedger(EventLog& log, const std::string& backup_dir);
 // `backup_dir` holds no backup.
 Status RestoreLedger(const std::string& backup_dir, const std::string& dir);
 
+// Writes what is in memory out to table files, so that a process opening the ledger next (a
+// read-only view) need not replay a long write-ahead log: after a large import.
+Status FlushLedger(EventLog& log);
+
 // Flushes memtables and waits for background compaction to finish (a quiet store).
 Status SettleLedger(EventLog& log);
 

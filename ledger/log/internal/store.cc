@@ -313,6 +313,13 @@ Status Store::Restore(const std::string& backup_dir, const std::string& db_dir) 
                    fmt::format("restoring into {}", db_dir));
 }
 
+Status Store::Flush() {
+  if (read_only_) return Status::Ok();
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  return FromRocks(db_->Flush(flush, handles_), "flushing memtables");
+}
+
 Status Store::Settle() {
   if (read_only_) return Status::Ok();
   rocksdb::FlushOptions flush;

@@ -179,6 +179,8 @@ class Store {
 
   // Flushes memtables and waits until no flush or compaction runs or is pending.
   Status Settle();
+  // Flushes memtables to table files and waits for that (not for compactions).
+  Status Flush();
   // Compacts every column family down to the last level.
   Status CompactAll();
 
