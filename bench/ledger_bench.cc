@@ -301,8 +301,10 @@ int Main(int argc, char** argv) {
                     config.streams, total, prefix, config.runs);
     for (const auto& [key, series] : figures)
       out += fmt::format(",\"{}\":{:.3f}", key, series.median());
-    out += fmt::format(",\"bytes_per_event\":{:.1f},\"bytes_per_event_settled\":{:.1f}",
-                       bytes_compacted, bytes_settled);
+    if (!config.only_import) {
+      out += fmt::format(",\"bytes_per_event\":{:.1f},\"bytes_per_event_settled\":{:.1f}",
+                         bytes_compacted, bytes_settled);
+    }
     out += ",\"spread\":{";
     bool first = true;
     for (const auto& [key, series] : figures) {
@@ -310,7 +312,7 @@ int Main(int argc, char** argv) {
                          series.max());
       first = false;
     }
-    out += fmt::format("}},\"replay\":{}}}", ReplayJson(replay_result));
+    out += config.only_import ? "}}" : fmt::format("}},\"replay\":{}}}", ReplayJson(replay_result));
     std::printf("%s\n", out.c_str());
   } else {
     std::printf("workload v1, S=%u, %zu events, prefix %zu, median of %d runs (min..max)\n",
@@ -319,9 +321,11 @@ int Main(int argc, char** argv) {
       std::printf("  %-26s %14.2f   (%.2f .. %.2f)\n", key.c_str(), series.median(), series.min(),
                   series.max());
     }
-    std::printf("  %-26s %14.1f   (settled: %.1f)\n", "bytes_per_event", bytes_compacted,
-                bytes_settled);
-    std::printf("  replay: %s\n", ReplayJson(replay_result).c_str());
+    if (!config.only_import) {
+      std::printf("  %-26s %14.1f   (settled: %.1f)\n", "bytes_per_event", bytes_compacted,
+                  bytes_settled);
+      std::printf("  replay: %s\n", ReplayJson(replay_result).c_str());
+    }
   }
   if (!replay_check.empty()) Die(6, "replay result is wrong: " + replay_check);
   return 0;

@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
-#include "ledger/base/files.h"
 
 namespace secondment::cli {
 namespace {
