@@ -124,11 +124,13 @@ int Run(Env& env, const Args& args) {
   if (env.json()) {
     std::fprintf(Out(),
                  "{\"file\":%s,\"checkOnly\":%s,\"lines\":%llu,\"imported\":%llu,"
-                 "\"alreadyImported\":%llu,\"events\":%llu,\"first\":%llu,\"last\":%llu}\n",
+                 "\"alreadyImported\":%llu,\"derived\":%llu,\"events\":%llu,\"first\":%llu,"
+                 "\"last\":%llu}\n",
                  JsonString(name).c_str(), options.check_only ? "true" : "false",
                  static_cast<unsigned long long>(report->lines),
                  static_cast<unsigned long long>(report->imported),
                  static_cast<unsigned long long>(report->already),
+                 static_cast<unsigned long long>(report->derived),
                  static_cast<unsigned long long>(report->events),
                  static_cast<unsigned long long>(report->first),
                  static_cast<unsigned long long>(report->last));

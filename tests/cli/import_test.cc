@@ -73,7 +73,7 @@ TEST_F(ImportTest, CheckOnlyReportsWhatWouldBeWrittenAndWritesNothing) {
   EXPECT_EQ(Head(), 0u);
   CliResult json = Cli("--json import --check " + Quote(File("c.jsonl", ImportFile(1, 1))));
   EXPECT_NE(json.out.find("\"checkOnly\":true,\"lines\":7,\"imported\":7,\"alreadyImported\":0,"
-                          "\"events\":9"),
+                          "\"derived\":0,\"events\":9"),
             std::string::npos)
       << json.out;
 }
