@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
+#include "service/import.h"
 
 namespace secondment::cli {
 namespace {
@@ -30,11 +32,13 @@ class Sink {
     Sink sink;
     if (!path) return sink;
     sink.path_ = *path;
-    sink.partial_ = *path + ".partial";
-    sink.fd_ = ::open(sink.partial_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A new file of its own beside FILE (never one planted there, never another export's).
+    sink.partial_ = *path + ".partial-XXXXXX";
+    sink.fd_ = ::mkstemp(sink.partial_.data());
     if (sink.fd_ < 0) {
       return InvalidArgument(fmt::format("cannot write {}: {}", *path, std::strerror(errno)));
     }
+    ::fchmod(sink.fd_, 0640);
     return sink;
   }
   Sink() = default;
@@ -56,15 +60,20 @@ class Sink {
   Status Finish() {
     RETURN_IF_ERROR(Flush());
     if (fd_ < 0) return std::fflush(Out()) == 0 ? Status::Ok() : IOError("cannot write stdout");
-    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      ::unlink(partial_.c_str());
-      return IOError(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
-    }
+    int synced = ::fsync(fd_);
+    int closed = ::close(fd_);
     fd_ = -1;
-    if (::rename(partial_.c_str(), path_.c_str()) != 0) {
+    if (synced != 0 || closed != 0 || ::rename(partial_.c_str(), path_.c_str()) != 0) {
+      Status failed = IOError(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
       ::unlink(partial_.c_str());
-      return IOError(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
+      return failed;
+    }
+    // The rename itself is durable once the directory is synced.
+    std::string dir = std::filesystem::path(path_).parent_path().string();
+    int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+      ::fsync(dir_fd);
+      ::close(dir_fd);
     }
     return Status::Ok();
   }
@@ -188,7 +197,7 @@ int Run(Env& env, const Args& args) {
   }
   const std::string& what = args.positional()[0];
   std::optional<std::string> out = args.Get("out");
-  Format format = out && out->size() >= 4 && out->substr(out->size() - 4) == ".csv"
+  Format format = out && service::FormatOfName(*out) == service::ImportFormat::kCsv
                       ? Format::kCsv
                       : Format::kJsonLines;
   if (auto given = args.Get("format")) {

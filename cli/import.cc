@@ -90,7 +90,9 @@ int Run(Env& env, const Args& args) {
     if (!writer.ok()) return Fail(writer.status());
     caller = *writer;
   }
-  auto ledger = env.Local("import", service::Access::kWrite);
+  // A check writes nothing: it reads beside any writer (a server, say).
+  auto ledger =
+      env.Local("import", args.Has("check") ? service::Access::kRead : service::Access::kWrite);
   if (!ledger.ok()) return Fail(ledger.status());
   ImportProgress progress(in, size);
   service::ImportOptions options;
@@ -104,9 +106,7 @@ int Run(Env& env, const Args& args) {
   if (!report.ok()) return Fail(report.status());
 
   if (report->problem_count > 0) {
-    bool malformed = false;
     for (const auto& problem : report->problems) {
-      malformed |= problem.status.code() == StatusCode::kInvalidArgument;
       std::fprintf(Err(), "%s:%llu: %s\n", name.c_str(),
                    static_cast<unsigned long long>(problem.line),
                    Printable(problem.status.message(), 400).c_str());
@@ -119,7 +119,7 @@ int Run(Env& env, const Args& args) {
     std::fprintf(Err(), "nothing was imported: %llu of %llu lines of %s were refused\n",
                  static_cast<unsigned long long>(report->problem_count),
                  static_cast<unsigned long long>(report->lines), name.c_str());
-    return malformed ? 2 : 3;
+    return report->malformed > 0 ? 2 : 3;
   }
   if (env.json()) {
     std::fprintf(Out(),

@@ -59,6 +59,7 @@ class LineReader {
         *too_long = skipping_;
         skipping_ = false;
         *line = std::string_view(buffer_).substr(pos_);
+        if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
         pos_ = buffer_.size();
         return true;
       }
@@ -186,16 +187,18 @@ ImportFormat FormatOfName(std::string_view name) {
 Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& in,
                                            const ImportOptions& options) {
   RETURN_IF_ERROR(MayPerform(caller, Operation::kImport));
-  RETURN_IF_ERROR(RequireWriter("import"));
+  if (!options.check_only) RETURN_IF_ERROR(RequireWriter("import"));
   const std::string actor = caller.id.empty() ? "import" : caller.id;
   Position head = log_->Head();
-  ImportPlan plan(log_.get(), head, Today(), options.name);
+  // The name goes into every event: printable and UTF-8, however the file is called.
+  ImportPlan plan(log_.get(), head, Today(), ReplaceInvalidUtf8(Printable(options.name, 400)));
   ImportReport report;
   auto progress = [&](std::string_view phase, uint64_t done, uint64_t total) {
     if (options.progress) options.progress(phase, done, total);
   };
   auto refuse = [&](uint64_t line, Status status) {
     ++report.problem_count;
+    if (status.code() == StatusCode::kInvalidArgument) ++report.malformed;
     if (report.problems.size() < kMaxReportedProblems) {
       report.problems.push_back({line, std::move(status)});
     }
@@ -223,6 +226,12 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
       all_already &= already;
     }
     ++(all_already ? report.already : report.imported);
+    if (plan.events() > kMaxImportEvents) {
+      return InvalidArgument(
+          fmt::format("{} holds more than {} events; split it into several files (nothing was "
+                      "imported)",
+                      options.name, kMaxImportEvents));
+    }
     if (report.lines % kProgressEvery == 0) progress("checking", report.lines, 0);
     return Status::Ok();
   };

@@ -48,6 +48,9 @@ ImportFormat FormatOfName(std::string_view name);
 inline constexpr size_t kMaxImportLineBytes = 64 * 1024;
 inline constexpr size_t kMaxImportKeyLength = 200;
 inline constexpr size_t kMaxReportedProblems = 100;
+// An import is held in memory until it commits (about 1 KB an event): a larger file is refused
+// whole, to be split.
+inline constexpr uint64_t kMaxImportEvents = 5'000'000;
 
 struct ImportOptions {
   ImportFormat format = ImportFormat::kJsonLines;
@@ -78,6 +81,7 @@ struct ImportReport {
   // there were in all. When any, nothing was written.
   std::vector<ImportProblem> problems;
   uint64_t problem_count = 0;
+  uint64_t malformed = 0;  // of them InvalidArgument (the rest a rule refused)
 };
 
 }  // namespace secondment::service

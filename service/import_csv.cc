@@ -141,8 +141,14 @@ Result<std::vector<ImportCommand>> RowCommands(const Row& row, const Policy& pol
   if (id.empty()) id = DerivedId(p);
   std::vector<ImportCommand> commands;
   Actor importer{"import", schema::Role::HR};
+  // Each step's key says which step of the row it is (not where it comes in the row), so that a
+  // row whose state moved on since it was imported is refused, not taken as already there.
   auto step = [&](Command command, Actor actor = Actor{"import", schema::Role::HR}) {
-    std::string key = fmt::format("csv\n{}\n{}", id, commands.size());
+    std::string what(CommandName(command));
+    if (auto* approval = std::get_if<ApproveCommand>(&command)) {
+      what += fmt::format("/{}/{}", ScopeName(approval->scope), secondment::RoleName(actor.role));
+    }
+    std::string key = fmt::format("csv\n{}\n{}", id, what);
     commands.push_back({std::move(key), id, std::move(actor), std::move(command)});
   };
   // Approvals by each approver the policy names: the managers the row names, the secondee,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "ledger/base/json_input.h"
+#include "ledger/base/text.h"
 #include "ledger/event/vocabulary.h"
 #include "ledger/lifecycle/streams.h"
 #include "service/caller.h"
@@ -169,10 +170,23 @@ Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& o) {
                           "effectiveDate", "actor", "role", "type", "payload", "source"}));
   ASSIGN_OR_RETURN(std::string stream, Text(o, "streamId"));
   ASSIGN_OR_RETURN(std::string role_text, Text(o, "role"));
-  std::optional<std::string_view> secondment = SecondmentIdOf(stream);
+  ASSIGN_OR_RETURN(std::string type, Text(o, "type"));
   // What the ledger derives by itself is made again by the commands that caused it: the
   // periods an employee's stream claims, and the steps a completing approval appends.
-  if (!secondment || role_text == "system") return std::optional<ImportCommand>();
+  if (stream.rfind("employee-", 0) == 0 && type == "periodClaimed") {
+    return std::optional<ImportCommand>();
+  }
+  if (role_text == "system" && (type == "extended" || type == "convertedToPermanent" ||
+                                type == "corrected" || type == "voided")) {
+    return std::optional<ImportCommand>();
+  }
+  std::optional<std::string_view> secondment = SecondmentIdOf(stream);
+  if (!secondment) {
+    return InvalidArgument(
+        fmt::format("streamId must name a secondment's stream "
+                    "(secondment-ID) for a {} event",
+                    Printable(type, 40)));
+  }
   ImportCommand c;
   c.secondment = std::string(*secondment);
   ASSIGN_OR_RETURN(std::string id_text, Text(o, "eventId"));
@@ -188,7 +202,6 @@ Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& o) {
   if (!lifecycle) return InvalidArgument(fmt::format("role {} records no step", role_text));
   c.actor.role = *lifecycle;
   ASSIGN_OR_RETURN(CivilDate date, Date(o, "effectiveDate"));
-  ASSIGN_OR_RETURN(std::string type, Text(o, "type"));
   ASSIGN_OR_RETURN(auto payload, o.Object(kPayload));
   if (!payload) return InvalidArgument(fmt::format("payload is required in {}", o.where()));
   ASSIGN_OR_RETURN(c.command, CommandOf(type, *payload, date));

@@ -8,9 +8,50 @@
 
 namespace secondment::service {
 
+// "import:" is no principal's id (ids hold no ':'), so these names never meet the HTTP API's
+// (principal, Idempotency-Key) ids.
 EventId ImportEventId(std::string_view key) {
-  return EventId::FromName(fmt::format("import\n{}", key));
+  return EventId::FromName(fmt::format("import:\n{}", key));
 }
+
+namespace {
+
+// The id of a step's `n`th event after its first (an approval that completes a request, a
+// period claim), for a command line's key or an exported event's id.
+EventId DerivedEventId(const ImportCommand& c, uint32_t n) {
+  return EventId::FromName(
+      fmt::format("{}\n{}\n{}", c.event_id ? "import-event:" : "import:", c.key, n));
+}
+
+// The event types a command records first: what a key already in the ledger must hold.
+bool Records(const Command& command, std::string_view type) {
+  return std::visit(
+      [&](const auto& c) {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, ProposeCommand>) return type == "proposed";
+        if constexpr (std::is_same_v<C, ApproveCommand>) return type == "approvalGranted";
+        if constexpr (std::is_same_v<C, RefuseCommand>) return type == "approvalRefused";
+        if constexpr (std::is_same_v<C, WithdrawCommand>) return type == "withdrawn";
+        if constexpr (std::is_same_v<C, SignCommand>) return type == "agreementSigned";
+        if constexpr (std::is_same_v<C, StartCommand>) return type == "started";
+        if constexpr (std::is_same_v<C, HandoverCommand>) return type == "handoverRecorded";
+        if constexpr (std::is_same_v<C, FeedbackCommand>) return type == "feedbackRecorded";
+        if constexpr (std::is_same_v<C, RequestExtensionCommand>) {
+          return type == "extensionRequested";
+        }
+        if constexpr (std::is_same_v<C, ReturnCommand>) return type == "returned";
+        if constexpr (std::is_same_v<C, ProposeConversionCommand>) {
+          return type == "conversionProposed";
+        }
+        if constexpr (std::is_same_v<C, CorrectCommand>) {
+          return type == "corrected" || type == "correctionProposed";
+        }
+        return type == "voided" || type == "correctionProposed";
+      },
+      command);
+}
+
+}  // namespace
 
 Policy RecordedElsewhere(const Policy& policy) {
   Policy relaxed = policy;
@@ -107,13 +148,23 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   }
   ASSIGN_OR_RETURN(std::optional<Position> stored, log_->FindEvent(first_id));
   if (stored && *stored <= head_) {
+    // Recorded by an earlier import of this key: the same step, or the line changed since.
     ASSIGN_OR_RETURN(auto events, log_->ReadAll(*stored, 1));
-    if (events.empty())
+    if (events.empty()) {
       return Corruption(fmt::format("event #{} is indexed but not read", *stored));
-    if (events.front().Get().getStreamId().cStr() != SecondmentStream(c.secondment)) {
+    }
+    auto was = events.front().Get();
+    if (was.getStreamId().cStr() != SecondmentStream(c.secondment)) {
       return RuleViolation(fmt::format(
           "key '{}' was imported before for another secondment (event #{})", c.key, *stored));
     }
+    std::string_view type = EventTypeName(was);
+    if (!Records(c.command, type) || c.actor.id != was.getActor().getId().cStr()) {
+      return RuleViolation(fmt::format(
+          "key '{}' was recorded before as {} by {} (event #{}), not as this line's {} by {}",
+          c.key, type, was.getActor().getId().cStr(), *stored, CommandName(c.command), c.actor.id));
+    }
+    if (c.was_at != 0) moved_[c.was_at] = *stored;
     *already = true;
     return Status::Ok();
   }
@@ -123,7 +174,14 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   // A void read from another ledger's export names a position there.
   Command command = c.command;
   if (auto* v = std::get_if<VoidCommand>(&command); v && c.was_at != 0) {
-    if (auto moved = moved_.find(v->position); moved != moved_.end()) v->position = moved->second;
+    auto moved = moved_.find(v->position);
+    if (moved == moved_.end()) {
+      return RuleViolation(fmt::format(
+          "the void names position {} of the ledger it was exported from, a step not in this "
+          "file",
+          v->position));
+    }
+    v->position = moved->second;
   }
   if (!proposing && !secondment->version) {
     return NotFound(fmt::format("no secondment {}", c.secondment));
@@ -136,9 +194,7 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   context.actor = c.actor;
   context.today = today_;
   uint32_t derived = 0;
-  context.new_id = [&] {
-    return EventId::FromName(fmt::format("import\n{}\n{}", c.key, ++derived));
-  };
+  context.new_id = [&] { return DerivedEventId(c, ++derived); };
   const std::string& employee_id =
       proposing ? std::get<ProposeCommand>(c.command).employee_id : secondment->state.employee_id;
   Stream* employee = nullptr;
@@ -153,6 +209,15 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   decision.secondment_events.front().set_id(first_id);
   if (!decision.employee_events.empty() && employee == nullptr) {
     ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
+  }
+
+  for (const auto* events : {&decision.secondment_events, &decision.employee_events}) {
+    for (const NewEvent& event : *events) {
+      if (auto it = lines_of_ids_.find(event.id()); it != lines_of_ids_.end()) {
+        return InvalidArgument(fmt::format("event id {} of this line is used on line {} already",
+                                           event.id().ToString(), it->second));
+      }
+    }
   }
 
   // Nothing can fail from here on. Each event is stamped with the position it will get, so

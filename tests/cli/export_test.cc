@@ -1,6 +1,7 @@
 // secondment export (docs/import.md, "Exporting"), and the round trip: the log of one ledger,
 // exported and imported into a new one, gives the same status, placements and histories.
 
+#include <filesystem>
 #include <regex>
 
 #include "tests/cli/cli_fixture.h"
@@ -113,7 +114,13 @@ TEST_F(ExportTest, EachExportHasItsHeaderAndRowsAsCsvOrJsonLines) {
   std::string file = dir_.Sub("status.csv");
   EXPECT_EQ(Ok("export status --out " + Quote(file)), "");
   EXPECT_EQ(ReadFileText(file).rfind("id,state,", 0), 0u);
-  EXPECT_FALSE(std::ifstream(file + ".partial").good());
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
+  }
+  // Upper-case .CSV is CSV too.
+  std::string upper = dir_.Sub("STATUS.CSV");
+  Ok("export status --out " + Quote(upper));
+  EXPECT_EQ(ReadFileText(upper).rfind("id,state,", 0), 0u);
 }
 
 TEST_F(ExportTest, WrongArgumentsAreRefused) {

@@ -66,6 +66,58 @@ TEST_F(ImportTest, JsonLinesRecordEveryStepWithItsSourceAndASecondImportWritesNo
   Ok("verify");
 }
 
+TEST_F(ImportTest, ALineThatChangedSinceItWasImportedIsRefusedNotSkipped) {
+  ASSERT_EQ(Import("a.jsonl", SecondmentLines(1)).code, 0);
+  // The same key, now another step; then the same step by someone else.
+  CliResult other_step = Import(
+      "b.jsonl",
+      Line(
+          R"({"key":"SEC-000001/7","command":"withdraw","secondment":"SEC-000001","reason":"r"})"));
+  EXPECT_EQ(other_step.code, 3) << other_step.err;
+  EXPECT_NE(other_step.err.find("key 'SEC-000001/7' was recorded before as returned by import"),
+            std::string::npos)
+      << other_step.err;
+  CliResult other_actor =
+      Import("c.jsonl", Line(R"({"key":"SEC-000001/7","command":"return","actor":"hr-9",)"
+                             R"("secondment":"SEC-000001","date":"2024-11-30"})"));
+  EXPECT_EQ(other_actor.code, 3) << other_actor.err;
+  EXPECT_NE(other_actor.err.find("not as this line's return by hr-9"), std::string::npos)
+      << other_actor.err;
+}
+
+TEST_F(ImportTest, AMalformedLineAfterAHundredRuleRefusalsStillExitsTwo) {
+  std::string file;
+  for (int i = 0; i < 120; ++i) {
+    file += Line(fmt::format(R"({{"key":"k{}","command":"withdraw","secondment":"SEC-{}",)"
+                             R"("reason":"r"}})",
+                             i, i));
+  }
+  file += "{not json\n";
+  CliResult r = Import("late.jsonl", file);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("... and 21 more"), std::string::npos) << r.err;
+}
+
+TEST_F(ImportTest, AnExportedEventThatNamesNoSecondmentIsRefusedNotSkipped) {
+  CliResult r = Import(
+      "events.jsonl",
+      Line(R"({"position":5,"eventId":"0b9e8f0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b","type":"started",)"
+           R"("actor":"hr-1","role":"hr","effectiveDate":"2024-02-01",)"
+           R"("payload":{"actualStart":"2024-02-01"}})"));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("streamId must name a secondment's stream"), std::string::npos) << r.err;
+  CliResult void_elsewhere = Import(
+      "void.jsonl",
+      Line(R"({"position":9,"streamId":"secondment-SEC-1","eventId":)"
+           R"("0b9e8f0e-1c2d-4e5f-8a9b-0c1d2e3f4a5c","type":"voided","actor":"hr-1","role":"hr",)"
+           R"("effectiveDate":"2024-02-01","payload":{"position":7,"eventId":"","voidedType":)"
+           R"("started","reason":"r"}})"));
+  EXPECT_EQ(void_elsewhere.code, 3) << void_elsewhere.err;
+  EXPECT_NE(void_elsewhere.err.find("names position 7 of the ledger it was exported from"),
+            std::string::npos)
+      << void_elsewhere.err;
+}
+
 TEST_F(ImportTest, CheckOnlyReportsWhatWouldBeWrittenAndWritesNothing) {
   CliResult r = Import("check.jsonl", ImportFile(1, 2), "--check");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -215,6 +267,13 @@ TEST_F(ImportTest, CsvRowsBecomeTheStepsThatLeadToTheirState) {
   CliResult again = Import("people.csv", csv);
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(Head(), head);
+  // The sheet moved on: the active row is now returned; only its return is added.
+  std::string moved = std::string(kCsvHeader) +
+                      "E-2,Acme,Sales,mgr-1,Globex,R&D,mgr-2,external,\"Lead, \"\"Data\"\"\","
+                      "2026-03-01,2027-02-28,2026-03-02,2026-09-30,returned\n";
+  CliResult later = Import("people-later.csv", moved);
+  ASSERT_EQ(later.code, 0) << later.err;
+  EXPECT_EQ(Head(), head + 1);
   Ok("verify");
 }
 
