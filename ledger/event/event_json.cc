@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <unordered_map>
+#include <vector>
 
+#include "ledger/base/assert.h"
 #include "ledger/base/date.h"
 #include "ledger/base/hash.h"
 #include "ledger/base/json_input.h"
@@ -26,6 +29,60 @@ void AppendInteger(std::string& out, int64_t value) {
 
 void AppendValue(std::string& out, capnp::DynamicValue::Reader value, capnp::Type type);
 
+// What rendering a struct needs of its schema, worked out once per struct type rather than
+// asked of the schema for every field of every event: each field's quoted name, its type, and
+// whether it is a pointer (shown only when set); each enum's words.
+struct FieldPlan {
+  capnp::StructSchema::Field field;
+  std::string key;  // "\"name\":"
+  capnp::Type type;
+  bool pointer = false;
+};
+struct StructPlan {
+  std::vector<FieldPlan> fields;    // by field index
+  std::vector<uint32_t> non_union;  // indexes of the fields outside the union, in order
+};
+struct Plans {
+  std::unordered_map<uint64_t, StructPlan> structs;                   // by schema id
+  std::unordered_map<uint64_t, std::vector<std::string>> enum_words;  // quoted, by ordinal
+};
+
+void AddPlans(Plans& plans, capnp::Type type) {
+  while (type.isList()) type = type.asList().getElementType();
+  if (type.isEnum()) {
+    auto schema = type.asEnum();
+    auto& words = plans.enum_words[schema.getProto().getId()];
+    if (!words.empty()) return;
+    for (auto enumerant : schema.getEnumerants()) {
+      words.push_back(JsonString(SnakeCase(enumerant.getProto().getName().cStr())));
+    }
+    return;
+  }
+  if (!type.isStruct()) return;
+  auto schema = type.asStruct();
+  uint64_t id = schema.getProto().getId();
+  if (plans.structs.count(id) != 0) return;
+  StructPlan& plan = plans.structs[id];
+  for (auto field : schema.getFields()) {
+    auto field_type = field.getType();
+    plan.fields.push_back({field, JsonString(field.getProto().getName().cStr()) + ":", field_type,
+                           field_type.isText() || field_type.isData() || field_type.isStruct() ||
+                               field_type.isList()});
+  }
+  for (auto field : schema.getNonUnionFields()) plan.non_union.push_back(field.getIndex());
+  for (auto field : schema.getFields()) AddPlans(plans, field.getType());
+}
+
+// The plans of every struct and enum an event holds, made once (thread-safe).
+const Plans& EventPlans() {
+  static const Plans plans = [] {
+    Plans made;
+    AddPlans(made, capnp::Type(capnp::Schema::from<schema::Event>()));
+    return made;
+  }();
+  return plans;
+}
+
 // A struct: every field that is set (the active member only, for a union).
 void AppendStruct(std::string& out, capnp::DynamicStruct::Reader reader) {
   auto schema = reader.getSchema();
@@ -34,22 +91,23 @@ void AppendStruct(std::string& out, capnp::DynamicStruct::Reader reader) {
     out += DateJson(CivilDate{date.getYear(), date.getMonth(), date.getDay()});
     return;
   }
+  const Plans& plans = EventPlans();
+  auto found = plans.structs.find(schema.getProto().getId());
+  LEDGER_ASSERT(found != plans.structs.end(), schema.getProto().getDisplayName().cStr());
+  const StructPlan& plan = found->second;
   out += '{';
   bool first = true;
   // Pointer fields (text, data, structs, lists) show when set; scalars always show.
-  auto add = [&](capnp::StructSchema::Field field) {
-    auto type = field.getType();
-    bool pointer = type.isText() || type.isData() || type.isStruct() || type.isList();
-    if (pointer && !reader.has(field)) return;
+  auto add = [&](const FieldPlan& field) {
+    if (field.pointer && !reader.has(field.field)) return;
     if (!first) out += ',';
     first = false;
-    AppendJsonString(out, field.getProto().getName().cStr());
-    out += ':';
-    AppendValue(out, reader.get(field), type);
+    out += field.key;
+    AppendValue(out, reader.get(field.field), field.type);
   };
-  for (auto field : schema.getNonUnionFields()) add(field);
+  for (uint32_t index : plan.non_union) add(plan.fields[index]);
   KJ_IF_MAYBE (active, reader.which()) {
-    add(*active);
+    add(plan.fields[active->getIndex()]);
   }
   out += '}';
 }
@@ -80,11 +138,15 @@ void AppendValue(std::string& out, capnp::DynamicValue::Reader value, capnp::Typ
       AppendJsonString(out, Hex(value.as<capnp::Data>()));
       return;
     case capnp::DynamicValue::ENUM: {
-      KJ_IF_MAYBE (enumerant, value.as<capnp::DynamicEnum>().getEnumerant()) {
-        AppendJsonString(out, SnakeCase(enumerant->getProto().getName().cStr()));
+      auto value_enum = value.as<capnp::DynamicEnum>();
+      const auto& words = EventPlans().enum_words;
+      auto found = words.find(value_enum.getSchema().getProto().getId());
+      uint16_t raw = value_enum.getRaw();
+      if (found != words.end() && raw < found->second.size()) {
+        out += found->second[raw];
         return;
       }
-      AppendInteger(out, value.as<capnp::DynamicEnum>().getRaw());
+      AppendInteger(out, raw);
       return;
     }
     case capnp::DynamicValue::STRUCT:
