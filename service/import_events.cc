@@ -6,6 +6,7 @@
 #include "ledger/base/json_input.h"
 #include "ledger/base/text.h"
 #include "ledger/event/vocabulary.h"
+#include "ledger/lifecycle/proposal_json.h"
 #include "ledger/lifecycle/streams.h"
 #include "service/caller.h"
 #include "service/import_plan.h"
@@ -18,17 +19,6 @@ constexpr char kPayload[] = "payload";
 Result<std::string> Text(const JsonObject& o, std::string_view name) {
   ASSIGN_OR_RETURN(auto text, o.String(name));
   return text.value_or("");
-}
-
-Result<CivilDate> Date(const JsonObject& o, std::string_view name) {
-  ASSIGN_OR_RETURN(auto text, o.String(name));
-  if (!text) return InvalidArgument(fmt::format("{} is required in {}", name, o.where()));
-  auto date = ParseDate(*text);
-  if (!date.ok()) {
-    return InvalidArgument(
-        fmt::format("{} for {} in {}", date.status().message(), name, o.where()));
-  }
-  return *date;
 }
 
 Result<Party> PartyOf(const JsonObject& o, std::string_view name) {
@@ -51,8 +41,8 @@ Result<ProposeCommand> Proposal(const JsonObject& p) {
   ASSIGN_OR_RETURN(c.role_title, Text(p, "roleTitle"));
   ASSIGN_OR_RETURN(auto objectives, p.Strings("objectives"));
   c.objectives = objectives.value_or(std::vector<std::string>());
-  ASSIGN_OR_RETURN(c.start, Date(p, "plannedStart"));
-  ASSIGN_OR_RETURN(c.end, Date(p, "plannedEnd"));
+  ASSIGN_OR_RETURN(c.start, RequiredJsonDate(p, "plannedStart"));
+  ASSIGN_OR_RETURN(c.end, RequiredJsonDate(p, "plannedEnd"));
   ASSIGN_OR_RETURN(auto fte, p.Integer("ftePercent", 1, 100));
   c.fte_percent = static_cast<int>(fte.value_or(100));
   ASSIGN_OR_RETURN(c.location, Text(p, "location"));
@@ -96,7 +86,7 @@ Result<Command> CommandOf(std::string_view type, const JsonObject& p, CivilDate 
     return Command(std::move(c));
   }
   if (type == "started") {
-    ASSIGN_OR_RETURN(CivilDate started, Date(p, "actualStart"));
+    ASSIGN_OR_RETURN(CivilDate started, RequiredJsonDate(p, "actualStart"));
     return Command(StartCommand{started});
   }
   if (type == "handoverRecorded") {
@@ -121,14 +111,14 @@ Result<Command> CommandOf(std::string_view type, const JsonObject& p, CivilDate 
   }
   if (type == "extensionRequested") {
     RequestExtensionCommand c;
-    ASSIGN_OR_RETURN(c.until, Date(p, "newPlannedEnd"));
+    ASSIGN_OR_RETURN(c.until, RequiredJsonDate(p, "newPlannedEnd"));
     ASSIGN_OR_RETURN(c.rationale, Text(p, "rationale"));
     c.date = date;
     return Command(std::move(c));
   }
   if (type == "returned") {
     ReturnCommand c;
-    ASSIGN_OR_RETURN(c.date, Date(p, "returnDate"));
+    ASSIGN_OR_RETURN(c.date, RequiredJsonDate(p, "returnDate"));
     ASSIGN_OR_RETURN(c.reason, Text(p, "reason"));
     ASSIGN_OR_RETURN(std::string position, Text(p, "position"));
     if (!position.empty()) {
@@ -138,7 +128,7 @@ Result<Command> CommandOf(std::string_view type, const JsonObject& p, CivilDate 
   }
   if (type == "conversionProposed") {
     ProposeConversionCommand c;
-    ASSIGN_OR_RETURN(c.effective, Date(p, "effectiveDate"));
+    ASSIGN_OR_RETURN(c.effective, RequiredJsonDate(p, "effectiveDate"));
     ASSIGN_OR_RETURN(c.new_role, Text(p, "newRole"));
     ASSIGN_OR_RETURN(c.recruitment_ref, Text(p, "recruitmentRef"));
     c.date = date;
@@ -201,7 +191,7 @@ Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& o) {
   std::optional<schema::Role> lifecycle = LifecycleRole(role);
   if (!lifecycle) return InvalidArgument(fmt::format("role {} records no step", role_text));
   c.actor.role = *lifecycle;
-  ASSIGN_OR_RETURN(CivilDate date, Date(o, "effectiveDate"));
+  ASSIGN_OR_RETURN(CivilDate date, RequiredJsonDate(o, "effectiveDate"));
   ASSIGN_OR_RETURN(auto payload, o.Object(kPayload));
   if (!payload) return InvalidArgument(fmt::format("payload is required in {}", o.where()));
   ASSIGN_OR_RETURN(c.command, CommandOf(type, *payload, date));

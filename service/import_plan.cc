@@ -133,11 +133,7 @@ Result<VoidTarget> ImportPlan::VoidTargetAt(Position position) {
   }
   ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
   if (events.empty()) return NotFound(fmt::format("no event at position {}", position));
-  auto event = events.front().Get();
-  auto id = event.getEventId();
-  return VoidTarget{position, event.getStreamId().cStr(),
-                    std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
-                    std::string(EventTypeName(event))};
+  return VoidTargetOf(position, events.front().Get());
 }
 
 Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& policy, bool* already) {
@@ -231,16 +227,14 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
     const auto& id = event.id().bytes();
     builder.setPosition(position);
     builder.setEventId(kj::arrayPtr(id.data(), id.size()));  // facts keep it: a void names it
+    builder.setStreamId(SecondmentStream(c.secondment));
     builder.setSource(source);
     EvolveInPlace(secondment->state, event.Get());
     lines_of_ids_.emplace(event.id(), line);
     auto payload = builder.getPayload();
     if (payload.isStarted() || payload.isReturned() || payload.isFeedbackRecorded() ||
         payload.isHandoverRecorded()) {
-      planned_targets_[position] =
-          VoidTarget{position, SecondmentStream(c.secondment),
-                     std::string(reinterpret_cast<const char*>(id.data()), id.size()),
-                     std::string(EventTypeName(event.Get()))};
+      planned_targets_[position] = VoidTargetOf(position, event.Get());
     }
   }
   for (NewEvent& event : decision.employee_events) {

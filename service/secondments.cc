@@ -73,11 +73,7 @@ Result<VoidTarget> Secondments::LoadVoidTarget(Position position) {
   if (position == 0) return InvalidArgument("position must be 1 or more");
   ASSIGN_OR_RETURN(auto events, log_->ReadAll(position, 1));
   if (events.empty()) return NotFound(fmt::format("no event at position {}", position));
-  auto event = events.front().Get();
-  auto id = event.getEventId();
-  return VoidTarget{position, event.getStreamId().cStr(),
-                    std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
-                    std::string(EventTypeName(event))};
+  return VoidTargetOf(position, events.front().Get());
 }
 
 Status Secondments::LoadEmployee(const std::string& employee_id, std::string_view except,

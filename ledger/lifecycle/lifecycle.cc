@@ -311,6 +311,13 @@ Result<Decision> DecideOne(const Secondment& s, const VoidCommand& c, const Cont
 
 }  // namespace
 
+VoidTarget VoidTargetOf(Position position, schema::Event::Reader event) {
+  auto id = event.getEventId();
+  return VoidTarget{position, event.getStreamId().cStr(),
+                    std::string(reinterpret_cast<const char*>(id.begin()), id.size()),
+                    std::string(EventTypeName(event))};
+}
+
 Result<Decision> Decide(const Secondment& state, const Command& command, const Context& context) {
   if (context.actor.role == Role::UNSPECIFIED || context.actor.role == Role::SYSTEM ||
       context.actor.role == Role::AUDITOR || context.actor.role == Role::SUBSCRIBER) {

@@ -297,6 +297,9 @@ struct VoidTarget {
   std::string type;      // the payload's name, e.g. "returned"
 };
 
+// The event at `position` as a void names it.
+VoidTarget VoidTargetOf(Position position, schema::Event::Reader event);
+
 struct Context {
   const Policy* policy = nullptr;  // borrowed, non-null
   Actor actor;

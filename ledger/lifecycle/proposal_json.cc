@@ -6,9 +6,7 @@
 #include "ledger/event/vocabulary.h"
 
 namespace secondment {
-namespace {
-
-Result<CivilDate> JsonDate(const JsonObject& o, std::string_view name) {
+Result<CivilDate> RequiredJsonDate(const JsonObject& o, std::string_view name) {
   ASSIGN_OR_RETURN(auto text, o.String(name));
   if (!text) return InvalidArgument(fmt::format("{} is required in {}", name, o.where()));
   auto date = ParseDate(*text);
@@ -18,6 +16,8 @@ Result<CivilDate> JsonDate(const JsonObject& o, std::string_view name) {
   }
   return *date;
 }
+
+namespace {
 
 Result<std::string> JsonRequired(const JsonObject& o, std::string_view name) {
   ASSIGN_OR_RETURN(auto text, o.String(name));
@@ -57,8 +57,8 @@ Result<Proposal> ParseProposalObject(const JsonObject& object,
   ASSIGN_OR_RETURN(std::string kind, JsonRequired(o, "kind"));
   ASSIGN_OR_RETURN(c.kind, ParseKind(kind, "kind in " + where));
   ASSIGN_OR_RETURN(c.role_title, JsonRequired(o, "roleTitle"));
-  ASSIGN_OR_RETURN(c.start, JsonDate(o, "start"));
-  ASSIGN_OR_RETURN(c.end, JsonDate(o, "end"));
+  ASSIGN_OR_RETURN(c.start, RequiredJsonDate(o, "start"));
+  ASSIGN_OR_RETURN(c.end, RequiredJsonDate(o, "end"));
   ASSIGN_OR_RETURN(auto fte, o.Integer("fte", 1, 100));
   if (fte) c.fte_percent = static_cast<int>(*fte);
   ASSIGN_OR_RETURN(auto country, o.String("country"));
@@ -84,7 +84,7 @@ Result<Proposal> ParseProposalObject(const JsonObject& object,
   c.backfill = backfill.value_or("");
   ASSIGN_OR_RETURN(auto date, o.String("date"));
   if (date) {
-    ASSIGN_OR_RETURN(c.date, JsonDate(o, "date"));
+    ASSIGN_OR_RETURN(c.date, RequiredJsonDate(o, "date"));
   }
   return p;
 }

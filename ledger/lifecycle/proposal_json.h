@@ -21,6 +21,10 @@ struct Proposal {
   ProposeCommand command;
 };
 
+// The date in field `name` of `o` (YYYY-MM-DD), which must be there: InvalidArgument naming the
+// field and the object otherwise.
+Result<CivilDate> RequiredJsonDate(const JsonObject& o, std::string_view name);
+
 // `where` names the input in messages (a path, or "the proposal").
 Result<Proposal> ParseProposalJson(std::string_view text, const std::string& where);
 

@@ -192,7 +192,7 @@ TEST(CrashTest, AnImportKilledAtRandomLeavesNoneOrAllOfTheFile) {
   TempDir dir;
   std::string data = dir.Sub("ledger");
   std::string file = dir.Sub("past.jsonl");
-  constexpr int kSecondments = 2000;
+  constexpr int kSecondments = 1200;
   constexpr Position kEvents = kSecondments * 9;  // 7 steps and two period claims each
   std::ofstream(file) << ImportFile(1, kSecondments);
   std::string bin = SECONDMENT_BIN;
