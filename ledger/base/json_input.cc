@@ -10,6 +10,9 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 
 namespace secondment {
 
@@ -179,6 +182,41 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
   return text;
 }
 
+namespace {
+
+// A key given twice in any object of the document: refused, never "the last one wins" (a
+// reader that took the first would see another document). Nesting is bounded by the codec.
+Status CheckNoRepeatedKeys(capnp::JsonValue::Reader value, const std::string& where) {
+  if (value.isArray()) {
+    for (auto item : value.getArray()) RETURN_IF_ERROR(CheckNoRepeatedKeys(item, where));
+    return Status::Ok();
+  }
+  if (!value.isObject()) return Status::Ok();
+  auto fields = value.getObject();
+  std::unordered_set<std::string_view> seen;  // large objects only: no quadratic scan
+  for (uint32_t i = 0; i < fields.size(); ++i) {
+    auto name = fields[i].getName();
+    std::string_view key(name.cStr(), name.size());
+    bool repeated = false;
+    if (fields.size() > 16) {
+      repeated = !seen.insert(key).second;
+    } else {
+      for (uint32_t j = 0; j < i && !repeated; ++j) repeated = fields[j].getName() == name;
+    }
+    if (repeated) {
+      std::string shown(key.substr(0, 40));
+      for (char& c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+      }
+      return InvalidArgument(fmt::format("field '{}' is given twice in {}", shown, where));
+    }
+    RETURN_IF_ERROR(CheckNoRepeatedKeys(fields[i].getValue(), where));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string where,
                                          size_t max_bytes) {
   if (text.size() > max_bytes) {
@@ -202,6 +240,7 @@ Result<JsonDocument> JsonDocument::Parse(std::string_view text, std::string wher
     return InvalidArgument(
         fmt::format("{} is not valid JSON: {}", doc.where_, exception->getDescription().cStr()));
   }
+  RETURN_IF_ERROR(CheckNoRepeatedKeys(root.asReader(), doc.where_));
   return doc;
 }
 

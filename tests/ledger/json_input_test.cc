@@ -3,6 +3,7 @@
 
 #include "ledger/base/json_input.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace secondment {
@@ -72,6 +73,24 @@ TEST(JsonInputTest, WhatIsNotJsonNotUtf8OrTooLargeIsRefused) {
   auto array = JsonDocument::Parse("[1]", "in.json");
   ASSERT_TRUE(array.ok());
   EXPECT_EQ(array->RootObject().status().code(), StatusCode::kInvalidArgument);
+}
+
+// A key given twice is refused wherever it is, in any object at any depth, small or large.
+TEST(JsonInputTest, AKeyGivenTwiceAnywhereIsRefused) {
+  for (std::string_view text : {R"({"a":1,"a":2})", R"({"a":{"b":1,"c":2,"b":3}})",
+                                R"({"a":[{"x":1},{"y":1,"y":2}]})", R"([{"k":1,"k":1}])"}) {
+    auto doc = JsonDocument::Parse(text, "in.json");
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_NE(doc.status().message().find("is given twice in in.json"), std::string::npos)
+        << doc.status().message();
+  }
+  std::string large = "{";
+  for (int i = 0; i < 5000; ++i) large += fmt::format("\"k{}\":{},", i, i);
+  ASSERT_TRUE(JsonDocument::Parse(large + "\"end\":0}", "in.json").ok());
+  auto repeated = JsonDocument::Parse(large + "\"k17\":0}", "in.json");
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.status().message().find("field 'k17' is given twice"), std::string::npos);
+  EXPECT_TRUE(JsonDocument::Parse(R"({"a":{"b":1},"b":{"a":2}})", "in.json").ok());
 }
 
 TEST(JsonInputTest, InvalidUtf8IsFoundAndReplaced) {
