@@ -21,8 +21,8 @@ struct CommandDef {
 
 CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
-CommandDef ImportCommandDef();  // import FILE
-CommandDef ExportCommandDef();  // export status|placements|alerts|histories|log
+CommandDef ImportCommandDef();                      // import FILE
+CommandDef ExportCommandDef();                      // export status|placements|alerts|histories|log
 CommandDef PolicyCommandDef();                      // policy show
 std::vector<CommandDef> StepCommandDefs();          // approve, refuse, withdraw, sign, start, ...
 std::vector<CommandDef> ReadCommandDefs();          // show, history, log
