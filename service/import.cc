@@ -190,8 +190,10 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
   if (!options.check_only) RETURN_IF_ERROR(RequireWriter("import"));
   const std::string actor = caller.id.empty() ? "import" : caller.id;
   Position head = log_->Head();
+  const CivilDate today = Today();
   // The name goes into every event: printable and UTF-8, however the file is called.
-  ImportPlan plan(log_.get(), head, Today(), ReplaceInvalidUtf8(Printable(options.name, 400)));
+  ImportPlan plan(log_.get(), secondments_.get(), head, today,
+                  ReplaceInvalidUtf8(Printable(options.name, 400)));
   ImportReport report;
   auto progress = [&](std::string_view phase, uint64_t done, uint64_t total) {
     if (options.progress) options.progress(phase, done, total);
@@ -263,7 +265,7 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
     }
     if (in.bad()) return IOError(fmt::format("cannot read {}", options.name));
   } else {
-    RETURN_IF_ERROR(ReadCsvImport(in, options.name, policy(), Today(), malformed, add));
+    RETURN_IF_ERROR(ReadCsvImport(in, options.name, policy(), today, malformed, add));
   }
 
   report.events = plan.events();

@@ -61,8 +61,14 @@ Policy RecordedElsewhere(const Policy& policy) {
   return relaxed;
 }
 
-ImportPlan::ImportPlan(EventLog* log, Position head, CivilDate today, std::string source)
-    : log_(log), head_(head), today_(today), source_(std::move(source)), next_(head + 1) {}
+ImportPlan::ImportPlan(EventLog* log, Secondments* secondments, Position head, CivilDate today,
+                       std::string source)
+    : log_(log),
+      write_path_(secondments),
+      head_(head),
+      today_(today),
+      source_(std::move(source)),
+      next_(head + 1) {}
 
 std::vector<StreamAppend> ImportPlan::TakeAppends() {
   std::vector<StreamAppend> appends = std::move(appends_);
@@ -72,18 +78,11 @@ std::vector<StreamAppend> ImportPlan::TakeAppends() {
 
 Result<ImportPlan::Stream*> ImportPlan::SecondmentOf(const std::string& id) {
   if (auto it = secondments_.find(id); it != secondments_.end()) return &it->second;
-  RETURN_IF_ERROR(ValidateId(id, "secondment"));
+  // (The log may not move past `head_` before the plan commits: AppendAfter refuses it then.)
+  ASSIGN_OR_RETURN(Secondments::Loaded loaded, write_path_->LoadStream(id));
   Stream stream;
-  stream.state.id = id;
-  auto events = log_->ReadStream(SecondmentStream(id), 0, UINT32_MAX);
-  if (!events.ok() && events.status().code() != StatusCode::kNotFound) return events.status();
-  if (events.ok()) {
-    for (const RecordedEvent& event : *events) {
-      if (event.position() > head_) break;
-      EvolveInPlace(stream.state, event.Get());
-      stream.version = event.Get().getStreamVersion();
-    }
-  }
+  stream.state = std::move(loaded.state);
+  stream.version = loaded.version;
   return &secondments_.emplace(id, std::move(stream)).first->second;
 }
 

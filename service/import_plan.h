@@ -19,6 +19,7 @@
 #include "ledger/event/event_id.h"
 #include "ledger/lifecycle/lifecycle.h"
 #include "ledger/log/event_log.h"
+#include "service/secondments.h"
 
 namespace secondment::service {
 
@@ -49,9 +50,11 @@ Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& object);
 
 class ImportPlan {
  public:
-  // `log` is borrowed; the plan builds on its events up to `head`, dated `today`. `source`
-  // names the file in each event's source ("FILE:LINE").
-  ImportPlan(EventLog* log, Position head, CivilDate today, std::string source);
+  // `log` and `secondments` (its write path, which folds a secondment's stream) are borrowed;
+  // the plan builds on the log as it stands at `head`, dated `today`. `source` names the file
+  // in each event's source ("FILE:LINE").
+  ImportPlan(EventLog* log, Secondments* secondments, Position head, CivilDate today,
+             std::string source);
 
   // Decides `command` of line `line` under `policy` and adds its events; or refuses it and
   // leaves the plan as it was. OK with `*already` set when an earlier import recorded it
@@ -78,6 +81,7 @@ class ImportPlan {
   Result<VoidTarget> VoidTargetAt(Position position);
 
   EventLog* log_;
+  Secondments* write_path_;
   const Position head_;
   const CivilDate today_;
   const std::string source_;

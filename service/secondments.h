@@ -78,6 +78,13 @@ class Secondments {
   // The secondment folded from its stream. InvalidArgument for a malformed id; NotFound
   // "no secondment ID".
   Result<Secondment> Load(std::string_view id);
+  // The secondment folded, with the version of its last event (nullopt and an empty state
+  // with this id when it has none). InvalidArgument for a malformed id.
+  struct Loaded {
+    Secondment state;
+    std::optional<StreamVersion> version;  // nullopt: the stream does not exist
+  };
+  Result<Loaded> LoadStream(std::string_view id);
   // Its events in version order. Errors as Load.
   Result<std::vector<RecordedEvent>> History(std::string_view id);
 
@@ -96,11 +103,6 @@ class Secondments {
   ReadCounts reads() const;
 
  private:
-  struct Loaded {
-    Secondment state;
-    std::optional<StreamVersion> version;  // nullopt: the stream does not exist
-  };
-  Result<Loaded> LoadStream(std::string_view id);
   // The periods the other secondments of `employee_id` hold as of `today` (HeldPeriod), and
   // the version of the employee's stream.
   Status LoadEmployee(const std::string& employee_id, std::string_view except, CivilDate today,
