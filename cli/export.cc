@@ -1,19 +1,15 @@
 // secondment export: status, placements, alerts, histories or the raw log, as CSV or JSON Lines,
 // to stdout or a file, streamed (docs/import.md, "Exporting").
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/table_output.h"
+#include "ledger/base/files.h"
 #include "service/import.h"
 
 namespace secondment::cli {
@@ -24,34 +20,17 @@ constexpr size_t kFlushBytes = 1 << 20;
 
 enum class Format { kCsv, kJsonLines };
 
-// Where the export goes: stdout, or FILE written beside itself and renamed into place once
-// complete and synced, so that a failed export never leaves half a file.
+// Where the export goes: stdout, or FILE replaced once the export is complete and synced
+// (ReplacementFile), so that a failed export never leaves half a file.
 class Sink {
  public:
   static Result<Sink> Open(const std::optional<std::string>& path) {
     Sink sink;
-    if (!path) return sink;
-    sink.path_ = *path;
-    // A new file of its own beside FILE (never one planted there, never another export's).
-    sink.partial_ = *path + ".partial-XXXXXX";
-    sink.fd_ = ::mkstemp(sink.partial_.data());
-    if (sink.fd_ < 0) {
-      return InvalidArgument(fmt::format("cannot write {}: {}", *path, std::strerror(errno)));
+    if (path) {
+      ASSIGN_OR_RETURN(ReplacementFile file, ReplacementFile::Create(*path, 0640));
+      sink.file_.emplace(std::move(file));
     }
-    ::fchmod(sink.fd_, 0640);
     return sink;
-  }
-  Sink() = default;
-  Sink(Sink&& other) noexcept
-      : path_(std::move(other.path_)),
-        partial_(std::move(other.partial_)),
-        fd_(std::exchange(other.fd_, -1)),
-        buffer_(std::move(other.buffer_)) {}
-  ~Sink() {
-    if (fd_ >= 0) {  // not finished: drop the partial file
-      ::close(fd_);
-      ::unlink(partial_.c_str());
-    }
   }
 
   std::string& buffer() { return buffer_; }
@@ -59,48 +38,22 @@ class Sink {
 
   Status Finish() {
     RETURN_IF_ERROR(Flush());
-    if (fd_ < 0) return std::fflush(Out()) == 0 ? Status::Ok() : IOError("cannot write stdout");
-    int synced = ::fsync(fd_);
-    int closed = ::close(fd_);
-    fd_ = -1;
-    if (synced != 0 || closed != 0 || ::rename(partial_.c_str(), path_.c_str()) != 0) {
-      Status failed = IOError(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
-      ::unlink(partial_.c_str());
-      return failed;
-    }
-    // The rename itself is durable once the directory is synced.
-    std::string dir = std::filesystem::path(path_).parent_path().string();
-    int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) {
-      ::fsync(dir_fd);
-      ::close(dir_fd);
-    }
-    return Status::Ok();
+    if (!file_) return std::fflush(Out()) == 0 ? Status::Ok() : IOError("cannot write stdout");
+    return file_->Commit();
   }
 
  private:
   Status Flush() {
-    if (fd_ < 0) {
-      if (std::fwrite(buffer_.data(), 1, buffer_.size(), Out()) != buffer_.size()) {
-        return IOError("cannot write stdout");
-      }
-    } else {
-      size_t done = 0;
-      while (done < buffer_.size()) {
-        ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-          return IOError(fmt::format("cannot write {}: {}", path_, std::strerror(errno)));
-        }
-        done += static_cast<size_t>(n);
-      }
+    if (file_) {
+      RETURN_IF_ERROR(file_->Append(buffer_));
+    } else if (std::fwrite(buffer_.data(), 1, buffer_.size(), Out()) != buffer_.size()) {
+      return IOError("cannot write stdout");
     }
     buffer_.clear();
     return Status::Ok();
   }
 
-  std::string path_, partial_;
-  int fd_ = -1;
+  std::optional<ReplacementFile> file_;
   std::string buffer_;
 };
 

@@ -115,7 +115,9 @@ TEST_F(ExportTest, EachExportHasItsHeaderAndRowsAsCsvOrJsonLines) {
   EXPECT_EQ(Ok("export status --out " + Quote(file)), "");
   EXPECT_EQ(ReadFileText(file).rfind("id,state,", 0), 0u);
   for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
-    EXPECT_EQ(entry.path().string().find(".partial"), std::string::npos) << entry.path();
+    // No temporary file is left beside it (status.csv.XXXXXX).
+    EXPECT_EQ(entry.path().filename().string().rfind("status.csv.", 0), std::string::npos)
+        << entry.path();
   }
   // Upper-case .CSV is CSV too.
   std::string upper = dir_.Sub("STATUS.CSV");
