@@ -3,8 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "ledger/base/json_input.h"
 #include "ledger/event/event_json.h"
 #include "ledger/integrity/checkpoint.h"
