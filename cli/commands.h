@@ -22,6 +22,7 @@ struct CommandDef {
 CommandDef InitCommandDef();
 CommandDef ProposeCommandDef();
 CommandDef ImportCommandDef();                      // import FILE
+CommandDef ForgetCommandDef();                      // forget EMPLOYEE
 CommandDef ExportCommandDef();                      // export status|placements|alerts|histories|log
 CommandDef PolicyCommandDef();                      // policy show
 std::vector<CommandDef> StepCommandDefs();          // approve, refuse, withdraw, sign, start, ...

@@ -31,6 +31,7 @@ std::vector<CommandDef> AllCommands() {
   for (auto& c : ServeCommandDefs()) all.push_back(std::move(c));
   for (auto& c : BackupCommandDefs()) all.push_back(std::move(c));
   all.push_back(ImportCommandDef());
+  all.push_back(ForgetCommandDef());
   all.push_back(ExportCommandDef());
   all.push_back(PolicyCommandDef());
   return all;

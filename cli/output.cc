@@ -99,6 +99,17 @@ std::string Summary(schema::Event::Reader event) {
     case P::VOIDED:
       return fmt::format("#{} ({}) void: {}", p.getVoided().getPosition(),
                          p.getVoided().getVoidedType().cStr(), p.getVoided().getReason().cStr());
+    case P::ERASURE_REQUESTED:
+      return fmt::format("erasure of the person's data requested: {}",
+                         p.getErasureRequested().getReason().cStr());
+    case P::PERSONAL_DATA_ERASED: {
+      auto x = p.getPersonalDataErased();
+      std::string ids;
+      for (auto id : x.getSecondments()) ids += (ids.empty() ? "" : ", ") + std::string(id.cStr());
+      return fmt::format("personal data of subject {} erased (secondments: {}; requested by {})",
+                         x.getSubject().cStr(), ids.empty() ? "none" : ids,
+                         x.getRequestedBy().cStr());
+    }
   }
   return "";
 }

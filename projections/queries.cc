@@ -277,7 +277,50 @@ Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, Civil
                                  FormatDate(limit))});
     }
   }
+  if (policy.erasure_after_days > 0) RETURN_IF_ERROR(AddErasuresDue(log, policy, today, &out));
   return out;
+}
+
+Status AddErasuresDue(EventLog& log, const Policy& policy, CivilDate today,
+                      std::vector<Alert>* out) {
+  struct Person {
+    bool open = false;
+    CivilDate ended;
+    std::string last;  // the secondment that ended last
+  };
+  std::map<std::string, Person> people;
+  ASSIGN_OR_RETURN(std::vector<Folded> rows, ListSecondments(log, std::nullopt));
+  for (const Folded& row : rows) {
+    const Secondment& s = row.state;
+    if (s.employee_id.rfind("erased-", 0) == 0) continue;
+    Person& person = people[s.employee_id];
+    if (!IsTerminal(s.status)) {
+      person.open = true;
+      continue;
+    }
+    // The last date the ledger records of it.
+    CivilDate ended = s.proposed_on;
+    for (const auto& date :
+         {s.approved_on, s.signed_on, s.actual_start, s.returned_on, s.converted_on}) {
+      if (date && ended < *date) ended = *date;
+    }
+    if (person.last.empty() || person.ended < ended) {
+      person.ended = ended;
+      person.last = s.id;
+    }
+  }
+  int64_t today_days = DaysFromCivil(today);
+  for (const auto& [employee, person] : people) {
+    if (person.open || person.last.empty()) continue;
+    int64_t since = today_days - DaysFromCivil(person.ended);
+    if (since <= policy.erasure_after_days) continue;
+    out->push_back({"erasure_due", employee,
+                    fmt::format("the last secondment of {} ({}) ended {}, {} days ago, past the "
+                                "retention of {} days: secondment forget {} --reason TEXT",
+                                employee, person.last, FormatDate(person.ended), since,
+                                policy.erasure_after_days, employee)});
+  }
+  return Status::Ok();
 }
 
 Result<Position> PositionAt(EventLog& log, int64_t micros) {

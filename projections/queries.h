@@ -58,7 +58,8 @@ Result<std::vector<Position>> SecondmentPositions(EventLog& log, std::string_vie
 Result<std::vector<Position>> EmployeePositions(EventLog& log, std::string_view employee);
 
 struct Alert {
-  std::string kind;  // ending_soon, overdue, over_maximum, return_not_recorded
+  // ending_soon, overdue, over_maximum, return_not_recorded; erasure_due (id: an employee)
+  std::string kind;
   std::string id;
   std::string why;
 };
@@ -66,8 +67,12 @@ struct Alert {
 // Active secondments ending within `within_days` of `today`; overdue (planned end passed,
 // still active); running beyond the policy's maximum; and those whose planned end passed more
 // than the policy's grace days ago without a return recorded.
+// With the policy's erasureAfterDays: every person whose secondments have all ended, the last
+// more than that many days before `today`, is due for erasure (erasure_due).
 Result<std::vector<Alert>> ListAlerts(EventLog& log, const Policy& policy, CivilDate today,
                                       int within_days);
+Status AddErasuresDue(EventLog& log, const Policy& policy, CivilDate today,
+                      std::vector<Alert>* out);
 
 // ---- As the ledger stood at a past position (auditors' "what did it say then") ----
 

@@ -215,6 +215,34 @@ struct Voided {
   reason @3 :Text;
 }
 
+struct ErasureRequested {
+  # A request to erase the personal data of the data subject whose stream this is
+  # (subject-<pseudonym>); a second hr person's `forget --approve` carries it out. The reason
+  # stays readable after the erasure, so it must name nobody.
+  reason @0 :Text;
+}
+
+struct PersonalDataErased {
+  # The data subject's key is destroyed: every field sealed under it now reads as erased.
+  # Downstream copies (subscribers, the relay's stream) act on it: the secondments listed are
+  # the person's.
+  subject @0 :Text;                 # the pseudonym, as in Sealed.subject
+  secondments @1 :List(Text);       # ids of the person's secondments
+  reason @2 :Text;                  # the request's reason
+  sealedEvents @3 :UInt64;          # events whose personal fields were sealed under the key
+  clearEvents @4 :UInt64;           # events written before sealing existed: still in clear
+  requestedBy @5 :Text;             # the hr person who made the request (the actor approves)
+}
+
+struct Sealed {
+  # The personal fields of an event, moved out of it and encrypted under a key that belongs to
+  # the data subject (ledger/FORMAT.md, "Sealed fields"). The hashed bytes hold only this.
+  subject @0 :Text;                 # the subject's pseudonym: 32 lowercase hex digits
+  nonce @1 :Data $Json.hex;         # 12 bytes
+  ciphertext @2 :Data $Json.hex;    # AES-256-GCM of a canonical Event holding the moved fields,
+                                    # followed by its 16-byte tag
+}
+
 # ---- The envelope ----
 
 struct Event {
@@ -251,9 +279,15 @@ struct Event {
     corrected @24 :Corrected;
     correctionProposed @25 :CorrectionProposed;
     voided @26 :Voided;
+    erasureRequested @29 :ErasureRequested;
+    personalDataErased @30 :PersonalDataErased;
   }
 
   source @27 :Text;
   # Given by the caller: where an imported event came from ("FILE:LINE" of `secondment import`);
   # empty for a step recorded directly.
+
+  sealed @28 :Sealed;
+  # Set by the ledger when the event names a data subject: the personal fields, encrypted.
+  # They read as empty here; EventLog's reads put them back while the subject's key exists.
 }

@@ -21,7 +21,8 @@ const std::vector<Op>& Allowed(Role role) {
       Op::kPropose, Op::kApprove,  Op::kRefuse,           Op::kWithdraw,     Op::kSign,
       Op::kStart,   Op::kHandover, Op::kRequestExtension, Op::kReturn,       Op::kProposeConversion,
       Op::kCorrect, Op::kVoid,     Op::kReadSecondment,   Op::kReadEmployee, Op::kList,
-      Op::kAlerts,  Op::kReadLog,  Op::kTreeHead,         Op::kRebuild,      Op::kImport};
+      Op::kAlerts,  Op::kReadLog,  Op::kTreeHead,         Op::kRebuild,      Op::kImport,
+      Op::kForget};
   static const std::vector<Op> kManager = {
       Op::kApprove,        Op::kRefuse, Op::kHandover, Op::kFeedback, Op::kRequestExtension,
       Op::kReadSecondment, Op::kList,   Op::kCorrect,  Op::kVoid};
@@ -181,6 +182,8 @@ std::string_view OperationName(Operation operation) {
       return "back up";
     case Op::kImport:
       return "import";
+    case Op::kForget:
+      return "forget";
   }
   return "act";
 }

@@ -79,6 +79,7 @@ enum class Operation {
   kRebuild,
   kBackup,
   kImport,  // a file of past steps (service/import.h)
+  kForget,  // erasure of a person's data (service/erasure.h)
 };
 
 // True for the lifecycle steps (kPropose to kProposeConversion): what records an event.

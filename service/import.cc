@@ -271,7 +271,8 @@ Result<ImportReport> LedgerService::Import(const Caller& caller, std::istream& i
   report.events = plan.events();
   if (report.problem_count > 0 || options.check_only || plan.events() == 0) return report;
   progress("writing", 0, plan.events());
-  Result<AppendResult> appended = log_->AppendAfter(head, plan.TakeAppends());
+  ASSIGN_OR_RETURN(std::vector<StreamAppend> appends, plan.TakeAppends());
+  Result<AppendResult> appended = log_->AppendAfter(head, std::move(appends));
   if (appended.status().code() == StatusCode::kConflict) {
     return Conflict(fmt::format(
         "the ledger changed while {} was checked ({}); nothing was imported: import it again",

@@ -155,15 +155,20 @@ Result<Command> CommandOf(std::string_view type, const JsonObject& p, CivilDate 
 }  // namespace
 
 Result<std::optional<ImportCommand>> ParseEventLine(const JsonObject& o) {
-  RETURN_IF_ERROR(
-      o.CheckKnownFields({"position", "recordedAt", "streamId", "streamVersion", "eventId",
-                          "effectiveDate", "actor", "role", "type", "payload", "source"}));
+  RETURN_IF_ERROR(o.CheckKnownFields({"position", "recordedAt", "streamId", "streamVersion",
+                                      "eventId", "effectiveDate", "actor", "role", "type",
+                                      "payload", "source", "erasedSubject"}));
   ASSIGN_OR_RETURN(std::string stream, Text(o, "streamId"));
   ASSIGN_OR_RETURN(std::string role_text, Text(o, "role"));
   ASSIGN_OR_RETURN(std::string type, Text(o, "type"));
   // What the ledger derives by itself is made again by the commands that caused it: the
   // periods an employee's stream claims, and the steps a completing approval appends.
-  if (stream.rfind("employee-", 0) == 0 && type == "periodClaimed") {
+  if ((stream.rfind("employee-", 0) == 0 || stream.rfind("subject-", 0) == 0) &&
+      type == "periodClaimed") {
+    return std::optional<ImportCommand>();
+  }
+  // Erasures name the other ledger's keys: a person is forgotten in this one by `forget`.
+  if (type == "erasureRequested" || type == "personalDataErased") {
     return std::optional<ImportCommand>();
   }
   if (role_text == "system" && (type == "extended" || type == "convertedToPermanent" ||

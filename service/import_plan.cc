@@ -4,6 +4,7 @@
 
 #include "ledger/event/event.h"
 #include "ledger/lifecycle/streams.h"
+#include "ledger/log/privacy.h"
 #include "service/secondments.h"
 
 namespace secondment::service {
@@ -15,6 +16,9 @@ EventId ImportEventId(std::string_view key) {
 }
 
 namespace {
+
+// Stands for an employee's subject stream until TakeAppends names it.
+constexpr char kPendingSubject[] = "\x01subject-of:";
 
 // The id of a step's `n`th event after its first (an approval that completes a request, a
 // period claim), for a command line's key or an exported event's id.
@@ -70,9 +74,17 @@ ImportPlan::ImportPlan(EventLog* log, Secondments* secondments, Position head, C
       source_(std::move(source)),
       next_(head + 1) {}
 
-std::vector<StreamAppend> ImportPlan::TakeAppends() {
+Result<std::vector<StreamAppend>> ImportPlan::TakeAppends() {
   std::vector<StreamAppend> appends = std::move(appends_);
   appends_.clear();
+  // An employee's claims go to their subject's stream, named only now: a check made read-only
+  // makes no subject.
+  for (StreamAppend& append : appends) {
+    if (append.stream.rfind(kPendingSubject, 0) != 0) continue;
+    ASSIGN_OR_RETURN(std::string subject,
+                     SubjectOf(*log_, append.stream.substr(sizeof(kPendingSubject) - 1)));
+    append.stream = SubjectStream(subject);
+  }
   return appends;
 }
 
@@ -91,12 +103,19 @@ Result<ImportPlan::Stream*> ImportPlan::EmployeeOf(const std::string& id) {
   RETURN_IF_ERROR(ValidateId(id, "employee"));
   Stream stream;
   stream.loaded_claims = true;
-  auto events = log_->ReadStream(EmployeeStream(id), 0, UINT32_MAX);
-  if (!events.ok() && events.status().code() != StatusCode::kNotFound) return events.status();
-  if (events.ok()) {
+  // Claims made before sealing existed are in the stream named by the id itself; the version
+  // is the subject stream's, which new claims extend.
+  ASSIGN_OR_RETURN(std::optional<std::string> subject, FindSubject(*log_, id));
+  for (const std::string& name :
+       {EmployeeStream(id), subject ? SubjectStream(*subject) : std::string()}) {
+    if (name.empty()) continue;
+    bool versioned = subject && name == SubjectStream(*subject);
+    auto events = log_->ReadStream(name, 0, UINT32_MAX);
+    if (!events.ok() && events.status().code() != StatusCode::kNotFound) return events.status();
+    if (!events.ok()) continue;
     for (const RecordedEvent& event : *events) {
       if (event.position() > head_) break;
-      stream.version = event.Get().getStreamVersion();
+      if (versioned) stream.version = event.Get().getStreamVersion();
       auto payload = event.Get().getPayload();
       if (payload.isPeriodClaimed()) {
         stream.claims.insert(payload.getPeriodClaimed().getSecondmentId().cStr());
@@ -200,8 +219,10 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   if (auto position = VoidPosition(secondment->state, command)) {
     ASSIGN_OR_RETURN(context.void_target, VoidTargetAt(*position));
   }
+  RETURN_IF_ERROR(CheckNotErased(c.secondment, employee_id, proposing));
   ASSIGN_OR_RETURN(Decision decision, Decide(secondment->state, command, context));
   decision.secondment_events.front().set_id(first_id);
+  MarkSubject(decision, employee_id, policy);
   if (!decision.employee_events.empty() && employee == nullptr) {
     ASSIGN_OR_RETURN(employee, EmployeeOf(employee_id));
   }
@@ -254,7 +275,7 @@ Status ImportPlan::Add(uint64_t line, const ImportCommand& c, const Policy& poli
   events_ += count;
   if (!decision.employee_events.empty()) {
     count = decision.employee_events.size();
-    appends_.push_back({EmployeeStream(employee_id), ExpectedVersion::After(employee->version),
+    appends_.push_back({kPendingSubject + employee_id, ExpectedVersion::After(employee->version),
                         std::move(decision.employee_events)});
     advance(*employee, count);
     events_ += count;

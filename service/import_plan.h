@@ -66,7 +66,8 @@ class ImportPlan {
 
   uint64_t events() const { return events_; }
   // The appends, in line order; the plan is empty after.
-  std::vector<StreamAppend> TakeAppends();
+  // The appends, the employees' claims named by their subjects (made when new).
+  Result<std::vector<StreamAppend>> TakeAppends();
 
  private:
   struct Stream {

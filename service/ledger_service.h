@@ -45,6 +45,7 @@
 #include "projections/projector.h"
 #include "projections/queries.h"
 #include "service/caller.h"
+#include "service/erasure.h"
 #include "service/import.h"
 #include "service/requests.h"
 #include "service/secondments.h"
@@ -113,6 +114,18 @@ class LedgerService {
   // writing; Conflict when the ledger changed while the file was checked; IOError or
   // Corruption from the log.
   Result<ImportReport> Import(const Caller& caller, std::istream& in, const ImportOptions& options);
+
+  // Erasure of a person's data (service/erasure.h, docs/privacy.md); hr only, local.
+  // RequestErasure records the request with its reason (which stays readable: it must name
+  // nobody). NotFound when the ledger holds nothing of `employee`; RuleViolation while one of
+  // their secondments has not ended; Conflict when a request awaits approval already.
+  Result<ErasureOutcome> RequestErasure(const Caller& caller, const std::string& employee,
+                                        const std::string& reason);
+  // Carries out the request: another hr person than the requester (unless the policy's
+  // requesterMayApproveAsHr), else RuleViolation "four eyes: ...". Destroys the key (synced),
+  // appends PersonalDataErased, rebuilds the projections and compacts the tables. NotFound
+  // when no key of theirs exists; RuleViolation when nothing is requested.
+  Result<ErasureOutcome> ApproveErasure(const Caller& caller, const std::string& employee);
 
   // ---- Queries ----
   // `at` names a past position (as the ledger stood then: replayed, not read from the
@@ -210,6 +223,11 @@ class LedgerService {
   // InvalidArgument when `at` lies past the head.
   Status CheckAt(std::optional<Position> at) const;
   Status RequireWriter(std::string_view what) const;
+  // The person's secondments; RuleViolation unless each has ended.
+  Result<std::vector<std::string>> ErasableSecondments(const std::string& employee);
+  // Destroys the key, rebuilds the projections and scrubs the tables.
+  Status FinishErasure(const Caller& caller, const std::string& employee,
+                       const ErasureOutcome& erasure);
   // The lock that serialises commands on secondment `id` within this process.
   Mutex& StripeOf(const std::string& id);
 
@@ -225,6 +243,8 @@ class LedgerService {
   Mutex projector_mu_;
   std::unique_ptr<projections::Projector> projector_ PT_GUARDED_BY(projector_mu_);
   std::atomic<Position> projected_{0};  // every projection has applied up to here
+
+  Mutex erasure_mu_;  // one erasure at a time
 
   static constexpr size_t kStripes = 64;
   std::array<Mutex, kStripes> stripes_;

@@ -6,6 +6,7 @@
 
 #include "ledger/event/event.h"
 #include "ledger/event/schema_date.h"
+#include "ledger/log/privacy.h"
 
 namespace secondment {
 
@@ -80,17 +81,24 @@ Status Secondments::LoadEmployee(const std::string& employee_id, std::string_vie
                                  CivilDate today, std::vector<ClaimedPeriod>* periods,
                                  std::optional<StreamVersion>* version) {
   employee_reads_.fetch_add(1, std::memory_order_relaxed);
-  auto events = log_->ReadStream(EmployeeStream(employee_id), 0, UINT32_MAX);
-  if (events.status().code() == StatusCode::kNotFound) return Status::Ok();
-  RETURN_IF_ERROR(events.status());
   std::map<std::string, ClaimedPeriod> claims;  // the latest claim of each secondment
-  for (const RecordedEvent& event : *events) {
-    *version = event.Get().getStreamVersion();
-    if (!event.Get().getPayload().isPeriodClaimed()) continue;
-    auto claim = event.Get().getPayload().getPeriodClaimed();
-    std::string id = claim.getSecondmentId().cStr();
-    claims[id] = {id, DateOf(claim.getPlannedStart()), DateOf(claim.getPlannedEnd())};
-  }
+  auto read_claims = [&](const std::string& stream, bool versioned) -> Status {
+    auto events = log_->ReadStream(stream, 0, UINT32_MAX);
+    if (events.status().code() == StatusCode::kNotFound) return Status::Ok();
+    RETURN_IF_ERROR(events.status());
+    for (const RecordedEvent& event : *events) {
+      if (versioned) *version = event.Get().getStreamVersion();
+      if (!event.Get().getPayload().isPeriodClaimed()) continue;
+      auto claim = event.Get().getPayload().getPeriodClaimed();
+      std::string id = claim.getSecondmentId().cStr();
+      claims[id] = {id, DateOf(claim.getPlannedStart()), DateOf(claim.getPlannedEnd())};
+    }
+    return Status::Ok();
+  };
+  // Claims made before sealing existed are in the stream named by the id itself.
+  RETURN_IF_ERROR(read_claims(EmployeeStream(employee_id), /*versioned=*/false));
+  ASSIGN_OR_RETURN(std::optional<std::string> subject, FindSubject(*log_, employee_id));
+  if (subject) RETURN_IF_ERROR(read_claims(SubjectStream(*subject), /*versioned=*/true));
   for (auto& [id, claim] : claims) {
     if (id == except) continue;
     ASSIGN_OR_RETURN(Loaded other, LoadStream(id));
@@ -171,6 +179,7 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     context.today = DateOfMicros(clock_->NowMicros());
     std::string employee =
         proposing ? std::get<ProposeCommand>(command).employee_id : loaded.state.employee_id;
+    RETURN_IF_ERROR(CheckNotErased(*id, employee, proposing));
     std::optional<StreamVersion> employee_version;
     if (NeedsPeriods(command)) {
       RETURN_IF_ERROR(ValidateId(employee, "employee"));
@@ -182,6 +191,7 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     }
     ASSIGN_OR_RETURN(Decision decision, Decide(loaded.state, command, context));
     if (options.event_id) decision.secondment_events.front().set_id(*options.event_id);
+    MarkSubject(decision, employee, policy_);
 
     // The state after: the loaded one evolved by the decided events, not the stream read
     // again. Evolve reads no field the log stamps but the position, which it keeps only as
@@ -198,7 +208,8 @@ Result<Outcome> Secondments::Execute(std::optional<std::string> id, const Comman
     appends.push_back({SecondmentStream(*id), ExpectedVersion::After(loaded.version),
                        std::move(decision.secondment_events)});
     if (!decision.employee_events.empty()) {
-      appends.push_back({EmployeeStream(employee), ExpectedVersion::After(employee_version),
+      ASSIGN_OR_RETURN(std::string subject, SubjectOf(*log_, employee));
+      appends.push_back({SubjectStream(subject), ExpectedVersion::After(employee_version),
                          std::move(decision.employee_events)});
     }
     auto appended = log_->Append(std::move(appends));

@@ -53,8 +53,9 @@ Result<BundleSummary> WriteAuditBundle(
   std::ofstream json(root / kBundleJson, std::ios::binary | std::ios::trunc);
   std::string record;
   for (Position from = 1; from <= head.size; from += kChunk) {
-    ASSIGN_OR_RETURN(std::vector<RecordedEvent> chunk,
-                     log.ReadAll(from, std::min<uint64_t>(kChunk, head.size - from + 1)));
+    ASSIGN_OR_RETURN(
+        std::vector<RecordedEvent> chunk,
+        log.ReadAll(from, std::min<uint64_t>(kChunk, head.size - from + 1), Reading::kStored));
     std::vector<Hash256> leaves;
     RETURN_IF_ERROR(LogProofs(log).ScanLeaves(from, from + chunk.size() - 1, &leaves));
     for (size_t i = 0; i < chunk.size(); ++i) {

@@ -32,7 +32,8 @@ Result<HistoryProof> ProveHistory(EventLog& log, std::string_view stream,
         "extend the checkpoint",
         c.size, ToHex(root), ToHex(c.root)));
   }
-  ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, log.ReadStream(stream, 0, UINT32_MAX));
+  ASSIGN_OR_RETURN(std::vector<RecordedEvent> events,
+                   log.ReadStream(stream, 0, UINT32_MAX, Reading::kStored));
   HistoryProof proof;
   proof.stream = std::string(stream);
   proof.checkpoint_note = checkpoint.Note();

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "ledger/base/status.h"
@@ -36,15 +37,32 @@ class NewEvent {
   const EventId& id() const { return id_; }
   // (Set before the event is appended: the log stamps the id into it then.)
   void set_id(const EventId& id) { id_ = id; }
+  // The data subject the event is about (an employee id), if any: the log then seals the
+  // event's personal fields under that subject's key (ledger/event/sealing.h). `managers`:
+  // the managers' ids named in it are sealed too.
+  void set_subject(std::string employee_id, bool managers = false) {
+    subject_ = std::move(employee_id);
+    seal_managers_ = managers;
+  }
+  const std::string& subject() const { return subject_; }
+  bool seal_managers() const { return seal_managers_; }
+
   // The event to fill in. Valid while this NewEvent lives.
   schema::Event::Builder Mutable() { return root_; }
   schema::Event::Reader Get() const { return root_.asReader(); }
 
  private:
   EventId id_;
+  std::string subject_;
+  bool seal_managers_ = false;
   std::unique_ptr<capnp::MallocMessageBuilder> message_;
   schema::Event::Builder root_;
 };
+
+// What a read of the log gives: events as their readers expect them, with the personal fields
+// sealed in them opened (put back, or marked erased: ledger/event/sealing.h), or the stored
+// bytes exactly as hashed (for proofs and audit bundles).
+enum class Reading { kOpened, kStored };
 
 // A committed event, borrowed: valid only as long as whatever produced it says.
 struct EventView {
@@ -65,6 +83,11 @@ class RecordedEvent {
   // NUL, a list where a struct belongs) is Corruption here, never an exception from a reader
   // later. About 5 times the cost of Decode.
   static Result<RecordedEvent> DecodeForeign(Position position, std::string_view bytes);
+
+  // Takes canonical words the ledger made itself (an event with its sealed fields opened).
+  static RecordedEvent Adopt(Position position, kj::Array<capnp::word> words) {
+    return RecordedEvent(position, kj::mv(words));
+  }
 
   Position position() const { return position_; }
   schema::Event::Reader Get() const;

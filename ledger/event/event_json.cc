@@ -291,6 +291,11 @@ void AppendEventJson(std::string& out, const RecordedEvent& recorded) {
     out += ",\"source\":";
     AppendJsonString(out, e.getSource().cStr());
   }
+  // An opened event keeps `sealed` only when its subject's key is gone (sealing.h).
+  if (e.hasSealed()) {
+    out += ",\"erasedSubject\":";
+    AppendJsonString(out, e.getSealed().getSubject().cStr());
+  }
   out += '}';
 }
 

@@ -269,6 +269,9 @@ void EvolveInPlace(Secondment& s, schema::Event::Reader event) {
       Undo(s, Bytes(payload.getVoided().getEventId()));
       s.correction_request.reset();
       break;
+    case P::ERASURE_REQUESTED:  // events of a person's subject stream, not of a secondment
+    case P::PERSONAL_DATA_ERASED:
+      break;
   }
 }
 

@@ -341,6 +341,14 @@ std::vector<schema::Role> OutstandingApprovals(const Secondment& state, schema::
 bool AwaitsApprovalFrom(const Secondment& state, schema::Scope scope, const Actor& actor,
                         const Policy& policy);
 
+// Marks every event of `decision` as about `employee_id`, the secondee, so that the log seals
+// their personal fields under that person's key (ledger/event/sealing.h).
+void MarkSubject(Decision& decision, const std::string& employee_id, const Policy& policy);
+
+// InvalidArgument when a proposal names an id of the reserved form "erased-..."; RuleViolation
+// when secondment `id` belongs to a person whose data was erased (it takes no more steps).
+Status CheckNotErased(std::string_view id, std::string_view employee_id, bool proposing);
+
 // Limits on command input: identifiers and free text.
 inline constexpr size_t kMaxIdLength = 64;
 inline constexpr size_t kMaxTextLength = 2000;

@@ -71,7 +71,8 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   RETURN_IF_ERROR(root.CheckKnownFields(
       {"approvers", "maxMonths", "agreementBeforeStart", "feedbackBeforeConversion",
        "returnGraceDays", "maxDaysAhead", "startWindowDays", "oneApprovalPerPerson",
-       "requesterMayApproveAsHr", "correctors", "correctionApproval"}));
+       "requesterMayApproveAsHr", "correctors", "correctionApproval", "sealManagerIds",
+       "erasureAfterDays"}));
   Policy policy = Default();
   ASSIGN_OR_RETURN(auto approvers, root.Object("approvers"));
   if (approvers) {
@@ -106,6 +107,8 @@ Result<Policy> Policy::FromJson(std::string_view text, const std::string& where)
   RETURN_IF_ERROR(ReadInteger(root, "startWindowDays", 0, 366, &policy.start_window_days));
   RETURN_IF_ERROR(ReadBool(root, "oneApprovalPerPerson", &policy.one_approval_per_person));
   RETURN_IF_ERROR(ReadBool(root, "requesterMayApproveAsHr", &policy.requester_may_approve_as_hr));
+  RETURN_IF_ERROR(ReadBool(root, "sealManagerIds", &policy.seal_manager_ids));
+  RETURN_IF_ERROR(ReadInteger(root, "erasureAfterDays", 0, 36500, &policy.erasure_after_days));
   ASSIGN_OR_RETURN(auto approval, root.String("correctionApproval"));
   if (approval) {
     bool known = false;
@@ -189,6 +192,15 @@ std::vector<std::string> Policy::Describe() const {
                         "give the hr approval of their own request"
                       : "four eyes: whoever made a request does not give its hr approval");
   lines.push_back(fmt::format("corrections and voids are made by: {}", RoleList(correctors, ", ")));
+  lines.push_back(seal_manager_ids
+                      ? "sealed under the secondee's key: their id and the texts about them, "
+                        "and the managers' ids"
+                      : "sealed under the secondee's key: their id and the texts about them");
+  lines.push_back(erasure_after_days == 0
+                      ? std::string("no retention period: no erasure falls due by itself")
+                      : fmt::format("erasure is due {} days after a person's last secondment "
+                                    "ended",
+                                    erasure_after_days));
   switch (correction_approval) {
     case CorrectionApproval::kNone:
       lines.push_back("corrections need no second approval");
@@ -213,12 +225,14 @@ std::string Policy::ToJson() const {
       "\"correction\":{}}},\"maxMonths\":{},\"agreementBeforeStart\":{},"
       "\"feedbackBeforeConversion\":{},\"returnGraceDays\":{},\"maxDaysAhead\":{},"
       "\"startWindowDays\":{},\"oneApprovalPerPerson\":{},\"requesterMayApproveAsHr\":{},"
-      "\"correctors\":{},\"correctionApproval\":\"{}\"}}",
+      "\"correctors\":{},\"correctionApproval\":\"{}\",\"sealManagerIds\":{},"
+      "\"erasureAfterDays\":{}}}",
       RolesJson(placement_approvers), RolesJson(extension_approvers),
       RolesJson(conversion_approvers), RolesJson(correction_approvers), max_months,
       agreement_before_start, feedback_before_conversion, return_grace_days, max_days_ahead,
       start_window_days, one_approval_per_person, requester_may_approve_as_hr,
-      RolesJson(correctors), CorrectionApprovalName(correction_approval));
+      RolesJson(correctors), CorrectionApprovalName(correction_approval), seal_manager_ids,
+      erasure_after_days);
 }
 
 const std::vector<schema::Role>& Policy::Approvers(schema::Scope scope) const {

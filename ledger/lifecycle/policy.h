@@ -66,6 +66,13 @@ struct Policy {
   std::vector<schema::Role> correction_approvers;
   CorrectionApproval correction_approval = CorrectionApproval::kDatesAfterStart;
 
+  // Privacy (docs/privacy.md). The personal fields of each event are sealed under a key of the
+  // secondee's own; with seal_manager_ids the managers' ids a proposal names are too.
+  bool seal_manager_ids = false;
+  // A person whose secondments all ended more than this many days ago is due for erasure
+  // (`alerts` lists them); 0: no retention period.
+  int erasure_after_days = 0;
+
   static Policy Default();
   // InvalidArgument naming the file and the field when the file is unreadable or wrong.
   static Result<Policy> Load(const std::string& path);

@@ -134,4 +134,22 @@ Status ValidateId(std::string_view id, std::string_view what) {
   return Status::Ok();
 }
 
+void MarkSubject(Decision& decision, const std::string& employee_id, const Policy& policy) {
+  for (auto* events : {&decision.secondment_events, &decision.employee_events}) {
+    for (NewEvent& event : *events) event.set_subject(employee_id, policy.seal_manager_ids);
+  }
+}
+
+Status CheckNotErased(std::string_view id, std::string_view employee_id, bool proposing) {
+  constexpr std::string_view kErased = "erased-";
+  if (employee_id.substr(0, kErased.size()) != kErased) return Status::Ok();
+  if (proposing) {
+    return InvalidArgument(fmt::format(
+        "employee id {} is of the form erased-..., which marks an erased person", employee_id));
+  }
+  return RuleViolation(fmt::format(
+      "secondment {} belongs to a person whose personal data was erased; it takes no more steps",
+      id));
+}
+
 }  // namespace secondment

@@ -43,12 +43,12 @@ Result<AppendResult> EventLog::AppendAfter(Position head, std::vector<StreamAppe
 }
 
 Result<std::vector<RecordedEvent>> EventLog::ReadStream(std::string_view stream, StreamVersion from,
-                                                        size_t max) {
-  return core_->ReadStream(stream, from, max);
+                                                        size_t max, Reading reading) {
+  return core_->ReadStream(stream, from, max, reading);
 }
 
-Result<std::vector<RecordedEvent>> EventLog::ReadAll(Position from, size_t max) {
-  return core_->ReadAll(from, max);
+Result<std::vector<RecordedEvent>> EventLog::ReadAll(Position from, size_t max, Reading reading) {
+  return core_->ReadAll(from, max, reading);
 }
 
 Status EventLog::Scan(Position from, Position to,

@@ -127,15 +127,18 @@ class EventLog {
 
   // At most `max` events of `stream` from version `from`, in version order.
   // NotFound when the stream has no events; empty when `from` is past its end.
+  // Events come opened (see Reading in ledger/event/event.h) unless `reading` says kStored.
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
-                                                size_t max);
+                                                size_t max, Reading reading = Reading::kOpened);
 
   // At most `max` events from position `from` (>= 1), in position order, up to Head().
   // (ReadStream and ReadAll on a follower, see Options::follow_primary, catch up and read again
   // for up to a second when an event is briefly out of view before reporting Corruption.)
-  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);
+  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max,
+                                             Reading reading = Reading::kOpened);
 
-  // Visits the events from `from` to min(`to`, Head()) in position order, without copying:
+  // Visits the events from `from` to min(`to`, Head()) in position order, opened, without
+  // copying those that hold no sealed field:
   // the fast path for replay and projections. The view is valid during the call only. A
   // non-OK status from `visit` stops the scan and is returned. Corruption names the first
   // position that does not decode; the event is read through a bounds-checked reader, so a

@@ -46,5 +46,31 @@ TEST_F(OldFormatTest, AnOldLedgerOpensReadsVerifiesAndTakesNewSteps) {
             0);
 }
 
+// Its events hold E-3001's data in clear: forget removes what it can (keys, projections) and
+// says in one line what stays and where; every proof made before still verifies.
+TEST_F(OldFormatTest, ForgettingSomeoneOfTheOldFormatSaysWhatStaysInClear) {
+  Ok("--actor hr-ana --as hr forget E-3001 --reason 'retention ended'");
+  std::string erased = Ok("--actor hr-ben --as hr forget E-3001 --approve");
+  EXPECT_NE(erased.find("erased the personal data of E-3001"), std::string::npos) << erased;
+  EXPECT_NE(erased.find("not erased: "), std::string::npos) << erased;
+  EXPECT_NE(erased.find("written before sealing existed still hold E-3001's data in clear"),
+            std::string::npos)
+      << erased;
+  EXPECT_NE(erased.find("stream employee-E-3001"), std::string::npos) << erased;
+  EXPECT_EQ(Lines(erased), 2u) << erased;
+
+  for (const std::string& read : {std::string("status --json"), std::string("show SEC-OLD-1"),
+                                  std::string("history SEC-OLD-1 --json")}) {
+    std::string out = Ok(read);
+    EXPECT_EQ(out.find("E-3001"), std::string::npos) << read << ":\n" << out;
+    EXPECT_EQ(out.find("rewrote the volunteer contracts"), std::string::npos) << read;
+  }
+  std::string verified = Ok("verify --pubkey " + Quote(Kept("auditor.key.pub")) + " --checkpoint " +
+                            Quote(Kept("checkpoint.txt")));
+  EXPECT_NE(verified.find("verified 61 events"), std::string::npos) << verified;
+  Ok("verify-proof " + Quote(Kept("SEC-OLD-1.proof.json")) + " --pubkey " +
+     Quote(Kept("auditor.key.pub")));
+}
+
 }  // namespace
 }  // namespace secondment::testing

@@ -28,10 +28,14 @@ class CorruptionTest : public LedgerTest {
   // Closes the ledger and overwrites the stored value at `position` directly in RocksDB.
   void OverwriteEventAndClose(Position position, const std::string& value) {
     log_.reset();
+    std::vector<std::string> names;  // "default", "events", ..., then the tables
+    ASSERT_TRUE(
+        rocksdb::DB::ListColumnFamilies(rocksdb::Options(), dir_.Sub("ledger"), &names).ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "events", "streams", "event_ids", "meta", "merkle"}) {
+    for (const std::string& name : names) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
+    ASSERT_EQ(names[1], "events");
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     auto s = rocksdb::DB::Open(rocksdb::Options(), dir_.Sub("ledger"), families, &handles, &db);

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "ledger/log/privacy.h"
 #include "tests/ledger/lifecycle_fixture.h"
 
 namespace secondment {
@@ -22,7 +23,11 @@ TEST_F(LifecycleTest, ProposalRecordsTheSecondmentAndClaimsThePeriod) {
   EXPECT_EQ(s->employee_id, "emp-1");
   EXPECT_EQ(s->host.unit, "Marketing");
   EXPECT_EQ(s->planned_end, D("2026-07-31"));
-  auto claims = log_->ReadStream("employee-emp-1", 0, 10);
+  // The claim goes to the employee's subject stream, named by a pseudonym, not by the id.
+  EXPECT_EQ(log_->ReadStream("employee-emp-1", 0, 10).status().code(), StatusCode::kNotFound);
+  auto subject = FindSubject(*log_, "emp-1");
+  ASSERT_TRUE(subject.ok() && subject->has_value());
+  auto claims = log_->ReadStream(SubjectStream(**subject), 0, 10);
   ASSERT_TRUE(claims.ok());
   ASSERT_EQ(claims->size(), 1u);
   EXPECT_EQ(

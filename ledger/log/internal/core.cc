@@ -31,7 +31,10 @@ Status LogCore::Open() {
   store_options.block_cache_bytes = options_.block_cache_bytes;
   store_options.tables = options_.tables;
   store_options.logger = options_.logger.get();
+  if (!options_.read_only) store_options.tables.push_back(kVaultTable);
   ASSIGN_OR_RETURN(store_, Store::Open(dir_, store_options));
+  vault_ = std::make_unique<Vault>(store_.get(), options_.read_only);
+  RETURN_IF_ERROR(vault_->Load());
 
   ASSIGN_OR_RETURN(Position head, store_->LastPosition());
   int64_t last_recorded_at = 0;
@@ -98,6 +101,11 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
       builder.setStreamId(append.stream);
       const auto& id = event.id().bytes();
       builder.setEventId(kj::arrayPtr(id.data(), id.size()));
+      if (!event.subject().empty()) {
+        ASSIGN_OR_RETURN(VaultSubject subject, vault_->FindOrCreate(event.subject()));
+        RETURN_IF_ERROR(Seal(builder, subject.pseudonym, subject.key, event.subject(),
+                             SealOptions{event.seal_managers()}));
+      }
     }
   }
   return writer_->Submit(appends, total, head);
@@ -123,16 +131,23 @@ auto LogCore::FollowerRead(const Read& read) -> decltype(read()) {
 }
 
 Result<std::vector<RecordedEvent>> LogCore::ReadStream(std::string_view stream, StreamVersion from,
-                                                       size_t max) {
-  return FollowerRead([&] { return ReadStreamOnce(stream, from, max); });
+                                                       size_t max, Reading reading) {
+  return FollowerRead([&] { return ReadStreamOnce(stream, from, max, reading); });
 }
 
-Result<std::vector<RecordedEvent>> LogCore::ReadAll(Position from, size_t max) {
-  return FollowerRead([&] { return ReadAllOnce(from, max); });
+Result<std::vector<RecordedEvent>> LogCore::ReadAll(Position from, size_t max, Reading reading) {
+  return FollowerRead([&] { return ReadAllOnce(from, max, reading); });
+}
+
+Result<RecordedEvent> LogCore::OpenRecorded(RecordedEvent stored) {
+  ASSIGN_OR_RETURN(std::optional<kj::Array<capnp::word>> opened, vault_->Open(stored.Get()));
+  if (!opened) return stored;
+  return RecordedEvent::Adopt(stored.position(), kj::mv(*opened));
 }
 
 Result<std::vector<RecordedEvent>> LogCore::ReadStreamOnce(std::string_view stream,
-                                                           StreamVersion from, size_t max) {
+                                                           StreamVersion from, size_t max,
+                                                           Reading reading) {
   RETURN_IF_ERROR(ValidateStreamId(stream));
   std::vector<Position> positions;
   RETURN_IF_ERROR(store_->StreamPositions(stream, from, max, &positions));
@@ -149,13 +164,17 @@ Result<std::vector<RecordedEvent>> LogCore::ReadStreamOnce(std::string_view stre
   events.reserve(positions.size());
   RETURN_IF_ERROR(store_->GetEvents(positions, [&](Position position, std::string_view bytes) {
     ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::Decode(position, bytes));
+    if (reading == Reading::kOpened) {
+      ASSIGN_OR_RETURN(event, OpenRecorded(std::move(event)));
+    }
     events.push_back(std::move(event));
     return Status::Ok();
   }));
   return events;
 }
 
-Result<std::vector<RecordedEvent>> LogCore::ReadAllOnce(Position from, size_t max) {
+Result<std::vector<RecordedEvent>> LogCore::ReadAllOnce(Position from, size_t max,
+                                                        Reading reading) {
   if (from == 0) return InvalidArgument("positions start at 1");
   std::vector<RecordedEvent> events;
   Position head = Head();
@@ -164,6 +183,9 @@ Result<std::vector<RecordedEvent>> LogCore::ReadAllOnce(Position from, size_t ma
   events.reserve(last - from + 1);
   RETURN_IF_ERROR(store_->ScanEvents(from, last, [&](Position position, std::string_view bytes) {
     ASSIGN_OR_RETURN(RecordedEvent event, RecordedEvent::Decode(position, bytes));
+    if (reading == Reading::kOpened) {
+      ASSIGN_OR_RETURN(event, OpenRecorded(std::move(event)));
+    }
     events.push_back(std::move(event));
     return Status::Ok();
   }));
@@ -176,7 +198,14 @@ Status LogCore::Scan(Position from, Position to,
   Position last = std::min(to, Head());
   kj::Array<capnp::word> scratch;
   return store_->ScanEvents(from, last, [&](Position position, std::string_view bytes) {
-    return VisitStoredEvent(position, bytes, scratch, visit);
+    return VisitStoredEvent(position, bytes, scratch, [&](const EventView& view) -> Status {
+      ASSIGN_OR_RETURN(std::optional<kj::Array<capnp::word>> opened, vault_->Open(view.event));
+      if (!opened) return visit(view);
+      std::string_view opened_bytes(reinterpret_cast<const char*>(opened->begin()),
+                                    opened->size() * sizeof(capnp::word));
+      return visit(EventView{position, opened_bytes,
+                             capnp::readMessageUnchecked<schema::Event>(opened->begin())});
+    });
   });
 }
 

@@ -23,6 +23,7 @@
 #include "ledger/event/event.h"
 #include "ledger/log/internal/merkle.h"
 #include "ledger/log/internal/store.h"
+#include "ledger/log/internal/vault.h"
 #include "ledger/log/internal/writer.h"
 
 namespace secondment {
@@ -65,8 +66,8 @@ class LogCore {
   Result<AppendResult> Append(std::vector<StreamAppend>& appends,
                               std::optional<Position> head = std::nullopt);
   Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, StreamVersion from,
-                                                size_t max);
-  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max);
+                                                size_t max, Reading reading);
+  Result<std::vector<RecordedEvent>> ReadAll(Position from, size_t max, Reading reading);
   Status Scan(Position from, Position to, const std::function<Status(const EventView&)>& visit);
   Position Head() const;
   bool WaitForHead(Position position, std::chrono::milliseconds max_wait);
@@ -76,6 +77,8 @@ class LogCore {
 
   // What the other interfaces share.
   Store& store() { return *store_; }
+  // The data subjects' keys (ledger/log/internal/vault.h).
+  Vault& vault() { return *vault_; }
   // The stored Merkle tree, for ledger/log/internal/merkle.h.
   SubtreeSource Tree();
   // 32 lowercase hex digits.
@@ -99,14 +102,17 @@ class LogCore {
   template <typename Read>
   auto FollowerRead(const Read& read) -> decltype(read());
   Result<std::vector<RecordedEvent>> ReadStreamOnce(std::string_view stream, StreamVersion from,
-                                                    size_t max);
-  Result<std::vector<RecordedEvent>> ReadAllOnce(Position from, size_t max);
+                                                    size_t max, Reading reading);
+  Result<std::vector<RecordedEvent>> ReadAllOnce(Position from, size_t max, Reading reading);
+  // `stored` with its sealed fields opened, if it has any (Vault::Open).
+  Result<RecordedEvent> OpenRecorded(RecordedEvent stored);
 
   const std::string dir_;
   CoreOptions options_;
   SystemClock system_clock_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Vault> vault_;
   std::unique_ptr<Writer> writer_;  // null when read-only
   std::atomic<Position> read_only_head_{0};
   Mutex checkpoint_mu_;

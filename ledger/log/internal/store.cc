@@ -350,4 +350,20 @@ Status Store::CompactAll() {
   return Settle();
 }
 
+Status Store::CompactTables() {
+  if (read_only_) return Status::Ok();
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto& [name, handle] : tables_) {
+    RETURN_IF_ERROR(FromRocks(db_->CompactRange(compact, handle, nullptr, nullptr),
+                              fmt::format("compacting table {}", name)));
+  }
+  return Status::Ok();
+}
+
+Status Store::SyncWal() {
+  if (read_only_) return Status::Ok();
+  return FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+}
+
 }  // namespace secondment::internal

@@ -183,6 +183,11 @@ class Store {
   Status Flush();
   // Compacts every column family down to the last level.
   Status CompactAll();
+  // Compacts the tables' families (not the log's) down to the last level, so that deleted
+  // rows leave the table files.
+  Status CompactTables();
+  // Syncs the write-ahead log: every write so far is on stable storage.
+  Status SyncWal();
 
  private:
   Store() = default;

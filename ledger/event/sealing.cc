@@ -1,0 +1,339 @@
+#include "ledger/event/sealing.h"
+
+#include <capnp/any.h>
+#include <capnp/dynamic.h>
+#include <capnp/message.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <memory>
+
+#include "ledger/base/assert.h"
+#include "ledger/base/hash.h"
+
+namespace secondment {
+namespace {
+
+constexpr size_t kNonceBytes = 12;
+constexpr size_t kTagBytes = 16;
+constexpr size_t kPseudonymBytes = 16;
+
+// One personal field: payload member, an optional struct inside it, the field. `id` fields
+// read as ErasedId once erased (texts read as empty); `manager` ones only with
+// SealOptions::managers.
+struct PersonalField {
+  const char* payload;
+  const char* group;
+  const char* field;
+  bool id = false;
+  bool manager = false;
+};
+
+constexpr PersonalField kPersonalFields[] = {
+    {"proposed", nullptr, "employeeId", true},
+    {"proposed", nullptr, "objectives"},
+    {"proposed", nullptr, "backfillPlan"},
+    {"proposed", "home", "managerId", true, true},
+    {"proposed", "host", "managerId", true, true},
+    {"approvalGranted", nullptr, "conditions"},
+    {"approvalRefused", nullptr, "reason"},
+    {"withdrawn", nullptr, "reason"},
+    {"handoverRecorded", nullptr, "from"},
+    {"handoverRecorded", nullptr, "to"},
+    {"handoverRecorded", nullptr, "duties"},
+    {"handoverRecorded", nullptr, "notes"},
+    {"feedbackRecorded", nullptr, "text"},
+    {"extensionRequested", nullptr, "rationale"},
+    {"returned", nullptr, "reason"},
+    // A correction's values are dates, units, roles or managers: none is the secondee's.
+    {"corrected", nullptr, "reason"},
+    {"correctionProposed", nullptr, "reason"},
+    {"voided", nullptr, "reason"},
+};
+
+using capnp::DynamicStruct;
+
+std::string_view ActiveMember(DynamicStruct::Reader payload) {
+  KJ_IF_MAYBE (field, payload.which()) {
+    auto name = field->getProto().getName();
+    return {name.begin(), name.size()};
+  }
+  return {};
+}
+
+// The struct a field lives in: the payload member, or the group inside it.
+DynamicStruct::Builder Holder(DynamicStruct::Builder payload, const PersonalField& f) {
+  auto member = payload.get(f.payload).as<DynamicStruct>();
+  return f.group ? member.get(f.group).as<DynamicStruct>() : member;
+}
+
+DynamicStruct::Reader Holder(DynamicStruct::Reader payload, const PersonalField& f) {
+  auto member = payload.get(f.payload).as<DynamicStruct>();
+  return f.group ? member.get(f.group).as<DynamicStruct>() : member;
+}
+
+DynamicStruct::Builder PayloadOf(schema::Event::Builder event) {
+  return capnp::toDynamic(event).get("payload").as<DynamicStruct>();
+}
+
+DynamicStruct::Reader PayloadOf(schema::Event::Reader event) {
+  return capnp::toDynamic(event).get("payload").as<DynamicStruct>();
+}
+
+bool Selected(const PersonalField& f, const SealOptions& options) {
+  return !f.manager || options.managers;
+}
+
+std::string Aad(schema::Event::Reader event, std::string_view pseudonym) {
+  auto id = event.getEventId();
+  std::string aad(reinterpret_cast<const char*>(id.begin()), id.size());
+  aad += '\n';
+  aad.append(pseudonym);
+  return aad;
+}
+
+std::string_view AsView(const kj::Array<capnp::word>& words) {
+  return {reinterpret_cast<const char*>(words.begin()), words.size() * sizeof(capnp::word)};
+}
+
+struct CipherContext {
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  ~CipherContext() { EVP_CIPHER_CTX_free(ctx); }
+};
+
+std::string Encrypt(const SubjectKey& key, std::string_view nonce, std::string_view aad,
+                    std::string_view plain) {
+  CipherContext c;
+  std::string out(plain.size() + kTagBytes, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  int len = 0;
+  bool ok =
+      c.ctx != nullptr && EVP_EncryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
+      EVP_EncryptInit_ex(c.ctx, nullptr, nullptr, key.data(),
+                         reinterpret_cast<const unsigned char*>(nonce.data())) &&
+      EVP_EncryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                        static_cast<int>(aad.size())) &&
+      EVP_EncryptUpdate(c.ctx, o, &len, reinterpret_cast<const unsigned char*>(plain.data()),
+                        static_cast<int>(plain.size())) &&
+      EVP_EncryptFinal_ex(c.ctx, o + len, &len) &&
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, o + plain.size());
+  LEDGER_ASSERT(ok, "AES-256-GCM encryption failed");
+  return out;
+}
+
+// The plaintext, or nullopt when the tag does not authenticate.
+std::optional<kj::Array<capnp::word>> Decrypt(const SubjectKey& key,
+                                              kj::ArrayPtr<const kj::byte> nonce,
+                                              std::string_view aad,
+                                              kj::ArrayPtr<const kj::byte> sealed) {
+  if (nonce.size() != kNonceBytes || sealed.size() < kTagBytes) return std::nullopt;
+  size_t plain_bytes = sealed.size() - kTagBytes;
+  if (plain_bytes % sizeof(capnp::word) != 0) return std::nullopt;
+  auto words = kj::heapArray<capnp::word>(plain_bytes / sizeof(capnp::word));
+  auto* o = reinterpret_cast<unsigned char*>(words.begin());
+  CipherContext c;
+  int len = 0;
+  std::array<unsigned char, kTagBytes> tag;
+  std::memcpy(tag.data(), sealed.begin() + plain_bytes, kTagBytes);
+  bool ok =
+      c.ctx != nullptr && EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
+      EVP_DecryptInit_ex(c.ctx, nullptr, nullptr, key.data(), nonce.begin()) &&
+      EVP_DecryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+                        static_cast<int>(aad.size())) &&
+      EVP_DecryptUpdate(c.ctx, o, &len, sealed.begin(), static_cast<int>(plain_bytes)) &&
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) &&
+      EVP_DecryptFinal_ex(c.ctx, o + len, &len) > 0;
+  if (!ok) return std::nullopt;
+  return words;
+}
+
+std::string SyntheticNonce(const SubjectKey& key, std::string_view aad, std::string_view plain) {
+  std::string input(aad);
+  input.append(plain);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  auto* done =
+      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len);
+  LEDGER_ASSERT(done != nullptr, "HMAC-SHA256 failed");
+  return std::string(reinterpret_cast<const char*>(mac), kNonceBytes);
+}
+
+kj::Array<capnp::word> Canonical(schema::Event::Reader event) {
+  return capnp::AnyStruct::Reader(event).canonicalize();
+}
+
+}  // namespace
+
+SubjectKey NewSubjectKey() {
+  SubjectKey key;
+  LEDGER_ASSERT(RAND_bytes(key.data(), static_cast<int>(key.size())) == 1, "RAND_bytes failed");
+  return key;
+}
+
+std::string NewPseudonym() {
+  std::string raw(kPseudonymBytes, '\0');
+  LEDGER_ASSERT(
+      RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(raw.size())) == 1,
+      "RAND_bytes failed");
+  return ToHex(raw);
+}
+
+bool IsPseudonym(std::string_view text) {
+  if (text.size() != 2 * kPseudonymBytes) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string ErasedId(std::string_view pseudonym) {
+  return "erased-" + std::string(pseudonym.substr(0, 8));
+}
+
+Status Seal(schema::Event::Builder event, std::string_view pseudonym, const SubjectKey& key,
+            std::string_view subject_id, const SealOptions& options) {
+  if (!IsPseudonym(pseudonym)) {
+    return InvalidArgument(fmt::format("'{}' is not a pseudonym (32 hex digits)", pseudonym));
+  }
+  if (event.hasSealed()) return InvalidArgument("the event already holds sealed fields");
+  capnp::MallocMessageBuilder message;
+  auto personal = message.initRoot<schema::Event>();
+  bool moved = false;
+  auto actor = event.getActor();
+  if (!subject_id.empty() && actor.hasId() &&
+      std::string_view(actor.getId().cStr(), actor.getId().size()) == subject_id) {
+    personal.initActor().setId(actor.getId());
+    actor.disownId();
+    moved = true;
+  }
+  auto payload = PayloadOf(event);
+  std::string_view member = ActiveMember(payload.asReader());
+  auto target = PayloadOf(personal);
+  bool target_set = false;
+  for (const PersonalField& f : kPersonalFields) {
+    if (member != f.payload || !Selected(f, options)) continue;
+    auto from = Holder(payload, f);
+    if (!from.has(f.field)) continue;
+    if (!target_set) {
+      target.init(f.payload);
+      target_set = true;
+    }
+    Holder(target, f).set(f.field, from.get(f.field).asReader());
+    from.clear(f.field);
+    moved = true;
+  }
+  if (!moved) return Status::Ok();
+  std::string aad = Aad(event.asReader(), pseudonym);
+  kj::Array<capnp::word> plain = Canonical(personal.asReader());
+  std::string nonce = SyntheticNonce(key, aad, AsView(plain));
+  std::string ciphertext = Encrypt(key, nonce, aad, AsView(plain));
+  auto sealed = event.initSealed();
+  sealed.setSubject(std::string(pseudonym));
+  sealed.setNonce(kj::arrayPtr(reinterpret_cast<const kj::byte*>(nonce.data()), nonce.size()));
+  sealed.setCiphertext(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(ciphertext.data()), ciphertext.size()));
+  return Status::Ok();
+}
+
+Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening opening,
+                                    const SubjectKey* key, std::string_view pseudonym) {
+  capnp::MallocMessageBuilder message;
+  message.setRoot(stored);
+  auto event = message.getRoot<schema::Event>();
+  auto payload = PayloadOf(event);
+  std::string_view member = ActiveMember(payload.asReader());
+  if (opening == Opening::kReveal) {
+    if (!stored.hasSealed()) return Canonical(stored);
+    LEDGER_ASSERT(key != nullptr, "Open(kReveal) needs the key");
+    auto sealed = stored.getSealed();
+    std::string subject(sealed.getSubject().cStr());
+    std::optional<kj::Array<capnp::word>> plain =
+        Decrypt(*key, sealed.getNonce(), Aad(stored, subject), sealed.getCiphertext());
+    if (!plain) {
+      return Corruption(fmt::format(
+          "the sealed fields of the event at position {} do not authenticate under the key of "
+          "subject {}",
+          stored.getPosition(), subject));
+    }
+    kj::ArrayPtr<const capnp::word> segments[] = {*plain};
+    capnp::SegmentArrayMessageReader reader(segments);
+    auto personal = reader.getRoot<schema::Event>();
+    if (personal.getActor().hasId()) event.getActor().setId(personal.getActor().getId());
+    auto source = PayloadOf(personal);
+    if (ActiveMember(source) == member && !member.empty()) {
+      for (const PersonalField& f : kPersonalFields) {
+        if (member != f.payload) continue;
+        auto from = Holder(source, f);
+        if (from.has(f.field)) Holder(payload, f).set(f.field, from.get(f.field));
+      }
+    }
+    event.disownSealed();
+    return Canonical(event.asReader());
+  }
+  std::string erased = ErasedId(pseudonym);
+  bool was_sealed = stored.hasSealed();
+  auto actor = event.getActor();
+  if ((was_sealed && !actor.hasId()) ||
+      (!was_sealed && actor.getRole() == schema::Role::SECONDEE)) {
+    actor.setId(erased);
+  }
+  for (const PersonalField& f : kPersonalFields) {
+    if (member != f.payload) continue;
+    auto holder = Holder(payload, f);
+    bool present = holder.has(f.field);
+    if (f.manager) {
+      if (was_sealed && !present) holder.set(f.field, capnp::Text::Reader(erased.c_str()));
+      continue;
+    }
+    if (f.id) {
+      holder.set(f.field, capnp::Text::Reader(erased.c_str()));
+    } else if (present) {
+      holder.clear(f.field);
+    }
+  }
+  auto sealed = event.initSealed();
+  sealed.setSubject(std::string(pseudonym));
+  return Canonical(event.asReader());
+}
+
+bool HoldsPersonalDataInClear(schema::Event::Reader stored, std::string_view subject_id) {
+  auto actor = stored.getActor().getId();
+  if (!subject_id.empty() && std::string_view(actor.cStr(), actor.size()) == subject_id) {
+    return true;
+  }
+  auto payload = PayloadOf(stored);
+  std::string_view member = ActiveMember(payload);
+  for (const PersonalField& f : kPersonalFields) {
+    if (member != f.payload || f.manager) continue;
+    auto holder = Holder(payload, f);
+    if (!holder.has(f.field)) continue;
+    auto value = holder.get(f.field);
+    if (value.getType() == capnp::DynamicValue::TEXT && value.as<capnp::Text>().size() == 0) {
+      continue;
+    }
+    if (value.getType() == capnp::DynamicValue::LIST &&
+        value.as<capnp::DynamicList>().size() == 0) {
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+std::vector<std::string> PersonalFieldNames(const SealOptions& options) {
+  std::vector<std::string> names{"actor.id (when it is the subject's)"};
+  for (const PersonalField& f : kPersonalFields) {
+    if (!Selected(f, options)) continue;
+    names.push_back(f.group ? fmt::format("{}.{}.{}", f.payload, f.group, f.field)
+                            : fmt::format("{}.{}", f.payload, f.field));
+  }
+  return names;
+}
+
+}  // namespace secondment
