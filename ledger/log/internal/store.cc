@@ -1,4 +1,5 @@
 #include "ledger/log/internal/store.h"
+#include "ledger/log/internal/vault.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -98,7 +99,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOp
     if (!exists && !options.read_only) table_names.push_back(table);
   }
   for (const auto& table : table_names) {
-    families.emplace_back(kTablePrefix + table, TableFamilyOptions(cache));
+    families.emplace_back(kTablePrefix + table, table == kVaultTable ? VaultFamilyOptions(cache)
+                                                                     : TableFamilyOptions(cache));
   }
 
   rocksdb::DB* db = nullptr;

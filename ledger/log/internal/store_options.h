@@ -23,6 +23,8 @@ inline constexpr char kTablePrefix[] = "table.";
 
 // Projection tables: point reads by key and prefix scans.
 rocksdb::ColumnFamilyOptions TableFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache);
+// The vault's (ledger/log/internal/vault.h): records kept whole, uncompressed.
+rocksdb::ColumnFamilyOptions VaultFamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache);
 
 // The log's own families, in order: events, streams, event ids, meta, merkle.
 std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
