@@ -89,12 +89,14 @@ Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id) {
   MutexLock lock(&mu_);  // one creator at a time, so two appends agree on the subject
   ASSIGN_OR_RETURN(std::string pepper, Pepper(/*create=*/true));
   std::string record_key = EmployeeKey(pepper, employee_id);
+  if (auto it = subjects_.find(record_key); it != subjects_.end()) return it->second;
   ASSIGN_OR_RETURN(std::optional<std::string> record, store_->GetRow(kVaultTable, record_key));
   VaultSubject subject;
   if (record) {
     if (record->size() != 64) return Corruption("a subject record of the vault is malformed");
     subject.pseudonym = record->substr(0, 32);
     ASSIGN_OR_RETURN(subject.key, ParseKey(std::string_view(*record).substr(32), "subject record"));
+    subjects_.emplace(record_key, subject);
     return subject;
   }
   subject.pseudonym = NewPseudonym();
@@ -104,6 +106,7 @@ Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id) {
                                        {Store::TableWrite::kPut, kVaultTable,
                                         KeyRecord(subject.pseudonym), KeyBytes(subject.key)}}));
   keys_[subject.pseudonym] = subject.key;
+  subjects_.emplace(record_key, subject);
   return subject;
 }
 
@@ -124,6 +127,7 @@ Status Vault::Destroy(std::string_view employee_id, const VaultSubject& subject,
   RETURN_IF_ERROR(store_->WriteTables(writes));
   RETURN_IF_ERROR(store_->SyncWal());
   keys_.erase(subject.pseudonym);
+  subjects_.erase(record_key);
   for (const auto& id : secondments) erased_[id] = subject.pseudonym;
   any_erased_.store(!erased_.empty(), std::memory_order_release);
   return Status::Ok();

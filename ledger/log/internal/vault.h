@@ -70,6 +70,8 @@ class Vault {
   Mutex mu_;
   std::string pepper_ GUARDED_BY(mu_);
   std::unordered_map<std::string, SubjectKey> keys_ GUARDED_BY(mu_);  // by pseudonym
+  // By subject record key (HMAC of the id): a writer's subjects, so appends skip the read.
+  std::unordered_map<std::string, VaultSubject> subjects_ GUARDED_BY(mu_);
   // The "x" records: one per erased secondment. The flag spares the common case the lock.
   std::atomic<bool> any_erased_{false};
   std::unordered_map<std::string, std::string> erased_ GUARDED_BY(mu_);
