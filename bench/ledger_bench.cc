@@ -120,15 +120,19 @@ ExpectedVersion ExpectedBefore(const workload::Event& e) {
   return e.version == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exactly(e.version - 1);
 }
 
+// The ledger seals each event's personal fields (docs/privacy.md); `sealed` false measures the
+// same work stored in clear, for the cost of the encryption.
+constexpr bool kSealed = true;
+
 // A(a), A(b) and 16 writers: one durable event per append, writers on their own streams.
 double LedgerAppendEach(const std::string& dir, const workload::Workload& w, size_t count,
-                        int writers) {
+                        int writers, bool sealed = kSealed) {
   auto log = OpenFresh(dir);
   auto parts = PartitionByStream(w.events(), count, writers);
   std::vector<std::vector<NewEvent>> built(count);
   std::vector<std::string> streams(count);
   for (size_t i = 0; i < count; ++i) {
-    built[i].push_back(w.ToLedgerEvent(w.events()[i]));
+    built[i].push_back(w.ToLedgerEvent(w.events()[i], sealed));
     streams[i] = w.StreamId(w.events()[i]);
   }
   double seconds = TimeWriters(writers, [&](int writer) {
@@ -141,7 +145,8 @@ double LedgerAppendEach(const std::string& dir, const workload::Workload& w, siz
 }
 
 // A(c): every event, in durable appends of `batch` consecutive events of several streams.
-double LedgerLoadBatched(EventLog& log, const workload::Workload& w, size_t batch) {
+double LedgerLoadBatched(EventLog& log, const workload::Workload& w, size_t batch,
+                         bool sealed = kSealed) {
   const auto& events = w.events();
   std::vector<std::vector<StreamAppend>> appends;
   for (size_t begin = 0; begin < events.size(); begin += batch) {
@@ -149,7 +154,7 @@ double LedgerLoadBatched(EventLog& log, const workload::Workload& w, size_t batc
     for (const Run& run : StreamRuns(events, begin, std::min(events.size(), begin + batch))) {
       StreamAppend part{w.StreamId(events[run.begin]), ExpectedBefore(events[run.begin]), {}};
       for (size_t i = run.begin; i < run.end; ++i)
-        part.events.push_back(w.ToLedgerEvent(events[i]));
+        part.events.push_back(w.ToLedgerEvent(events[i], sealed));
       parts.push_back(std::move(part));
     }
     appends.push_back(std::move(parts));
@@ -220,6 +225,13 @@ int Main(int argc, char** argv) {
       figures[fmt::format("append_{}w_eps", writers)].values.push_back(ledger);
       figures[fmt::format("raw_append_{}w_eps", writers)].values.push_back(raw);
       figures[fmt::format("append_{}w_vs_raw", writers)].values.push_back(ledger / raw);
+      if (writers == 16) {
+        double plain = LedgerAppendEach(config.dir + "/ledger-each-plain", w, prefix, writers,
+                                        /*sealed=*/false);
+        figures["append_16w_unsealed_eps"].values.push_back(plain);
+        figures["append_16w_sealed_vs_unsealed"].values.push_back(ledger / plain);
+        std::filesystem::remove_all(config.dir + "/ledger-each-plain");
+      }
     }
     std::filesystem::remove_all(config.dir + "/ledger-each");
 
@@ -242,6 +254,22 @@ int Main(int argc, char** argv) {
       passes.push_back(static_cast<double>(total) / Seconds(start));
     }
     figures["replay_eps"].values.push_back(Median(passes));
+    {
+      // The same replay of the same events stored in clear: the cost of opening sealed ones.
+      auto plain = OpenFresh(config.dir + "/ledger-plain");
+      LedgerLoadBatched(*plain, w, 100, /*sealed=*/false);
+      DecodeAll(*plain);
+      std::vector<double> plain_passes;
+      for (int pass = 0; pass < 3; ++pass) {
+        auto began = std::chrono::steady_clock::now();
+        DecodeAll(*plain);
+        plain_passes.push_back(static_cast<double>(total) / Seconds(began));
+      }
+      figures["replay_unsealed_eps"].values.push_back(Median(plain_passes));
+      figures["replay_sealed_vs_unsealed"].values.push_back(Median(passes) / Median(plain_passes));
+      plain.reset();
+      std::filesystem::remove_all(config.dir + "/ledger-plain");
+    }
     auto start = std::chrono::steady_clock::now();
     replay_result = ReplayFull(*log, w);
     figures["replay_projection_eps"].values.push_back(static_cast<double>(total) / Seconds(start));

@@ -234,9 +234,10 @@ std::vector<uint32_t> Workload::PhaseCStreams(size_t count) const {
   return out;
 }
 
-NewEvent Workload::ToLedgerEvent(const Event& e) const {
+NewEvent Workload::ToLedgerEvent(const Event& e, bool sealed) const {
   const Secondment& s = secondments_[e.stream];
   NewEvent event(EventId::FromHalves(e.id_hi, e.id_lo));
+  if (sealed) event.set_subject(fmt::format("emp-{:06d}", s.employee));
   auto b = event.Mutable();
   auto actor = b.initActor();
   actor.setId(fmt::format("user-{:05d}", e.actor));

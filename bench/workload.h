@@ -87,7 +87,9 @@ class Workload {
   std::vector<uint32_t> PhaseCStreams(size_t count) const;
 
   // The same event in the ledger's schema (WORKLOAD.md section 6; mapping in BENCHMARKS.md).
-  NewEvent ToLedgerEvent(const Event& e) const;
+  // `sealed`: marked as about its secondee, as the service marks it, so that the log seals its
+  // personal fields under that person's key (docs/privacy.md); otherwise stored in clear.
+  NewEvent ToLedgerEvent(const Event& e, bool sealed = false) const;
 
  private:
   std::vector<Secondment> secondments_;

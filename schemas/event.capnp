@@ -226,7 +226,7 @@ struct PersonalDataErased {
   # The data subject's key is destroyed: every field sealed under it now reads as erased.
   # Downstream copies (subscribers, the relay's stream) act on it: the secondments listed are
   # the person's.
-  subject @0 :Text;                 # the pseudonym, as in Sealed.subject
+  subject @0 :Text;                 # the pseudonym: Sealed.subject as 32 hex digits
   secondments @1 :List(Text);       # ids of the person's secondments
   reason @2 :Text;                  # the request's reason
   sealedEvents @3 :UInt64;          # events whose personal fields were sealed under the key
@@ -237,10 +237,10 @@ struct PersonalDataErased {
 struct Sealed {
   # The personal fields of an event, moved out of it and encrypted under a key that belongs to
   # the data subject (ledger/FORMAT.md, "Sealed fields"). The hashed bytes hold only this.
-  subject @0 :Text;                 # the subject's pseudonym: 32 lowercase hex digits
-  nonce @1 :Data $Json.hex;         # 12 bytes
-  ciphertext @2 :Data $Json.hex;    # AES-256-GCM of a canonical Event holding the moved fields,
-                                    # followed by its 16-byte tag
+  subject @0 :Data $Json.hex;       # the subject's pseudonym: 16 bytes
+  ciphertext @1 :Data $Json.hex;    # AES-256-GCM of the packed canonical Event holding the
+                                    # moved fields, followed by its 16-byte tag; the nonce is
+                                    # derived from the key, the event id and the subject
 }
 
 # ---- The envelope ----

@@ -103,6 +103,7 @@ Result<ErasureOutcome> LedgerService::RequestErasure(const Caller& caller,
         employee, pending->requested_by, pending->position, employee));
   }
   NewEvent event(EventId::Random());
+  event.set_subject(employee);  // nothing in it is sealed, but it carries a new subject's key
   auto builder = event.Mutable();
   builder.initActor().setId(caller.id);
   builder.getActor().setRole(schema::Role::HR);

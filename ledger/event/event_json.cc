@@ -13,6 +13,7 @@
 #include "ledger/base/hash.h"
 #include "ledger/base/json_input.h"
 #include "ledger/event/schema_date.h"
+#include "ledger/event/sealing.h"
 #include "ledger/event/vocabulary.h"
 
 namespace secondment {
@@ -294,7 +295,7 @@ void AppendEventJson(std::string& out, const RecordedEvent& recorded) {
   // An opened event keeps `sealed` only when its subject's key is gone (sealing.h).
   if (e.hasSealed()) {
     out += ",\"erasedSubject\":";
-    AppendJsonString(out, e.getSealed().getSubject().cStr());
+    AppendJsonString(out, SubjectOf(e.getSealed()));
   }
   out += '}';
 }

@@ -3,9 +3,10 @@
 #include <capnp/any.h>
 #include <capnp/dynamic.h>
 #include <capnp/message.h>
+#include <capnp/serialize-packed.h>
 #include <fmt/format.h>
+#include <kj/io.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cstring>
@@ -87,81 +88,98 @@ bool Selected(const PersonalField& f, const SealOptions& options) {
   return !f.manager || options.managers;
 }
 
-std::string Aad(schema::Event::Reader event, std::string_view pseudonym) {
+// The pseudonym's 16 bytes (it is checked to be 32 hex digits first).
+std::string PseudonymBytes(std::string_view pseudonym) {
+  std::string raw(pseudonym.size() / 2, '\0');
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (size_t i = 0; i < raw.size(); ++i) {
+    raw[i] = static_cast<char>(nibble(pseudonym[2 * i]) << 4 | nibble(pseudonym[2 * i + 1]));
+  }
+  return raw;
+}
+
+std::string Aad(schema::Event::Reader event, std::string_view subject_bytes) {
   auto id = event.getEventId();
   std::string aad(reinterpret_cast<const char*>(id.begin()), id.size());
   aad += '\n';
-  aad.append(pseudonym);
+  aad.append(subject_bytes);
   return aad;
 }
 
-std::string_view AsView(const kj::Array<capnp::word>& words) {
-  return {reinterpret_cast<const char*>(words.begin()), words.size() * sizeof(capnp::word)};
+// Packed (capnp's zero-run encoding): the moved fields sit in a whole Event, mostly zeros.
+std::string Pack(const kj::Array<capnp::word>& canonical) {
+  kj::VectorOutputStream out;
+  kj::ArrayPtr<const capnp::word> segments[] = {canonical};
+  capnp::writePackedMessage(out, segments);
+  auto bytes = out.getArray();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
-struct CipherContext {
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  ~CipherContext() { EVP_CIPHER_CTX_free(ctx); }
-};
+// One AES-256-GCM context per thread and direction, set up once: a call only sets the key and
+// the nonce.
+EVP_CIPHER_CTX* CipherContext(bool encrypt) {
+  struct Context {
+    explicit Context(bool encrypt) : ctx(EVP_CIPHER_CTX_new()) {
+      bool ok =
+          ctx != nullptr &&
+          EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr, encrypt ? 1 : 0) &&
+          EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr);
+      LEDGER_ASSERT(ok, "AES-256-GCM is not available");
+    }
+    ~Context() { EVP_CIPHER_CTX_free(ctx); }
+    EVP_CIPHER_CTX* ctx;
+  };
+  thread_local Context encrypting(true), decrypting(false);
+  return encrypt ? encrypting.ctx : decrypting.ctx;
+}
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 std::string Encrypt(const SubjectKey& key, std::string_view nonce, std::string_view aad,
                     std::string_view plain) {
-  CipherContext c;
+  EVP_CIPHER_CTX* ctx = CipherContext(true);
   std::string out(plain.size() + kTagBytes, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
-  int len = 0;
-  bool ok =
-      c.ctx != nullptr && EVP_EncryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
-      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
-      EVP_EncryptInit_ex(c.ctx, nullptr, nullptr, key.data(),
-                         reinterpret_cast<const unsigned char*>(nonce.data())) &&
-      EVP_EncryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
-                        static_cast<int>(aad.size())) &&
-      EVP_EncryptUpdate(c.ctx, o, &len, reinterpret_cast<const unsigned char*>(plain.data()),
-                        static_cast<int>(plain.size())) &&
-      EVP_EncryptFinal_ex(c.ctx, o + len, &len) &&
-      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, o + plain.size());
+  int len = 0, last = 0;
+  bool ok = EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), Bytes(nonce)) &&
+            EVP_EncryptUpdate(ctx, nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) &&
+            EVP_EncryptUpdate(ctx, o, &len, Bytes(plain), static_cast<int>(plain.size())) &&
+            EVP_EncryptFinal_ex(ctx, o + len, &last) &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, o + plain.size());
   LEDGER_ASSERT(ok, "AES-256-GCM encryption failed");
   return out;
 }
 
 // The plaintext, or nullopt when the tag does not authenticate.
-std::optional<kj::Array<capnp::word>> Decrypt(const SubjectKey& key,
-                                              kj::ArrayPtr<const kj::byte> nonce,
-                                              std::string_view aad,
-                                              kj::ArrayPtr<const kj::byte> sealed) {
-  if (nonce.size() != kNonceBytes || sealed.size() < kTagBytes) return std::nullopt;
+std::optional<std::string> Decrypt(const SubjectKey& key, std::string_view nonce,
+                                   std::string_view aad, kj::ArrayPtr<const kj::byte> sealed) {
+  if (sealed.size() < kTagBytes) return std::nullopt;
   size_t plain_bytes = sealed.size() - kTagBytes;
-  if (plain_bytes % sizeof(capnp::word) != 0) return std::nullopt;
-  auto words = kj::heapArray<capnp::word>(plain_bytes / sizeof(capnp::word));
-  auto* o = reinterpret_cast<unsigned char*>(words.begin());
-  CipherContext c;
-  int len = 0;
+  std::string plain(plain_bytes, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(plain.data());
   std::array<unsigned char, kTagBytes> tag;
   std::memcpy(tag.data(), sealed.begin() + plain_bytes, kTagBytes);
-  bool ok =
-      c.ctx != nullptr && EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr) &&
-      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) &&
-      EVP_DecryptInit_ex(c.ctx, nullptr, nullptr, key.data(), nonce.begin()) &&
-      EVP_DecryptUpdate(c.ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
-                        static_cast<int>(aad.size())) &&
-      EVP_DecryptUpdate(c.ctx, o, &len, sealed.begin(), static_cast<int>(plain_bytes)) &&
-      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) &&
-      EVP_DecryptFinal_ex(c.ctx, o + len, &len) > 0;
+  EVP_CIPHER_CTX* ctx = CipherContext(false);
+  int len = 0, last = 0;
+  bool ok = EVP_DecryptInit_ex(ctx, nullptr, nullptr, key.data(), Bytes(nonce)) &&
+            EVP_DecryptUpdate(ctx, nullptr, &len, Bytes(aad), static_cast<int>(aad.size())) &&
+            EVP_DecryptUpdate(ctx, o, &len, sealed.begin(), static_cast<int>(plain_bytes)) &&
+            EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) &&
+            EVP_DecryptFinal_ex(ctx, o + len, &last) > 0;
   if (!ok) return std::nullopt;
-  return words;
+  return plain;
 }
 
-std::string SyntheticNonce(const SubjectKey& key, std::string_view aad, std::string_view plain) {
-  std::string input(aad);
-  input.append(plain);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  auto* done =
-      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &mac_len);
-  LEDGER_ASSERT(done != nullptr, "HMAC-SHA256 failed");
-  return std::string(reinterpret_cast<const char*>(mac), kNonceBytes);
+// The nonce of an event's sealed fields: SHA-256(key || AAD), cut to 12 bytes. Event ids are
+// unique in a ledger, so no two stored ciphertexts share one (a retry with the same id seals the
+// same fields to the same bytes; one with other fields is refused and never stored).
+std::string DerivedNonce(const SubjectKey& key, std::string_view aad) {
+  std::string input(reinterpret_cast<const char*>(key.data()), key.size());
+  input.append(aad);
+  Hash256 digest = Sha256(input);
+  return std::string(reinterpret_cast<const char*>(digest.data()), kNonceBytes);
 }
 
 kj::Array<capnp::word> Canonical(schema::Event::Reader event) {
@@ -190,6 +208,11 @@ bool IsPseudonym(std::string_view text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+
+std::string SubjectOf(schema::Sealed::Reader sealed) {
+  auto subject = sealed.getSubject();
+  return ToHex(std::string_view(reinterpret_cast<const char*>(subject.begin()), subject.size()));
 }
 
 std::string ErasedId(std::string_view pseudonym) {
@@ -229,13 +252,13 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
     moved = true;
   }
   if (!moved) return Status::Ok();
-  std::string aad = Aad(event.asReader(), pseudonym);
-  kj::Array<capnp::word> plain = Canonical(personal.asReader());
-  std::string nonce = SyntheticNonce(key, aad, AsView(plain));
-  std::string ciphertext = Encrypt(key, nonce, aad, AsView(plain));
+  std::string subject = PseudonymBytes(pseudonym);
+  std::string aad = Aad(event.asReader(), subject);
+  std::string plain = Pack(Canonical(personal.asReader()));
+  std::string ciphertext = Encrypt(key, DerivedNonce(key, aad), aad, plain);
   auto sealed = event.initSealed();
-  sealed.setSubject(std::string(pseudonym));
-  sealed.setNonce(kj::arrayPtr(reinterpret_cast<const kj::byte*>(nonce.data()), nonce.size()));
+  sealed.setSubject(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(subject.data()), subject.size()));
   sealed.setCiphertext(
       kj::arrayPtr(reinterpret_cast<const kj::byte*>(ciphertext.data()), ciphertext.size()));
   return Status::Ok();
@@ -252,17 +275,21 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
     if (!stored.hasSealed()) return Canonical(stored);
     LEDGER_ASSERT(key != nullptr, "Open(kReveal) needs the key");
     auto sealed = stored.getSealed();
-    std::string subject(sealed.getSubject().cStr());
-    std::optional<kj::Array<capnp::word>> plain =
-        Decrypt(*key, sealed.getNonce(), Aad(stored, subject), sealed.getCiphertext());
+    auto subject_data = sealed.getSubject();
+    std::string_view subject(reinterpret_cast<const char*>(subject_data.begin()),
+                             subject_data.size());
+    std::string aad = Aad(stored, subject);
+    std::optional<std::string> plain =
+        Decrypt(*key, DerivedNonce(*key, aad), aad, sealed.getCiphertext());
     if (!plain) {
       return Corruption(fmt::format(
           "the sealed fields of the event at position {} do not authenticate under the key of "
           "subject {}",
-          stored.getPosition(), subject));
+          stored.getPosition(), ToHex(subject)));
     }
-    kj::ArrayPtr<const capnp::word> segments[] = {*plain};
-    capnp::SegmentArrayMessageReader reader(segments);
+    kj::ArrayInputStream packed(
+        kj::arrayPtr(reinterpret_cast<const kj::byte*>(plain->data()), plain->size()));
+    capnp::PackedMessageReader reader(packed);
     auto personal = reader.getRoot<schema::Event>();
     if (personal.getActor().hasId()) event.getActor().setId(personal.getActor().getId());
     auto source = PayloadOf(personal);
@@ -297,8 +324,9 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
       holder.clear(f.field);
     }
   }
-  auto sealed = event.initSealed();
-  sealed.setSubject(std::string(pseudonym));
+  std::string subject = PseudonymBytes(pseudonym);
+  event.initSealed().setSubject(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(subject.data()), subject.size()));
   return Canonical(event.asReader());
 }
 

@@ -2,11 +2,11 @@
 // that destroying the key erases them while the event's bytes, and every hash over them, stay.
 //
 // Seal moves the personal fields (the list is PersonalFieldNames; docs/privacy.md explains
-// it) out of an event about to be appended into its `sealed` field: AES-256-GCM of a canonical
-// Event that holds only those fields. The nonce is derived from the key, the event id and the
-// fields (a synthetic IV), so sealing the same event twice gives the same bytes, which an
-// idempotent retry compares. The event id and the subject's pseudonym are authenticated with
-// it, so a sealed field cannot be moved to another event.
+// it) out of an event about to be appended into its `sealed` field: AES-256-GCM of a packed
+// canonical Event that holds only those fields. The nonce is derived from the key, the event
+// id and the subject, so sealing the same event twice gives the same bytes, which an idempotent
+// retry compares. The event id and the subject are authenticated with it, so a sealed field
+// cannot be moved to another event.
 //
 // Open gives the event back as its readers expect it: with the fields put back while the key
 // exists, or marked erased once it is destroyed (texts empty, ids `erased-<8 hex>`).
@@ -40,6 +40,9 @@ SubjectKey NewSubjectKey();
 std::string NewPseudonym();
 // True when `text` has the shape of a pseudonym.
 bool IsPseudonym(std::string_view text);
+
+// The pseudonym a sealed field names, as 32 hex digits.
+std::string SubjectOf(schema::Sealed::Reader sealed);
 
 // The id an erased person's id reads as: "erased-" and the pseudonym's first 8 hex digits.
 std::string ErasedId(std::string_view pseudonym);

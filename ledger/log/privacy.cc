@@ -16,8 +16,11 @@ Result<std::optional<std::string>> FindSubject(EventLog& log, std::string_view e
 }
 
 Result<std::string> SubjectOf(EventLog& log, std::string_view employee_id) {
+  // The records of a new subject are written by the first append that names it as its
+  // events' subject (NewEvent::set_subject), not here.
+  internal::VaultRecords later;
   ASSIGN_OR_RETURN(internal::VaultSubject subject,
-                   internal::CoreOf(log).vault().FindOrCreate(employee_id));
+                   internal::CoreOf(log).vault().FindOrCreate(employee_id, &later));
   return subject.pseudonym;
 }
 

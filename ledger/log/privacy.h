@@ -22,7 +22,8 @@ std::string SubjectStream(std::string_view pseudonym);
 // sealed anything of theirs, or erased).
 Result<std::optional<std::string>> FindSubject(EventLog& log, std::string_view employee_id);
 
-// The same, made when missing. Unavailable when the log is read-only.
+// The same, made when missing. A new subject's key is written by the first append of an event
+// naming them (NewEvent::set_subject), in that append's batch. Unavailable when read-only.
 Result<std::string> SubjectOf(EventLog& log, std::string_view employee_id);
 
 // Destroys the key of `employee_id` (whose pseudonym is `pseudonym`), synced: from now on their

@@ -82,6 +82,8 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
   if (appends.empty()) return InvalidArgument("an append needs at least one stream");
   size_t total = 0;
   std::unordered_set<EventId, EventIdHash> ids;
+  VaultRecords vault_records;  // of subjects whose records are not durable yet
+  std::vector<std::string> new_subjects;
   for (StreamAppend& append : appends) {
     RETURN_IF_ERROR(ValidateStreamId(append.stream));
     if (append.events.empty()) {
@@ -102,13 +104,19 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
       const auto& id = event.id().bytes();
       builder.setEventId(kj::arrayPtr(id.data(), id.size()));
       if (!event.subject().empty()) {
-        ASSIGN_OR_RETURN(VaultSubject subject, vault_->FindOrCreate(event.subject()));
+        size_t before = vault_records.size();
+        ASSIGN_OR_RETURN(VaultSubject subject,
+                         vault_->FindOrCreate(event.subject(), &vault_records));
+        if (vault_records.size() != before) new_subjects.push_back(subject.pseudonym);
         RETURN_IF_ERROR(Seal(builder, subject.pseudonym, subject.key, event.subject(),
                              SealOptions{event.seal_managers()}));
       }
     }
   }
-  return writer_->Submit(appends, total, head);
+  Result<AppendResult> result =
+      writer_->Submit(appends, total, head, vault_records.empty() ? nullptr : &vault_records);
+  if (result.ok() && !new_subjects.empty()) vault_->Persisted(new_subjects);
+  return result;
 }
 
 // A follower (a secondary instance) can catch up with the primary's list of files before

@@ -1,5 +1,4 @@
 #include "ledger/log/internal/store.h"
-#include "ledger/log/internal/vault.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -14,8 +13,10 @@
 #include <system_error>
 #include <thread>
 
+#include "ledger/base/assert.h"
 #include "ledger/log/internal/keys.h"
 #include "ledger/log/internal/store_options.h"
+#include "ledger/log/internal/vault.h"
 
 namespace secondment::internal {
 namespace {
@@ -250,6 +251,15 @@ void Store::Batch::PutEvent(Position position, std::string_view canonical_bytes)
 void Store::Batch::PutStreamEntry(std::string_view stream, StreamVersion version,
                                   Position position) {
   batch_.Put(store_->streams_, StreamKey(stream, version), EventKey(position))
+      .PermitUncheckedError();
+}
+
+void Store::Batch::PutVaultRecord(std::string_view key, std::string_view value) {
+  auto it = store_->tables_.find(std::string_view(kVaultTable));
+  LEDGER_ASSERT(it != store_->tables_.end(), "the vault's table is not open");
+  batch_
+      .Put(it->second, rocksdb::Slice(key.data(), key.size()),
+           rocksdb::Slice(value.data(), value.size()))
       .PermitUncheckedError();
 }
 

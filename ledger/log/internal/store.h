@@ -40,6 +40,9 @@ struct StreamTip {
   Position position = 0;
 };
 
+// Records of the vault (vault.h) to write with an append: (key, value).
+using VaultRecords = std::vector<std::pair<std::string, std::string>>;
+
 // Receives one stored event value; a non-OK status stops the read and is returned by it.
 using ValueVisitor = std::function<Status(Position, std::string_view)>;
 
@@ -136,6 +139,8 @@ class Store {
     void PutStreamEntry(std::string_view stream, StreamVersion version, Position position);
     void PutEventId(const EventId& id, Position position);
     void PutMerkleNode(int level, uint64_t index, const Hash256& hash);
+    // Into the vault's table (which must be open: the writer's always is).
+    void PutVaultRecord(std::string_view key, std::string_view value);
     // Marks a point to roll back to, discarding what a refused request had added.
     void SetSavePoint() { batch_.SetSavePoint(); }
     void RollbackToSavePoint();

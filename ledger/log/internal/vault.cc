@@ -84,30 +84,48 @@ Result<std::optional<VaultSubject>> Vault::Find(std::string_view employee_id) {
   return std::optional<VaultSubject>(std::move(subject));
 }
 
-Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id) {
+Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id, VaultRecords* records) {
   if (read_only_) return Unavailable("the ledger is open read-only: no new data subject");
   MutexLock lock(&mu_);  // one creator at a time, so two appends agree on the subject
   ASSIGN_OR_RETURN(std::string pepper, Pepper(/*create=*/true));
   std::string record_key = EmployeeKey(pepper, employee_id);
-  if (auto it = subjects_.find(record_key); it != subjects_.end()) return it->second;
-  ASSIGN_OR_RETURN(std::optional<std::string> record, store_->GetRow(kVaultTable, record_key));
-  VaultSubject subject;
-  if (record) {
-    if (record->size() != 64) return Corruption("a subject record of the vault is malformed");
-    subject.pseudonym = record->substr(0, 32);
-    ASSIGN_OR_RETURN(subject.key, ParseKey(std::string_view(*record).substr(32), "subject record"));
-    subjects_.emplace(record_key, subject);
-    return subject;
+  auto it = subjects_.find(record_key);
+  if (it == subjects_.end()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> record, store_->GetRow(kVaultTable, record_key));
+    Cached cached;
+    if (record) {
+      if (record->size() != 64) return Corruption("a subject record of the vault is malformed");
+      cached.subject.pseudonym = record->substr(0, 32);
+      ASSIGN_OR_RETURN(cached.subject.key,
+                       ParseKey(std::string_view(*record).substr(32), "subject record"));
+      cached.durable = true;
+    } else {
+      cached.subject.pseudonym = NewPseudonym();
+      cached.subject.key = NewSubjectKey();
+    }
+    keys_[cached.subject.pseudonym] = cached.subject.key;
+    it = subjects_.emplace(record_key, std::move(cached)).first;
   }
-  subject.pseudonym = NewPseudonym();
-  subject.key = NewSubjectKey();
-  std::string value = subject.pseudonym + std::string(KeyBytes(subject.key));
-  RETURN_IF_ERROR(store_->WriteTables({{Store::TableWrite::kPut, kVaultTable, record_key, value},
-                                       {Store::TableWrite::kPut, kVaultTable,
-                                        KeyRecord(subject.pseudonym), KeyBytes(subject.key)}}));
-  keys_[subject.pseudonym] = subject.key;
-  subjects_.emplace(record_key, subject);
-  return subject;
+  const Cached& cached = it->second;
+  if (!cached.durable) {
+    const VaultSubject& s = cached.subject;
+    if (!pepper_durable_) records->emplace_back(kPepperKey, pepper_);
+    records->emplace_back(record_key, s.pseudonym + std::string(KeyBytes(s.key)));
+    records->emplace_back(KeyRecord(s.pseudonym), std::string(KeyBytes(s.key)));
+    pending_[s.pseudonym] = record_key;
+  }
+  return cached.subject;
+}
+
+void Vault::Persisted(const std::vector<std::string>& pseudonyms) {
+  MutexLock lock(&mu_);
+  pepper_durable_ = true;
+  for (const auto& pseudonym : pseudonyms) {
+    auto pending = pending_.find(pseudonym);
+    if (pending == pending_.end()) continue;
+    if (auto it = subjects_.find(pending->second); it != subjects_.end()) it->second.durable = true;
+    pending_.erase(pending);
+  }
 }
 
 Status Vault::Destroy(std::string_view employee_id, const VaultSubject& subject,
@@ -128,6 +146,7 @@ Status Vault::Destroy(std::string_view employee_id, const VaultSubject& subject,
   RETURN_IF_ERROR(store_->SyncWal());
   keys_.erase(subject.pseudonym);
   subjects_.erase(record_key);
+  pending_.erase(subject.pseudonym);
   for (const auto& id : secondments) erased_[id] = subject.pseudonym;
   any_erased_.store(!erased_.empty(), std::memory_order_release);
   return Status::Ok();
@@ -174,7 +193,7 @@ Result<std::optional<std::string>> Vault::ErasedSecondment(std::string_view stre
 Result<std::optional<kj::Array<capnp::word>>> Vault::Open(schema::Event::Reader stored) {
   using Opened = std::optional<kj::Array<capnp::word>>;
   if (stored.hasSealed()) {
-    std::string pseudonym(stored.getSealed().getSubject().cStr());
+    std::string pseudonym = SubjectOf(stored.getSealed());
     ASSIGN_OR_RETURN(std::optional<SubjectKey> key, KeyOf(pseudonym));
     if (key) {
       ASSIGN_OR_RETURN(auto words, secondment::Open(stored, Opening::kReveal, &*key, pseudonym));

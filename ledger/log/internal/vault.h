@@ -8,9 +8,9 @@
 //   "x" secondment id       -> pseudonym: a secondment whose person was erased
 // The employee id itself is never stored: only its HMAC, so a lookup needs the id.
 //
-// A new subject's records are written unsynced just before the synced append that first uses
-// them: the write-ahead log keeps order, so an acknowledged event always has its key. Destroy
-// writes synced.
+// A new subject's records are written in the batch of the append that first uses them, so an
+// acknowledged event always has its key; until that batch is durable, every append that uses
+// the subject carries them (the same records again). Destroy writes synced.
 #ifndef SECONDMENT_LEDGER_LOG_INTERNAL_VAULT_H_
 #define SECONDMENT_LEDGER_LOG_INTERNAL_VAULT_H_
 
@@ -48,8 +48,11 @@ class Vault {
 
   // The subject of `employee_id`, or nullopt when it has none.
   Result<std::optional<VaultSubject>> Find(std::string_view employee_id);
-  // The same, made (pseudonym and key new) when missing. Unavailable when read-only.
-  Result<VaultSubject> FindOrCreate(std::string_view employee_id);
+  // The same, made (pseudonym and key new) when missing; the records of a subject not durable
+  // yet are added to `records`, for the append to write. Unavailable when read-only.
+  Result<VaultSubject> FindOrCreate(std::string_view employee_id, VaultRecords* records);
+  // The append that carried the records of `pseudonyms` (and the pepper) is durable.
+  void Persisted(const std::vector<std::string>& pseudonyms);
 
   // Deletes the subject's records (synced) and records `secondments` as erased.
   Status Destroy(std::string_view employee_id, const VaultSubject& subject,
@@ -60,6 +63,7 @@ class Vault {
   Result<std::optional<kj::Array<capnp::word>>> Open(schema::Event::Reader stored);
 
  private:
+  // The pepper; made when missing and `create` (not durable until an append carries it).
   Result<std::string> Pepper(bool create) REQUIRES(mu_);
   Result<std::optional<SubjectKey>> KeyOf(std::string_view pseudonym);
   // The pseudonym of an erased secondment's person, when `stream` is one.
@@ -69,9 +73,15 @@ class Vault {
   const bool read_only_;
   Mutex mu_;
   std::string pepper_ GUARDED_BY(mu_);
+  bool pepper_durable_ GUARDED_BY(mu_) = true;
   std::unordered_map<std::string, SubjectKey> keys_ GUARDED_BY(mu_);  // by pseudonym
   // By subject record key (HMAC of the id): a writer's subjects, so appends skip the read.
-  std::unordered_map<std::string, VaultSubject> subjects_ GUARDED_BY(mu_);
+  struct Cached {
+    VaultSubject subject;
+    bool durable = false;
+  };
+  std::unordered_map<std::string, Cached> subjects_ GUARDED_BY(mu_);
+  std::unordered_map<std::string, std::string> pending_ GUARDED_BY(mu_);  // pseudonym -> key
   // The "x" records: one per erased secondment. The flag spares the common case the lock.
   std::atomic<bool> any_erased_{false};
   std::unordered_map<std::string, std::string> erased_ GUARDED_BY(mu_);

@@ -59,8 +59,9 @@ void Writer::Stop() {
 }
 
 Result<AppendResult> Writer::Submit(std::vector<StreamAppend>& appends, size_t event_count,
-                                    std::optional<Position> expected_head) {
-  Request request{&appends, event_count, expected_head, std::nullopt};
+                                    std::optional<Position> expected_head,
+                                    const VaultRecords* vault_records) {
+  Request request{&appends, event_count, expected_head, vault_records, std::nullopt};
   mu_.Lock();
   if (stopping_) {
     mu_.Unlock();
@@ -284,6 +285,9 @@ Status Writer::Stage(Request& request, Store::Batch& batch, int64_t recorded_at,
       ++position;
     }
     tips[append.stream] = *tip;
+  }
+  if (request.vault_records != nullptr) {
+    for (const auto& [key, value] : *request.vault_records) batch.PutVaultRecord(key, value);
   }
   for (auto& [stream, tip] : tips) (*staged)[stream] = tip;
   *next = position;

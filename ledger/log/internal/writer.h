@@ -64,8 +64,11 @@ class Writer {
   // refused. With `expected_head`, they are committed only if they come right after that
   // position (Conflict otherwise). Thread-safe. Must not be called once the writer is being
   // destroyed.
+  // `vault_records` (the keys of data subjects its events are the first to seal under,
+  // vault.h) go into the same batch, so an event is never durable without its key.
   Result<AppendResult> Submit(std::vector<StreamAppend>& appends, size_t event_count,
-                              std::optional<Position> expected_head = std::nullopt);
+                              std::optional<Position> expected_head = std::nullopt,
+                              const VaultRecords* vault_records = nullptr);
 
   // The last durable position. Thread-safe.
   Position Head() const { return head_.load(std::memory_order_acquire); }
@@ -80,6 +83,7 @@ class Writer {
     std::vector<StreamAppend>* appends;
     size_t event_count;
     std::optional<Position> expected_head;
+    const VaultRecords* vault_records;
     std::optional<Result<AppendResult>> result;  // written by the leader before kDone
     std::atomic<int> signal{kWait};              // waited on without mu_
   };
