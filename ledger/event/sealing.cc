@@ -264,9 +264,20 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
   return Status::Ok();
 }
 
+// The message's words, when it fits its first segment (the root pointer first, as a stored
+// event's): a copy, with no walk over the message; else its canonical form.
+kj::Array<capnp::word> Flat(capnp::MallocMessageBuilder& message, schema::Event::Reader root) {
+  auto segments = message.getSegmentsForOutput();
+  if (segments.size() != 1) return Canonical(root);
+  return kj::heapArray<capnp::word>(segments[0]);
+}
+
 Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening opening,
                                     const SubjectKey* key, std::string_view pseudonym) {
-  capnp::MallocMessageBuilder message;
+  // Room for the event and the fields put back, in one segment.
+  auto stored_words = stored.totalSize().wordCount;
+  capnp::MallocMessageBuilder message(static_cast<unsigned>(2 * stored_words + 64),
+                                      capnp::AllocationStrategy::GROW_HEURISTICALLY);
   message.setRoot(stored);
   auto event = message.getRoot<schema::Event>();
   auto payload = PayloadOf(event);
@@ -301,7 +312,7 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
       }
     }
     event.disownSealed();
-    return Canonical(event.asReader());
+    return Flat(message, event.asReader());
   }
   std::string erased = ErasedId(pseudonym);
   bool was_sealed = stored.hasSealed();
@@ -327,7 +338,7 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
   std::string subject = PseudonymBytes(pseudonym);
   event.initSealed().setSubject(
       kj::arrayPtr(reinterpret_cast<const kj::byte*>(subject.data()), subject.size()));
-  return Canonical(event.asReader());
+  return Flat(message, event.asReader());
 }
 
 bool HoldsPersonalDataInClear(schema::Event::Reader stored, std::string_view subject_id) {
