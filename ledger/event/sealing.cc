@@ -264,17 +264,10 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
   return Status::Ok();
 }
 
-// The message's words, when it fits its first segment (the root pointer first, as a stored
-// event's): a copy, with no walk over the message; else its canonical form.
-kj::Array<capnp::word> Flat(capnp::MallocMessageBuilder& message, schema::Event::Reader root) {
-  auto segments = message.getSegmentsForOutput();
-  if (segments.size() != 1) return Canonical(root);
-  return kj::heapArray<capnp::word>(segments[0]);
-}
-
 Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening opening,
                                     const SubjectKey* key, std::string_view pseudonym) {
-  // Room for the event and the fields put back, in one segment.
+  // Room for the event and the fields put back, in one segment. The result is canonical, as
+  // stored events are: the RPC feed sends it, and a client checks that it is.
   auto stored_words = stored.totalSize().wordCount;
   capnp::MallocMessageBuilder message(static_cast<unsigned>(2 * stored_words + 64),
                                       capnp::AllocationStrategy::GROW_HEURISTICALLY);
@@ -312,7 +305,7 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
       }
     }
     event.disownSealed();
-    return Flat(message, event.asReader());
+    return Canonical(event.asReader());
   }
   std::string erased = ErasedId(pseudonym);
   bool was_sealed = stored.hasSealed();
@@ -338,7 +331,7 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
   std::string subject = PseudonymBytes(pseudonym);
   event.initSealed().setSubject(
       kj::arrayPtr(reinterpret_cast<const kj::byte*>(subject.data()), subject.size()));
-  return Flat(message, event.asReader());
+  return Canonical(event.asReader());
 }
 
 bool HoldsPersonalDataInClear(schema::Event::Reader stored, std::string_view subject_id) {

@@ -82,7 +82,8 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
   if (appends.empty()) return InvalidArgument("an append needs at least one stream");
   size_t total = 0;
   std::unordered_set<EventId, EventIdHash> ids;
-  VaultRecords vault_records;  // of subjects whose records are not durable yet
+  VaultRecords vault_records;               // of subjects whose records are not durable yet
+  std::unordered_set<std::string> carried;  // their keys
   std::vector<std::string> new_subjects;
   for (StreamAppend& append : appends) {
     RETURN_IF_ERROR(ValidateStreamId(append.stream));
@@ -104,10 +105,12 @@ Result<AppendResult> LogCore::Append(std::vector<StreamAppend>& appends,
       const auto& id = event.id().bytes();
       builder.setEventId(kj::arrayPtr(id.data(), id.size()));
       if (!event.subject().empty()) {
-        size_t before = vault_records.size();
-        ASSIGN_OR_RETURN(VaultSubject subject,
-                         vault_->FindOrCreate(event.subject(), &vault_records));
-        if (vault_records.size() != before) new_subjects.push_back(subject.pseudonym);
+        VaultRecords records;
+        ASSIGN_OR_RETURN(VaultSubject subject, vault_->FindOrCreate(event.subject(), &records));
+        if (!records.empty()) new_subjects.push_back(subject.pseudonym);
+        for (auto& record : records) {  // once per append, however many events name them
+          if (carried.insert(record.first).second) vault_records.push_back(std::move(record));
+        }
         RETURN_IF_ERROR(Seal(builder, subject.pseudonym, subject.key, event.subject(),
                              SealOptions{event.seal_managers()}));
       }
