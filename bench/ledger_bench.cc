@@ -165,6 +165,19 @@ double LedgerLoadBatched(EventLog& log, const workload::Workload& w, size_t batc
   return static_cast<double>(events.size()) / seconds;
 }
 
+// B: the median of three replays of every event, after one that warms the cache ("warm"
+// replay reads what was just read).
+double WarmReplayEps(EventLog& log, size_t total) {
+  DecodeAll(log);
+  std::vector<double> passes;
+  for (int pass = 0; pass < 3; ++pass) {
+    auto start = std::chrono::steady_clock::now();
+    DecodeAll(log);
+    passes.push_back(static_cast<double>(total) / Seconds(start));
+  }
+  return Median(passes);
+}
+
 struct StreamReadFigures {
   double p50_us, p99_us;
 };
@@ -246,27 +259,15 @@ int Main(int argc, char** argv) {
 
     Check(SettleLedger(*log), "settle");
     progress(fmt::format("run {}/{}: replay and stream reads", run, config.runs));
-    DecodeAll(*log);  // warms the cache: "warm" replay reads what was just read
-    std::vector<double> passes;
-    for (int pass = 0; pass < 3; ++pass) {
-      auto start = std::chrono::steady_clock::now();
-      DecodeAll(*log);
-      passes.push_back(static_cast<double>(total) / Seconds(start));
-    }
-    figures["replay_eps"].values.push_back(Median(passes));
+    double replay = WarmReplayEps(*log, total);
+    figures["replay_eps"].values.push_back(replay);
     {
       // The same replay of the same events stored in clear: the cost of opening sealed ones.
       auto plain = OpenFresh(config.dir + "/ledger-plain");
       LedgerLoadBatched(*plain, w, 100, /*sealed=*/false);
-      DecodeAll(*plain);
-      std::vector<double> plain_passes;
-      for (int pass = 0; pass < 3; ++pass) {
-        auto began = std::chrono::steady_clock::now();
-        DecodeAll(*plain);
-        plain_passes.push_back(static_cast<double>(total) / Seconds(began));
-      }
-      figures["replay_unsealed_eps"].values.push_back(Median(plain_passes));
-      figures["replay_sealed_vs_unsealed"].values.push_back(Median(passes) / Median(plain_passes));
+      double plain_replay = WarmReplayEps(*plain, total);
+      figures["replay_unsealed_eps"].values.push_back(plain_replay);
+      figures["replay_sealed_vs_unsealed"].values.push_back(replay / plain_replay);
       plain.reset();
       std::filesystem::remove_all(config.dir + "/ledger-plain");
     }

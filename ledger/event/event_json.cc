@@ -292,9 +292,10 @@ void AppendEventJson(std::string& out, const RecordedEvent& recorded) {
     out += ",\"source\":";
     AppendJsonString(out, e.getSource().cStr());
   }
-  // An opened event keeps `sealed` only when its subject's key is gone (sealing.h).
+  // An opened event keeps `sealed` only when its subject's key is gone (sealing.h); a stored
+  // one (in an audit bundle) still holds the ciphertext.
   if (e.hasSealed()) {
-    out += ",\"erasedSubject\":";
+    out += e.getSealed().hasCiphertext() ? ",\"sealedFor\":" : ",\"erasedSubject\":";
     AppendJsonString(out, SubjectOf(e.getSealed()));
   }
   out += '}';

@@ -57,31 +57,82 @@ constexpr PersonalField kPersonalFields[] = {
 
 using capnp::DynamicStruct;
 
-std::string_view ActiveMember(DynamicStruct::Reader payload) {
+constexpr size_t kFieldCount = sizeof(kPersonalFields) / sizeof(kPersonalFields[0]);
+
+// kPersonalFields resolved against the schema once: lookups by name cost more than the rest of
+// opening an event.
+struct Resolved {
+  uint32_t member_index;  // of the payload member, in the payload union
+  capnp::StructSchema::Field member;
+  kj::Maybe<capnp::StructSchema::Field> group;
+  capnp::StructSchema::Field field;
+};
+
+struct Plan {
+  capnp::StructSchema::Field payload;
+  std::vector<Resolved> fields;
+};
+
+const Plan& ThePlan() {
+  static const Plan plan = [] {
+    auto event = capnp::Schema::from<schema::Event>();
+    Plan p{event.getFieldByName("payload"), {}};
+    auto union_schema = p.payload.getType().asStruct();
+    for (const PersonalField& f : kPersonalFields) {
+      auto member = union_schema.getFieldByName(f.payload);
+      auto holder = member.getType().asStruct();
+      kj::Maybe<capnp::StructSchema::Field> group;
+      if (f.group) {
+        auto g = holder.getFieldByName(f.group);
+        group = g;
+        holder = g.getType().asStruct();
+      }
+      p.fields.push_back({member.getIndex(), member, group, holder.getFieldByName(f.field)});
+    }
+    return p;
+  }();
+  return plan;
+}
+
+// The index of the payload's member, or -1 when none is set.
+int64_t ActiveMember(DynamicStruct::Reader payload) {
   KJ_IF_MAYBE (field, payload.which()) {
-    auto name = field->getProto().getName();
-    return {name.begin(), name.size()};
+    return field->getIndex();
   }
-  return {};
+  return -1;
 }
 
-// The struct a field lives in: the payload member, or the group inside it.
-DynamicStruct::Builder Holder(DynamicStruct::Builder payload, const PersonalField& f) {
-  auto member = payload.get(f.payload).as<DynamicStruct>();
-  return f.group ? member.get(f.group).as<DynamicStruct>() : member;
+// The struct field `i` lives in: the payload member, or the group inside it.
+DynamicStruct::Builder Holder(DynamicStruct::Builder payload, size_t i) {
+  const Resolved& r = ThePlan().fields[i];
+  auto member = payload.get(r.member).as<DynamicStruct>();
+  KJ_IF_MAYBE (group, r.group) {
+    return member.get(*group).as<DynamicStruct>();
+  }
+  return member;
 }
 
-DynamicStruct::Reader Holder(DynamicStruct::Reader payload, const PersonalField& f) {
-  auto member = payload.get(f.payload).as<DynamicStruct>();
-  return f.group ? member.get(f.group).as<DynamicStruct>() : member;
+DynamicStruct::Reader Holder(DynamicStruct::Reader payload, size_t i) {
+  const Resolved& r = ThePlan().fields[i];
+  auto member = payload.get(r.member).as<DynamicStruct>();
+  KJ_IF_MAYBE (group, r.group) {
+    return member.get(*group).as<DynamicStruct>();
+  }
+  return member;
 }
+
+bool InMember(size_t i, int64_t member) {
+  return static_cast<int64_t>(ThePlan().fields[i].member_index) == member;
+}
+
+const capnp::StructSchema::Field& FieldOf(size_t i) { return ThePlan().fields[i].field; }
 
 DynamicStruct::Builder PayloadOf(schema::Event::Builder event) {
-  return capnp::toDynamic(event).get("payload").as<DynamicStruct>();
+  return capnp::toDynamic(event).get(ThePlan().payload).as<DynamicStruct>();
 }
 
 DynamicStruct::Reader PayloadOf(schema::Event::Reader event) {
-  return capnp::toDynamic(event).get("payload").as<DynamicStruct>();
+  return capnp::toDynamic(event).get(ThePlan().payload).as<DynamicStruct>();
 }
 
 bool Selected(const PersonalField& f, const SealOptions& options) {
@@ -236,19 +287,19 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
     moved = true;
   }
   auto payload = PayloadOf(event);
-  std::string_view member = ActiveMember(payload.asReader());
+  int64_t member = ActiveMember(payload.asReader());
   auto target = PayloadOf(personal);
   bool target_set = false;
-  for (const PersonalField& f : kPersonalFields) {
-    if (member != f.payload || !Selected(f, options)) continue;
-    auto from = Holder(payload, f);
-    if (!from.has(f.field)) continue;
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    if (!InMember(i, member) || !Selected(kPersonalFields[i], options)) continue;
+    auto from = Holder(payload, i);
+    if (!from.has(FieldOf(i))) continue;
     if (!target_set) {
-      target.init(f.payload);
+      target.init(ThePlan().fields[i].member);
       target_set = true;
     }
-    Holder(target, f).set(f.field, from.get(f.field).asReader());
-    from.clear(f.field);
+    Holder(target, i).set(FieldOf(i), from.get(FieldOf(i)).asReader());
+    from.clear(FieldOf(i));
     moved = true;
   }
   if (!moved) return Status::Ok();
@@ -274,7 +325,7 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
   message.setRoot(stored);
   auto event = message.getRoot<schema::Event>();
   auto payload = PayloadOf(event);
-  std::string_view member = ActiveMember(payload.asReader());
+  int64_t member = ActiveMember(payload.asReader());
   if (opening == Opening::kReveal) {
     if (!stored.hasSealed()) return Canonical(stored);
     LEDGER_ASSERT(key != nullptr, "Open(kReveal) needs the key");
@@ -297,11 +348,11 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
     auto personal = reader.getRoot<schema::Event>();
     if (personal.getActor().hasId()) event.getActor().setId(personal.getActor().getId());
     auto source = PayloadOf(personal);
-    if (ActiveMember(source) == member && !member.empty()) {
-      for (const PersonalField& f : kPersonalFields) {
-        if (member != f.payload) continue;
-        auto from = Holder(source, f);
-        if (from.has(f.field)) Holder(payload, f).set(f.field, from.get(f.field));
+    if (ActiveMember(source) == member && member >= 0) {
+      for (size_t i = 0; i < kFieldCount; ++i) {
+        if (!InMember(i, member)) continue;
+        auto from = Holder(source, i);
+        if (from.has(FieldOf(i))) Holder(payload, i).set(FieldOf(i), from.get(FieldOf(i)));
       }
     }
     event.disownSealed();
@@ -314,18 +365,19 @@ Result<kj::Array<capnp::word>> Open(schema::Event::Reader stored, Opening openin
       (!was_sealed && actor.getRole() == schema::Role::SECONDEE)) {
     actor.setId(erased);
   }
-  for (const PersonalField& f : kPersonalFields) {
-    if (member != f.payload) continue;
-    auto holder = Holder(payload, f);
-    bool present = holder.has(f.field);
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    if (!InMember(i, member)) continue;
+    const PersonalField& f = kPersonalFields[i];
+    auto holder = Holder(payload, i);
+    bool present = holder.has(FieldOf(i));
     if (f.manager) {
-      if (was_sealed && !present) holder.set(f.field, capnp::Text::Reader(erased.c_str()));
+      if (was_sealed && !present) holder.set(FieldOf(i), capnp::Text::Reader(erased.c_str()));
       continue;
     }
     if (f.id) {
-      holder.set(f.field, capnp::Text::Reader(erased.c_str()));
+      holder.set(FieldOf(i), capnp::Text::Reader(erased.c_str()));
     } else if (present) {
-      holder.clear(f.field);
+      holder.clear(FieldOf(i));
     }
   }
   std::string subject = PseudonymBytes(pseudonym);
@@ -340,12 +392,12 @@ bool HoldsPersonalDataInClear(schema::Event::Reader stored, std::string_view sub
     return true;
   }
   auto payload = PayloadOf(stored);
-  std::string_view member = ActiveMember(payload);
-  for (const PersonalField& f : kPersonalFields) {
-    if (member != f.payload || f.manager) continue;
-    auto holder = Holder(payload, f);
-    if (!holder.has(f.field)) continue;
-    auto value = holder.get(f.field);
+  int64_t member = ActiveMember(payload);
+  for (size_t i = 0; i < kFieldCount; ++i) {
+    if (!InMember(i, member) || kPersonalFields[i].manager) continue;
+    auto holder = Holder(payload, i);
+    if (!holder.has(FieldOf(i))) continue;
+    auto value = holder.get(FieldOf(i));
     if (value.getType() == capnp::DynamicValue::TEXT && value.as<capnp::Text>().size() == 0) {
       continue;
     }

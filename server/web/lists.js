@@ -77,7 +77,7 @@
   // ---- Alerts -----------------------------------------------------------------------------
   const ALERT_NAMES = {
     ending_soon: 'Ending soon', overdue: 'Overdue', return_not_recorded: 'Return not recorded',
-    over_maximum: 'Over the maximum',
+    over_maximum: 'Over the maximum', erasure_due: 'Erasure due',
   };
   SL.alertBadge = (kind) =>
     h('span', { class: `alert-tag alert-${String(kind).replace(/[^a-z_]/g, '')}` }, ALERT_NAMES[kind] || SL.words(kind));
@@ -97,7 +97,8 @@
         caption: 'Alerts',
         empty: 'No alerts: every placement is on track.',
         columns: [
-          { label: 'Secondment', value: (a) => SL.idLink(a.id) },
+          // An erasure that is due names a person, who has no page of their own.
+          { label: 'Secondment', value: (a) => (a.alert === 'erasure_due' ? h('span', null, a.id) : SL.idLink(a.id)) },
           { label: 'Alert', value: (a) => h('div', null, SL.alertBadge(a.alert), h('p', { class: 'why' }, a.why)), class: 'wrap' },
         ],
         rows,

@@ -15,6 +15,7 @@
     extended: 'Extended', returned: 'Returned', conversionProposed: 'Conversion proposed',
     convertedToPermanent: 'Converted to a permanent post', periodClaimed: 'Period claimed',
     corrected: 'Corrected', correctionProposed: 'Correction proposed', voided: 'Voided',
+    erasureRequested: 'Erasure requested', personalDataErased: 'Personal data erased',
   };
   const EVENT_TONE = {
     approvalRefused: 'bad', withdrawn: 'bad', voided: 'bad', started: 'good', returned: 'info',

@@ -73,6 +73,7 @@ TEST_F(ForgetTest, AForgottenPersonIsInNoFileWhileEveryProofMadeBeforeStillVerif
      Quote(dir_.Sub("before.txt")));
   Ok("prove SEC-007731 --checkpoint " + Quote(dir_.Sub("before.txt")) + " --out " +
      Quote(dir_.Sub("before.proof.json")));
+  Ok("audit-bundle --out " + Quote(dir_.Sub("before.bundle")));
   const std::vector<std::string> personal = {
       "E-7731",        "Quixotic-feedback-about-E7731", "Quokka-Person",
       "Wombat-Person", "Xylophone-duty-7731",           "Narwhal-notes-7731"};
@@ -130,6 +131,15 @@ TEST_F(ForgetTest, AForgottenPersonIsInNoFileWhileEveryProofMadeBeforeStillVerif
      Quote(dir_.Sub("after.proof.json")));
   Ok("verify-proof " + Quote(dir_.Sub("after.proof.json")) + " --pubkey " +
      Quote(dir_.Sub("auditor.key.pub")));
+  Ok("verify-bundle " + Quote(dir_.Sub("before.bundle")) + " --pubkey " +
+     Quote(dir_.Sub("auditor.key.pub")) + " --checkpoint " + Quote(dir_.Sub("before.txt")));
+  Ok("audit-bundle --out " + Quote(dir_.Sub("after.bundle")));
+  Ok("verify-bundle " + Quote(dir_.Sub("after.bundle")) + " --pubkey " +
+     Quote(dir_.Sub("auditor.key.pub")) + " --checkpoint " + Quote(dir_.Sub("after.txt")));
+  // The bundle made after holds the ciphertext only: nothing of the person.
+  for (const auto& text : personal) {
+    EXPECT_EQ(FilesHolding(text, dir_.Sub("after.bundle")), std::vector<std::string>()) << text;
+  }
 
   // Every read shows the person as erased, never their data.
   for (const std::string& read :
