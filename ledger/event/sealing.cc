@@ -276,7 +276,7 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
     return InvalidArgument(fmt::format("'{}' is not a pseudonym (32 hex digits)", pseudonym));
   }
   if (event.hasSealed()) return InvalidArgument("the event already holds sealed fields");
-  capnp::MallocMessageBuilder message;
+  capnp::MallocMessageBuilder message(64);  // the moved fields: a few hundred bytes
   auto personal = message.initRoot<schema::Event>();
   bool moved = false;
   auto actor = event.getActor();

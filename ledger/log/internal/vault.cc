@@ -87,12 +87,13 @@ Result<std::optional<VaultSubject>> Vault::Find(std::string_view employee_id) {
 Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id, VaultRecords* records) {
   if (read_only_) return Unavailable("the ledger is open read-only: no new data subject");
   MutexLock lock(&mu_);  // one creator at a time, so two appends agree on the subject
-  ASSIGN_OR_RETURN(std::string pepper, Pepper(/*create=*/true));
-  std::string record_key = EmployeeKey(pepper, employee_id);
-  auto it = subjects_.find(record_key);
+  auto it = subjects_.find(std::string(employee_id));
   if (it == subjects_.end()) {
-    ASSIGN_OR_RETURN(std::optional<std::string> record, store_->GetRow(kVaultTable, record_key));
+    ASSIGN_OR_RETURN(std::string pepper, Pepper(/*create=*/true));
     Cached cached;
+    cached.record_key = EmployeeKey(pepper, employee_id);
+    ASSIGN_OR_RETURN(std::optional<std::string> record,
+                     store_->GetRow(kVaultTable, cached.record_key));
     if (record) {
       if (record->size() != 64) return Corruption("a subject record of the vault is malformed");
       cached.subject.pseudonym = record->substr(0, 32);
@@ -104,15 +105,15 @@ Result<VaultSubject> Vault::FindOrCreate(std::string_view employee_id, VaultReco
       cached.subject.key = NewSubjectKey();
     }
     keys_[cached.subject.pseudonym] = cached.subject.key;
-    it = subjects_.emplace(record_key, std::move(cached)).first;
+    it = subjects_.emplace(std::string(employee_id), std::move(cached)).first;
   }
   const Cached& cached = it->second;
   if (!cached.durable) {
     const VaultSubject& s = cached.subject;
     if (!pepper_durable_) records->emplace_back(kPepperKey, pepper_);
-    records->emplace_back(record_key, s.pseudonym + std::string(KeyBytes(s.key)));
+    records->emplace_back(cached.record_key, s.pseudonym + std::string(KeyBytes(s.key)));
     records->emplace_back(KeyRecord(s.pseudonym), std::string(KeyBytes(s.key)));
-    pending_[s.pseudonym] = record_key;
+    pending_[s.pseudonym] = std::string(employee_id);
   }
   return cached.subject;
 }
@@ -145,7 +146,7 @@ Status Vault::Destroy(std::string_view employee_id, const VaultSubject& subject,
   RETURN_IF_ERROR(store_->WriteTables(writes));
   RETURN_IF_ERROR(store_->SyncWal());
   keys_.erase(subject.pseudonym);
-  subjects_.erase(record_key);
+  subjects_.erase(std::string(employee_id));
   pending_.erase(subject.pseudonym);
   for (const auto& id : secondments) erased_[id] = subject.pseudonym;
   any_erased_.store(!erased_.empty(), std::memory_order_release);

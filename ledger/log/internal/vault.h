@@ -75,13 +75,15 @@ class Vault {
   std::string pepper_ GUARDED_BY(mu_);
   bool pepper_durable_ GUARDED_BY(mu_) = true;
   std::unordered_map<std::string, SubjectKey> keys_ GUARDED_BY(mu_);  // by pseudonym
-  // By subject record key (HMAC of the id): a writer's subjects, so appends skip the read.
+  // A writer's subjects by employee id (in memory only; erasure removes the entry), so an
+  // append skips the HMAC and the read.
   struct Cached {
     VaultSubject subject;
+    std::string record_key;  // "e" HMAC(pepper, id)
     bool durable = false;
   };
   std::unordered_map<std::string, Cached> subjects_ GUARDED_BY(mu_);
-  std::unordered_map<std::string, std::string> pending_ GUARDED_BY(mu_);  // pseudonym -> key
+  std::unordered_map<std::string, std::string> pending_ GUARDED_BY(mu_);  // pseudonym -> id
   // The "x" records: one per erased secondment. The flag spares the common case the lock.
   std::atomic<bool> any_erased_{false};
   std::unordered_map<std::string, std::string> erased_ GUARDED_BY(mu_);
