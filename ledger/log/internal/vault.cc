@@ -16,6 +16,13 @@ constexpr char kPepperKey[] = "pepper";
 constexpr size_t kPepperBytes = 32;
 constexpr std::string_view kSecondmentPrefix = "secondment-";
 
+// A record key: its one-letter kind, then `rest`.
+std::string Record(char kind, std::string_view rest) {
+  std::string key(1, kind);
+  key.append(rest);
+  return key;
+}
+
 std::string EmployeeKey(std::string_view pepper, std::string_view employee_id) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;
@@ -23,12 +30,12 @@ std::string EmployeeKey(std::string_view pepper, std::string_view employee_id) {
                     reinterpret_cast<const unsigned char*>(employee_id.data()), employee_id.size(),
                     mac, &mac_len);
   LEDGER_ASSERT(done != nullptr, "HMAC-SHA256 failed");
-  return "e" + std::string(reinterpret_cast<const char*>(mac), mac_len);
+  return Record('e', std::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
 
-std::string KeyRecord(std::string_view pseudonym) { return "k" + std::string(pseudonym); }
+std::string KeyRecord(std::string_view pseudonym) { return Record('k', pseudonym); }
 
-std::string ErasedRecord(std::string_view secondment) { return "x" + std::string(secondment); }
+std::string ErasedRecord(std::string_view secondment) { return Record('x', secondment); }
 
 std::string_view KeyBytes(const SubjectKey& key) {
   return {reinterpret_cast<const char*>(key.data()), key.size()};
@@ -170,12 +177,14 @@ Result<std::optional<SubjectKey>> Vault::KeyOf(std::string_view pseudonym) {
 }
 
 Status Vault::Load() {
-  MutexLock lock(&mu_);
+  std::unordered_map<std::string, std::string> erased;
   RETURN_IF_ERROR(
       store_->ScanRows(kVaultTable, "x", "y", [&](std::string_view key, std::string_view value) {
-        erased_[std::string(key.substr(1))] = std::string(value);
+        erased[std::string(key.substr(1))] = std::string(value);
         return true;
       }));
+  MutexLock lock(&mu_);
+  erased_ = std::move(erased);
   any_erased_.store(!erased_.empty(), std::memory_order_release);
   return Status::Ok();
 }
