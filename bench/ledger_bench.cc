@@ -22,6 +22,7 @@
 #include "bench/bench_util.h"
 #include "bench/http_bench.h"
 #include "bench/import_bench.h"
+#include "bench/peers/peer.h"
 #include "bench/projection_bench.h"
 #include "bench/raw_baseline.h"
 #include "bench/relay_bench.h"
@@ -41,18 +42,24 @@ struct Config {
   size_t prefix = 20000;
   int runs = 3;
   bool json = false;
-  bool only_import = false;  // --only import: just the import and export phase
+  bool only_import = false;         // --only import: just the import and export phase
+  bool sqlite = false, pg = false;  // --peers: the same phases on SQLite and PostgreSQL
   std::string dir;
 };
 
 constexpr char kUsage[] =
     "usage: ledger_bench [--json] [--runs R] [--events N] [--streams S] [--prefix P] [--dir D]\n"
+    "                    [--peers [sqlite|pg|sqlite,pg]]\n"
     "  --events N   keep the first N events of the global order (scales the run down; with no\n"
     "               --streams, S becomes N / 8.3 rounded up)\n"
     "  --streams S  secondments in the workload (default 100000)\n"
     "  --prefix P   events in the one-event-per-append phases (default 20000)\n"
     "  --runs R     repetitions; figures are medians (default 3)\n"
     "  --only import  only the import and export of the workload (import_eps, export_eps)\n"
+    "  --peers      also run the append, replay, stream-read and storage phases on SQLite and on\n"
+    "               a PostgreSQL cluster started under --dir, and print their figures (sqlite_*,\n"
+    "               pg_*) and the ledger's ratios to them (*_vs_sqlite, *_vs_pg); a list picks "
+    "one\n"
     "  --dir D      where the stores are made (default: a new directory under $TMPDIR or /tmp;\n"
     "               kept afterwards when $LEDGER_BENCH_KEEP is set)\n";
 
@@ -89,6 +96,13 @@ Config ParseArgs(int argc, char** argv) {
     } else if (arg == "--only") {
       if (next == nullptr || std::string_view(next) != "import") Die(2, "--only takes: import");
       config.only_import = true, ++i;
+    } else if (arg == "--peers") {
+      std::string_view list = next != nullptr && next[0] != '-' ? next : "sqlite,pg";
+      if (list != "sqlite" && list != "pg" && list != "sqlite,pg" && list != "pg,sqlite")
+        Die(2, fmt::format("--peers takes sqlite, pg or sqlite,pg, got '{}'", list));
+      config.sqlite = list.find("sqlite") != std::string_view::npos;
+      config.pg = list.find("pg") != std::string_view::npos;
+      if (next != nullptr && next[0] != '-') ++i;
     } else if (arg == "--dir") {
       if (next == nullptr || *next == '\0') Die(2, "--dir takes a directory");
       config.dir = next, ++i;
@@ -206,6 +220,31 @@ struct Series {
   double max() const { return *std::max_element(values.begin(), values.end()); }
 };
 
+// A peer's figures of this run as `<peer>_<key>`, and the ledger's figure of the same run over
+// the peer's as `<key>_vs_<peer>` (above 1: the ledger is faster, or for latencies and bytes,
+// larger). The peer's replay is phase B, so it is compared both with the ledger's B
+// (replay_projection_eps) and with the ledger's decoding of every field (replay_eps).
+void RecordPeer(std::map<std::string, Series>& figures, std::string_view peer,
+                const peers::Figures& f) {
+  const std::pair<const char*, double> keys[] = {
+      {"append_1w_eps", f.append_1w_eps},
+      {"append_4w_eps", f.append_4w_eps},
+      {"append_16w_eps", f.append_16w_eps},
+      {"append_batch100_eps", f.append_batch100_eps},
+      {"replay_eps", f.replay_eps},
+      {"stream_read_p50_us", f.stream_read_p50_us},
+      {"stream_read_p99_us", f.stream_read_p99_us},
+      {"bytes_per_event", f.bytes_per_event},
+  };
+  for (const auto& [key, value] : keys) {
+    figures[fmt::format("{}_{}", peer, key)].values.push_back(value);
+    figures[fmt::format("{}_vs_{}", key, peer)].values.push_back(figures[key].values.back() /
+                                                                 value);
+  }
+  figures[fmt::format("replay_projection_eps_vs_{}", peer)].values.push_back(
+      figures["replay_projection_eps"].values.back() / f.replay_eps);
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -221,7 +260,11 @@ int Main(int argc, char** argv) {
 
   std::map<std::string, Series> figures;
   ReplayResult replay_result;
-  double bytes_settled = 0, bytes_compacted = 0;
+  std::vector<peers::Row> peer_rows;
+  std::vector<std::unique_ptr<peers::Peer>> peer_stores;
+  if (config.sqlite) peer_stores.push_back(peers::OpenSqlite(config.dir + "/sqlite"));
+  if (config.pg) peer_stores.push_back(peers::StartPostgres(config.dir + "/pg"));
+  if (!peer_stores.empty()) peer_rows = peers::Rows(w);
   for (int run = 1; run <= config.runs; ++run) {
     progress(fmt::format("run {}/{}: the workload as commands, imported and exported", run,
                          config.runs));
@@ -304,11 +347,12 @@ int Main(int argc, char** argv) {
     figures["prove_us"].values.push_back(prove.p50_us);
     figures["prove_p99_us"].values.push_back(prove.p99_us);
 
-    if (run == config.runs) {  // the event log alone, before any projection is built
-      bytes_settled = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
-      Check(CompactLedger(*log), "compaction");
-      bytes_compacted = static_cast<double>(LiveDataBytes(loaded)) / static_cast<double>(total);
-    }
+    // The event log alone, before any projection is built.
+    figures["bytes_per_event_settled"].values.push_back(static_cast<double>(LiveDataBytes(loaded)) /
+                                                        static_cast<double>(total));
+    Check(CompactLedger(*log), "compaction");
+    figures["bytes_per_event"].values.push_back(static_cast<double>(LiveDataBytes(loaded)) /
+                                                static_cast<double>(total));
 
     progress(fmt::format("run {}/{}: projections", run, config.runs));
     figures["rebuild_eps"].values.push_back(RebuildEps(*log));
@@ -319,7 +363,13 @@ int Main(int argc, char** argv) {
     if (query.active != 1000) Die(6, fmt::format("placements query found {}", query.active));
     log.reset();
     std::filesystem::remove_all(loaded);
+
+    for (auto& peer : peer_stores) {
+      progress(fmt::format("run {}/{}: the same phases on {}", run, config.runs, peer->name()));
+      RecordPeer(figures, peer->name(), peers::Measure(*peer, w, peer_rows, prefix));
+    }
   }
+  peer_stores.clear();
   if (std::getenv("LEDGER_BENCH_KEEP") == nullptr) std::filesystem::remove_all(config.dir);
 
   std::string replay_check =
@@ -330,10 +380,6 @@ int Main(int argc, char** argv) {
                     config.streams, total, prefix, config.runs);
     for (const auto& [key, series] : figures)
       out += fmt::format(",\"{}\":{:.3f}", key, series.median());
-    if (!config.only_import) {
-      out += fmt::format(",\"bytes_per_event\":{:.1f},\"bytes_per_event_settled\":{:.1f}",
-                         bytes_compacted, bytes_settled);
-    }
     out += ",\"spread\":{";
     bool first = true;
     for (const auto& [key, series] : figures) {
@@ -350,11 +396,7 @@ int Main(int argc, char** argv) {
       std::printf("  %-26s %14.2f   (%.2f .. %.2f)\n", key.c_str(), series.median(), series.min(),
                   series.max());
     }
-    if (!config.only_import) {
-      std::printf("  %-26s %14.1f   (settled: %.1f)\n", "bytes_per_event", bytes_compacted,
-                  bytes_settled);
-      std::printf("  replay: %s\n", ReplayJson(replay_result).c_str());
-    }
+    if (!config.only_import) std::printf("  replay: %s\n", ReplayJson(replay_result).c_str());
   }
   if (!replay_check.empty()) Die(6, "replay result is wrong: " + replay_check);
   return 0;

@@ -12,6 +12,7 @@ PACKAGES=(
   librocksdb-dev capnproto libcapnp-dev libspdlog-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libnats-dev nats-server openssl curl
+  libsqlite3-dev libpq-dev
 )
 
 # What the web page's browser test (tests/web) needs: Debian's Chromium, and Node.js with npm

@@ -61,6 +61,41 @@ TEST(LedgerBenchTest, PrintsOneJsonObjectWithEveryKey) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
+// The peers (bench/peers) run the same phases and give their figures and the ledger's ratios
+// to them. SQLite is always here; PostgreSQL only where a server is installed (scripts/bench
+// installs one; CI does not), and then the bench must also stop and remove its cluster.
+TEST(LedgerBenchTest, PeersGiveTheirFiguresAndTheLedgersRatios) {
+  std::string dir = TempPath("bench-peers");
+  std::vector<std::string> peers = {"sqlite"};
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+    if (std::filesystem::exists(entry.path() / "bin/initdb")) peers = {"sqlite", "pg"};
+  }
+  CommandOutcome out = RunCommand(
+      std::string(LEDGER_BENCH) + " --json --runs 1 --events 2000 --prefix 200 --peers " +
+      (peers.size() == 2 ? "sqlite,pg" : "sqlite") + " --dir " + dir + " 2>/dev/null");
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  for (const std::string& peer : peers) {
+    for (const char* key :
+         {"append_1w_eps", "append_4w_eps", "append_16w_eps", "append_batch100_eps", "replay_eps",
+          "stream_read_p50_us", "stream_read_p99_us", "bytes_per_event"}) {
+      for (const std::string& name : {peer + "_" + key, std::string(key) + "_vs_" + peer}) {
+        std::regex number("\"" + name + "\":[0-9]+(\\.[0-9]+)?[,}]");
+        EXPECT_TRUE(std::regex_search(out.output, number)) << name << " in " << out.output;
+      }
+    }
+    EXPECT_NE(out.output.find("\"replay_projection_eps_vs_" + peer + "\":"), std::string::npos);
+  }
+  if (peers.size() == 1) EXPECT_EQ(out.output.find("_vs_pg"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir));  // the cluster stopped and removed with it
+
+  CommandOutcome bad = RunCommand(std::string(LEDGER_BENCH) + " --peers mysql 2>&1");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("--peers takes sqlite, pg or sqlite,pg, got 'mysql'"),
+            std::string::npos)
+      << bad.output;
+}
+
 TEST(LedgerBenchTest, RefusesBadArguments) {
   EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --events 0 2>&1").exit_code, 2);
   EXPECT_EQ(RunCommand(std::string(LEDGER_BENCH) + " --events -5 2>&1").exit_code, 2);
