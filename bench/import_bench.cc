@@ -147,6 +147,7 @@ ImportFigures ImportExport(const std::string& dir, const workload::Workload& w) 
   start = std::chrono::steady_clock::now();
   Shell(bin + data + "export log --out " + dir + "/log.jsonl");
   figures.export_eps = static_cast<double>(figures.events) / Seconds(start);
+  figures.cli = CliCommands(bin, {"--data", dir + "/ledger", "--policy", policy}, dir, 50);
   if (std::getenv("LEDGER_BENCH_KEEP") == nullptr) std::filesystem::remove_all(dir);
   return figures;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "bench/cli_bench.h"
 #include "bench/workload.h"
 
 namespace secondment::bench {
@@ -15,11 +16,12 @@ struct ImportFigures {
   double import_eps = 0;  // events written by `import` of the workload's commands, per second
   double export_eps = 0;  // events written by `export log` to a file, per second
   uint64_t events = 0;    // events the import wrote
+  CliFigures cli;         // single commands on the imported ledger
 };
 
 // Writes the workload as JSON Lines of commands under `dir`, imports it into a new ledger with
 // `secondment import` (durable) and exports that ledger's log with `secondment export log`,
-// each timed as a whole process.
+// each timed as a whole process; then times single commands on it (CliCommands).
 ImportFigures ImportExport(const std::string& dir, const workload::Workload& w);
 
 }  // namespace secondment::bench

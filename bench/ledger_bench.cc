@@ -272,6 +272,10 @@ int Main(int argc, char** argv) {
     figures["import_eps"].values.push_back(imported.import_eps);
     figures["export_eps"].values.push_back(imported.export_eps);
     figures["import_events"].values.push_back(static_cast<double>(imported.events));
+    figures["cli_step_ms"].values.push_back(imported.cli.step_ms);
+    figures["cli_show_ms"].values.push_back(imported.cli.show_ms);
+    figures["rebuild_max_rss_mb"].values.push_back(imported.cli.rebuild_max_rss_mb);
+    figures["verify_max_rss_mb"].values.push_back(imported.cli.verify_max_rss_mb);
     if (config.only_import) continue;
     progress(
         fmt::format("run {}/{}: appends of {} events, one per append", run, config.runs, prefix));

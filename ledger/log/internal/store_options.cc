@@ -106,7 +106,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
     table.whole_key_filtering = true;
     streams.memtable_whole_key_filtering = true;
     streams.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamIdPrefix>();
-    streams.memtable_prefix_bloom_size_ratio = 0.05;
+    streams.memtable_prefix_bloom_size_ratio = 0.02;
     streams.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     streams.compression = rocksdb::kLZ4Compression;
     streams.level_compaction_dynamic_level_bytes = true;
@@ -120,11 +120,12 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(
     event_ids.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     // Ids are random and only ever probed by exact key: a hash table of small skiplists
     // inserts and finds in near-constant time, where one big skiplist walks ~20 levels of
-    // cache misses per insert.
+    // cache misses per insert. 65,536 buckets (512 KiB, zeroed at every open of a writer) keep
+    // each bucket's skiplist short up to a full memtable; the memtable filters are 2% of it.
     event_ids.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
-    event_ids.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 20));
+    event_ids.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 16));
     event_ids.memtable_whole_key_filtering = true;
-    event_ids.memtable_prefix_bloom_size_ratio = 0.05;
+    event_ids.memtable_prefix_bloom_size_ratio = 0.02;
     event_ids.compression = rocksdb::kNoCompression;  // random keys do not compress
     event_ids.level_compaction_dynamic_level_bytes = true;
   }
