@@ -2,16 +2,15 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 
 #include "bench/bench_util.h"
-
-extern char** environ;
 
 namespace secondment::bench {
 namespace {
@@ -19,36 +18,107 @@ namespace {
 struct Outcome {
   double ms = 0;
   double max_rss_mb = 0;
+  int status = 0;  // as wait4 gives it
 };
 
-// Runs the program with `args` (stdout and stderr to `log`) and waits for it: its wall time
-// and its own peak resident memory (wait4's rusage, not the other children's).
+// Linux counts in a process's peak memory (ru_maxrss) the pages of the image that exec
+// replaced, so a program started by this process, which holds the whole workload, would report
+// this process's peak as its own. The spawner is a child forked at the start, while this
+// process is still small: it starts each program, waits for it and reports its wall time and
+// peak. Requests are "PROGRAM\0LOG\0ARG\0...", each after its length.
+struct Spawner {
+  int requests = -1, answers = -1;
+};
+Spawner spawner;
+
+bool ReadAll(int fd, void* data, size_t size) {
+  auto* p = static_cast<char*>(data);
+  while (size > 0) {
+    ssize_t n = ::read(fd, p, size);
+    if (n <= 0) return false;
+    p += n, size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void WriteAll(int fd, const void* data, size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n <= 0) _exit(6);
+    p += n, size -= static_cast<size_t>(n);
+  }
+}
+
+[[noreturn]] void Serve(int requests, int answers) {
+  for (;;) {
+    uint32_t size = 0;
+    if (!ReadAll(requests, &size, sizeof size)) _exit(0);
+    std::string request(size, '\0');
+    if (!ReadAll(requests, request.data(), size)) _exit(0);
+    std::vector<char*> argv;
+    for (size_t at = 0; at < request.size(); at += std::strlen(&request[at]) + 1)
+      argv.push_back(&request[at]);
+    std::string log = argv[1];
+    argv.erase(argv.begin() + 1);
+    argv.push_back(nullptr);
+    auto start = std::chrono::steady_clock::now();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0 || ::dup2(fd, 1) < 0 || ::dup2(fd, 2) < 0) _exit(127);
+      ::execv(argv[0], argv.data());
+      _exit(127);
+    }
+    Outcome outcome;
+    struct rusage usage {};
+    if (pid < 0 || ::wait4(pid, &outcome.status, 0, &usage) != pid) outcome.status = -1;
+    outcome.ms = Seconds(start) * 1e3;
+    outcome.max_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    WriteAll(answers, &outcome, sizeof outcome);
+  }
+}
+
+// Runs the program with `args` (stdout and stderr to `log`) and waits for it; dies unless it
+// exits with 0.
 Outcome RunProgram(const std::string& bin, const std::vector<std::string>& args,
                    const std::string& log) {
-  std::vector<char*> argv = {const_cast<char*>(bin.c_str())};
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) Die(6, fmt::format("cannot run {}", bin));
-  int status = 0;
-  struct rusage usage {};
-  if (wait4(pid, &status, 0, &usage) != pid) Die(6, "wait4 failed");
-  Outcome outcome{Seconds(start) * 1e3, static_cast<double>(usage.ru_maxrss) / 1024.0};
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (spawner.requests < 0) Die(6, "StartSpawner was not called");
+  std::string request = bin + '\0' + log + '\0';
+  for (const std::string& a : args) request += a + '\0';
+  auto size = static_cast<uint32_t>(request.size());
+  WriteAll(spawner.requests, &size, sizeof size);
+  WriteAll(spawner.requests, request.data(), request.size());
+  Outcome outcome;
+  if (!ReadAll(spawner.answers, &outcome, sizeof outcome)) Die(6, "the spawner is gone");
+  if (!WIFEXITED(outcome.status) || WEXITSTATUS(outcome.status) != 0) {
     std::ifstream in(log);
     std::string first;
     std::getline(in, first);
-    Die(6, fmt::format("{} {} failed: {}", bin, args.back(), first));
+    Die(6, fmt::format("{} {} failed: {}", bin, args.empty() ? "" : args.back(), first));
   }
   return outcome;
 }
+
+}  // namespace
+
+void StartSpawner() {
+  int requests[2], answers[2];
+  if (::pipe2(requests, O_CLOEXEC) != 0 || ::pipe2(answers, O_CLOEXEC) != 0)
+    Die(6, "cannot make the spawner's pipes");
+  pid_t pid = ::fork();
+  if (pid < 0) Die(6, "cannot fork the spawner");
+  if (pid == 0) {
+    ::close(requests[1]);
+    ::close(answers[0]);
+    Serve(requests[0], answers[1]);
+  }
+  ::close(requests[0]);
+  ::close(answers[1]);
+  spawner = {requests[1], answers[0]};
+}
+
+namespace {
 
 std::vector<std::string> With(std::vector<std::string> base,
                               std::initializer_list<std::string> more) {

@@ -16,6 +16,10 @@ struct CliFigures {
   double rebuild_max_rss_mb = 0, verify_max_rss_mb = 0;  // peak resident memory, MiB
 };
 
+// Forks the helper that starts the programs CliCommands times, so that their peak memory is
+// their own: call it first in main, while this process is small.
+void StartSpawner();
+
 // On the ledger `secondment <data_args>` names (made by `init` and loaded): proposes `count`
 // new secondments in one import (untimed), then times `count` processes of each kind, one
 // after the other, each on its own secondment; then one `rebuild` and one `verify`.

@@ -20,6 +20,7 @@
 
 #include "bench/audit_bench.h"
 #include "bench/bench_util.h"
+#include "bench/cli_bench.h"
 #include "bench/http_bench.h"
 #include "bench/import_bench.h"
 #include "bench/peers/peer.h"
@@ -249,6 +250,7 @@ void RecordPeer(std::map<std::string, Series>& figures, std::string_view peer,
 
 int Main(int argc, char** argv) {
   Config config = ParseArgs(argc, argv);
+  StartSpawner();
   std::filesystem::create_directories(config.dir);
   auto progress = [&](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
