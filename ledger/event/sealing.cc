@@ -235,7 +235,7 @@ std::string DerivedNonce(const SubjectKey& key, std::string_view aad) {
 
 // Puts the fields Seal moved into `personal` back into `event`, with the generated accessors:
 // this runs on every read of a sealed event, where reflection cost more than the decryption.
-// Whatever kPersonalFields lists must be here (SealingTest.EveryPersonalFieldComesBack).
+// Whatever kPersonalFields lists must be here and in TakeOut (SealingTest checks each).
 void PutBack(schema::Event::Reader personal, schema::Event::Builder event) {
   if (personal.getActor().hasId()) event.getActor().setId(personal.getActor().getId());
   auto from = personal.getPayload();
@@ -317,6 +317,76 @@ void PutBack(schema::Event::Reader personal, schema::Event::Builder event) {
 #undef SECONDMENT_PUT_BACK
 }
 
+// Moves the personal fields of `event`'s payload (the managers' ids only with
+// options.managers) into `personal`, with the generated accessors as PutBack; true when any
+// moved.
+bool TakeOut(schema::Event::Builder event, schema::Event::Builder personal,
+             const SealOptions& options) {
+  auto from = event.getPayload();
+  auto to = personal.getPayload();
+  bool moved = false;
+#define SECONDMENT_TAKE(f, t, Field) \
+  if (f.has##Field()) {              \
+    t.set##Field(f.get##Field());    \
+    f.disown##Field();               \
+    moved = true;                    \
+  }
+  using P = schema::Event::Payload;
+  switch (from.which()) {
+    case P::PROPOSED: {
+      auto f = from.getProposed();
+      bool home = options.managers && f.hasHome() && f.getHome().hasManagerId();
+      bool host = options.managers && f.hasHost() && f.getHost().hasManagerId();
+      if (!f.hasEmployeeId() && !f.hasObjectives() && !f.hasBackfillPlan() && !home && !host) break;
+      auto t = to.initProposed();
+      SECONDMENT_TAKE(f, t, EmployeeId);
+      SECONDMENT_TAKE(f, t, Objectives);
+      SECONDMENT_TAKE(f, t, BackfillPlan);
+      if (home) {
+        auto party = f.getHome(), out = t.initHome();
+        SECONDMENT_TAKE(party, out, ManagerId);
+      }
+      if (host) {
+        auto party = f.getHost(), out = t.initHost();
+        SECONDMENT_TAKE(party, out, ManagerId);
+      }
+      break;
+    }
+#define SECONDMENT_TAKE_ONE(CASE, Member, Field) \
+  case P::CASE: {                                \
+    auto f = from.get##Member();                 \
+    if (!f.has##Field()) break;                  \
+    auto t = to.init##Member();                  \
+    SECONDMENT_TAKE(f, t, Field);                \
+    break;                                       \
+  }
+      SECONDMENT_TAKE_ONE(APPROVAL_GRANTED, ApprovalGranted, Conditions)
+      SECONDMENT_TAKE_ONE(APPROVAL_REFUSED, ApprovalRefused, Reason)
+      SECONDMENT_TAKE_ONE(WITHDRAWN, Withdrawn, Reason)
+      SECONDMENT_TAKE_ONE(FEEDBACK_RECORDED, FeedbackRecorded, Text)
+      SECONDMENT_TAKE_ONE(EXTENSION_REQUESTED, ExtensionRequested, Rationale)
+      SECONDMENT_TAKE_ONE(RETURNED, Returned, Reason)
+      SECONDMENT_TAKE_ONE(CORRECTED, Corrected, Reason)
+      SECONDMENT_TAKE_ONE(CORRECTION_PROPOSED, CorrectionProposed, Reason)
+      SECONDMENT_TAKE_ONE(VOIDED, Voided, Reason)
+#undef SECONDMENT_TAKE_ONE
+    case P::HANDOVER_RECORDED: {
+      auto f = from.getHandoverRecorded();
+      if (!f.hasFrom() && !f.hasTo() && !f.hasDuties() && !f.hasNotes()) break;
+      auto t = to.initHandoverRecorded();
+      SECONDMENT_TAKE(f, t, From);
+      SECONDMENT_TAKE(f, t, To);
+      SECONDMENT_TAKE(f, t, Duties);
+      SECONDMENT_TAKE(f, t, Notes);
+      break;
+    }
+    default:
+      break;
+  }
+#undef SECONDMENT_TAKE
+  return moved;
+}
+
 // A zeroed first segment for the builder that opens an event, reused by each thread: the
 // builder zeroes what it used when it is destroyed, as MallocMessageBuilder requires.
 constexpr size_t kScratchWords = 8192;
@@ -384,22 +454,7 @@ Status Seal(schema::Event::Builder event, std::string_view pseudonym, const Subj
     actor.disownId();
     moved = true;
   }
-  auto payload = PayloadOf(event);
-  int64_t member = ActiveMember(payload.asReader());
-  auto target = PayloadOf(personal);
-  bool target_set = false;
-  for (size_t i = 0; i < kFieldCount; ++i) {
-    if (!InMember(i, member) || !Selected(kPersonalFields[i], options)) continue;
-    auto from = Holder(payload, i);
-    if (!from.has(FieldOf(i))) continue;
-    if (!target_set) {
-      target.init(ThePlan().fields[i].member);
-      target_set = true;
-    }
-    Holder(target, i).set(FieldOf(i), from.get(FieldOf(i)).asReader());
-    from.clear(FieldOf(i));
-    moved = true;
-  }
+  if (TakeOut(event, personal, options)) moved = true;
   if (!moved) return Status::Ok();
   std::string subject = PseudonymBytes(pseudonym);
   std::string aad = Aad(event.asReader(), subject);

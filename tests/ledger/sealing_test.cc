@@ -125,6 +125,26 @@ TEST(SealingTest, EveryPersonalFieldLeavesTheClearBytesAndComesBackExactly) {
   }
 }
 
+TEST(SealingTest, ManagersStayInClearUnlessThePolicySealsThem) {
+  for (bool managers : {false, true}) {
+    capnp::MallocMessageBuilder message;
+    auto event = message.initRoot<schema::Event>();
+    event.initActor().setId("hr-ana");
+    Cases()[0].fill(event.getPayload());  // the proposal
+    std::string original = CanonicalBytes(event.asReader());
+    SubjectKey key = NewSubjectKey();
+    std::string pseudonym = NewPseudonym();
+    ASSERT_TRUE(Seal(event, pseudonym, key, kSubject, SealOptions{.managers = managers}).ok());
+    std::string sealed = CanonicalBytes(event.asReader());
+    EXPECT_EQ(sealed.find("mgr-home-77") == std::string::npos, managers);
+    EXPECT_EQ(sealed.find("mgr-host-88") == std::string::npos, managers);
+    EXPECT_EQ(sealed.find("learn treasury"), std::string::npos);
+    auto opened = Open(event.asReader(), Opening::kReveal, &key, pseudonym);
+    ASSERT_TRUE(opened.ok());
+    EXPECT_EQ(Bytes(*opened), original);
+  }
+}
+
 TEST(SealingTest, AnEventWithNothingPersonalStaysInClear) {
   capnp::MallocMessageBuilder message;
   auto event = message.initRoot<schema::Event>();
