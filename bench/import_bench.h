@@ -20,8 +20,9 @@ struct ImportFigures {
 };
 
 // Writes the workload as JSON Lines of commands under `dir`, imports it into a new ledger with
-// `secondment import` (durable) and exports that ledger's log with `secondment export log`,
-// each timed as a whole process; then times single commands on it (CliCommands).
+// `secondment import` (durable; one file per 2,000,000 workload events) and exports that ledger's
+// log with `secondment export log`, each timed as a whole process; then times single commands on it
+// (CliCommands).
 ImportFigures ImportExport(const std::string& dir, const workload::Workload& w);
 
 }  // namespace secondment::bench
